@@ -1,0 +1,40 @@
+"""Building and previewing the site with MkDocs, without ever leaving a half-written site behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def mkdocs_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", *args]
+
+
+def build_site(mkdocs_yml: Path, site_dir: Path, quiet: bool = False) -> subprocess.CompletedProcess:
+    """A strict build into a fresh folder beside `site_dir`, swapped in only when the build succeeds."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
+    try:
+        args = ["build", "--strict", "--config-file", str(mkdocs_yml), "--site-dir", str(staging)]
+        result = subprocess.run(mkdocs_command(*args, *(["--quiet"] if quiet else [])), capture_output=True, text=True)
+        if result.returncode == 0:
+            _swap_in(staging, site_dir)
+        return result
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, site_dir: Path) -> None:
+    """Replace the old site with the new one by renames, so a reader never sees a mix of the two."""
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,99 @@
+"""The site's own settings (`kb.yml`), read without MkDocs so the CLI and the plugins agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Category
+from .problems import KbError, Problem, did_you_mean
+from .schema import Vocabulary
+from .textfile import read_text
+from .yamltext import parse_yaml
+
+CONFIG_NAME = "kb.yml"
+LANGUAGES = ("en", "zh")
+_KEYS = {"articles", "questions", "default_lang", "categories", "coverage", "feedback"}
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    articles_dir: Path
+    questions_path: Path
+    default_lang: str = "en"
+    categories: tuple[Category, ...] = ()
+    stale_after_days: int = 180
+    fail_under: float = 80.0
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(frozenset(c.id for c in self.categories), frozenset(LANGUAGES))
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def relative(self, path: Path) -> str:
+        """A path as the user sees it: relative to the current folder when possible."""
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
+
+
+def find_config(start: Path | None = None) -> Path:
+    """The nearest kb.yml in `start` or a parent folder."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    raise KbError(Problem(CONFIG_NAME, 0, f"no {CONFIG_NAME} found in {here} or its parents", "run kb from the help center's folder or pass --config"))
+
+
+def load_config(path: Path | None = None) -> SiteConfig:
+    path = path or find_config()
+    shown = str(path)
+    located, problems = parse_yaml(read_text(path, shown), shown)
+    data = located.value
+    if not isinstance(data, dict):
+        raise KbError(Problem(shown, 1, "expected a mapping of settings", "see the README's kb.yml section"))
+    for key in data:
+        if key not in _KEYS:
+            problems.append(Problem(shown, located.line_of(key), f"unknown setting '{key}'", did_you_mean(key, _KEYS)))
+    default_lang = data.get("default_lang", "en")
+    if default_lang not in LANGUAGES:
+        problems.append(Problem(shown, located.line_of("default_lang"), f"unknown language {default_lang!r}", did_you_mean(str(default_lang), LANGUAGES)))
+    categories = _categories(data.get("categories"), located, shown, problems)
+    coverage = data.get("coverage") or {}
+    if not isinstance(coverage, dict):
+        problems.append(Problem(shown, located.line_of("coverage"), "'coverage' must be a mapping", "e.g. coverage: {fail_under: 80}"))
+        coverage = {}
+    if problems:
+        raise KbError(problems)
+    root = path.parent
+    return SiteConfig(
+        root=root,
+        articles_dir=root / str(data.get("articles", "articles")),
+        questions_path=root / str(data.get("questions", "questions.yml")),
+        default_lang=default_lang,
+        categories=categories,
+        stale_after_days=int(coverage.get("stale_after_days", 180)),
+        fail_under=float(coverage.get("fail_under", 80)),
+    )
+
+
+def _categories(raw: object, located, shown: str, problems: list[Problem]) -> tuple[Category, ...]:
+    line = located.line_of("categories")
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(shown, line, "'categories' must be a non-empty list", "e.g. categories: [{id: account, title: Account and sign-in}]"))
+        return ()
+    categories = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            problems.append(Problem(shown, line, f"each category needs an 'id', got {item!r}"))
+            continue
+        titles = {lang: str(item[f"title_{lang}"]) for lang in LANGUAGES if f"title_{lang}" in item}
+        titles.setdefault("en", str(item.get("title", item["id"])))
+        categories.append(Category(item["id"], titles))
+    return tuple(categories)

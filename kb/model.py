@@ -1,0 +1,52 @@
+"""The domain model: plain frozen objects that everything downstream of loading works on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    titles: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles.get("en") or self.id
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    path: str  # relative to the articles folder, with forward slashes
+    title: str
+    lang: str
+    body: str = ""
+    summary: str = ""
+    category: str = ""
+    covers: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    reviewed: dt.date | None = None
+    owner: str = ""
+    headings: tuple[str, ...] = ()
+    line_of: dict[str, int] = field(default_factory=dict, hash=False, compare=False, repr=False)
+
+    @property
+    def url(self) -> str:
+        """The page's address relative to the site root, as MkDocs builds it (directory URLs)."""
+        stem = self.path[:-3] if self.path.endswith(".md") else self.path
+        if stem == "index" or stem.endswith("/index"):
+            stem = stem[: -len("index")]
+            return stem
+        return stem + "/"
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    lang: str
+    category: str = ""
+    volume: int = 0
+    variants: tuple[str, ...] = ()
+    line: int = 0

@@ -1,0 +1,80 @@
+"""What the built site shows beyond the articles themselves: navigation, category listings, the article manifest.
+
+Plain data in, plain data out: the MkDocs plugin only hands these to MkDocs.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from collections.abc import Iterable
+
+from .config import SiteConfig
+from .model import Article
+
+HOME_MARKER = "<!-- kb:categories -->"
+_LANG_HOME_TITLE = {"en": "Home", "zh": "首页"}
+_LANG_SECTION = {"zh": "中文帮助"}
+_REVIEWED_LABEL = {"en": "Last reviewed", "zh": "最近审核"}
+
+
+def by_category(articles: Iterable[Article], config: SiteConfig, lang: str) -> list[tuple[str, list[Article]]]:
+    """(category title, articles sorted by title) for each declared category that has articles in `lang`."""
+    groups = []
+    for category in config.categories:
+        members = sorted((a for a in articles if a.lang == lang and a.category == category.id), key=lambda a: a.title.casefold())
+        if members:
+            groups.append((category.title(lang), members))
+    return groups
+
+
+def navigation(articles: list[Article], config: SiteConfig, landing_pages: set[str]) -> list:
+    """An MkDocs `nav`: home, then one section per category; other languages in a section of their own."""
+    nav: list = []
+    for lang in _languages(articles, config):
+        entries: list = []
+        home = "index.md" if lang == config.default_lang else f"{lang}/index.md"
+        if home in landing_pages:
+            entries.append({_LANG_HOME_TITLE.get(lang, lang): home})
+        entries += [{title: [{a.title: a.path} for a in members]} for title, members in by_category(articles, config, lang)]
+        if lang == config.default_lang:
+            nav += entries
+        elif entries:
+            nav.append({_LANG_SECTION.get(lang, lang): entries})
+    return nav
+
+
+def _languages(articles: list[Article], config: SiteConfig) -> list[str]:
+    langs = {a.lang for a in articles} | {config.default_lang}
+    return [config.default_lang] + sorted(langs - {config.default_lang})
+
+
+def category_listing(articles: list[Article], config: SiteConfig, lang: str, page_path: str) -> str:
+    """Markdown (Material grid cards) listing each category's articles, with links relative to `page_path`."""
+    base = posixpath.dirname(page_path)
+    cards = []
+    for title, members in by_category(articles, config, lang):
+        links = "\n".join(f"    - [{_md_text(a.title)}]({posixpath.relpath(a.path, base or '.')})" for a in members)
+        cards.append(f"-   **{_md_text(title)}**\n\n    ---\n\n{links}\n")
+    return '<div class="grid cards" markdown>\n\n' + "\n".join(cards) + "\n</div>\n"
+
+
+def _md_text(text: str) -> str:
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
+def reviewed_html(article: Article) -> str:
+    """A line at the foot of an article saying when it was last reviewed (escaped; empty when unknown)."""
+    if article.reviewed is None:
+        return ""
+    label = _REVIEWED_LABEL.get(article.lang, _REVIEWED_LABEL["en"])
+    day = article.reviewed.isoformat()
+    return f'<p class="kb-reviewed">{html.escape(label)}: <time datetime="{day}">{day}</time></p>'
+
+
+def manifest(articles: list[Article]) -> dict:
+    """The articles the built site has, by stable id: the feedback endpoint accepts votes for these only."""
+    return {
+        "version": 1,
+        "articles": [{"id": a.id, "title": a.title, "url": a.url, "lang": a.lang, "category": a.category, "summary": a.summary} for a in articles],
+    }

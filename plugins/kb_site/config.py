@@ -1,0 +1,13 @@
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+
+
+class KbSiteConfig(Config):
+    # Where the help center's own settings live (categories, questions file), relative to mkdocs.yml.
+    config_file = opt.Type(str, default="kb.yml")
+
+    # Navigation by category, built from the articles; off keeps the site's own `nav`.
+    navigation = opt.Type(bool, default=True)
+
+    # Manifest of articles written into the site for the feedback endpoint.
+    manifest = opt.Type(str, default="kb-articles.json")

@@ -1,0 +1,64 @@
+"""MkDocs adapter for the kb engine: validate the articles, lay out navigation, annotate pages.
+
+Every handler is a few lines that hand over to `kb`; the domain knows nothing of MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from kb.config import SiteConfig, load_config
+from kb.content import is_landing_page, markdown_files
+from kb.model import Article
+from kb.problems import KbError
+from kb.site import HOME_MARKER, category_listing, manifest, navigation, reviewed_html
+from kb.validate import load_site
+
+from .config import KbSiteConfig
+
+log = get_plugin_logger(__name__)
+
+
+class KbSitePlugin(BasePlugin[KbSiteConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.site: SiteConfig | None = None
+        self.articles: dict[str, Article] = {}
+
+    @event_priority(50)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        path = Path(config.config_file_path).parent / self.config.config_file
+        try:
+            self.site = load_config(path)
+        except KbError as exc:
+            raise PluginError(f"kb: invalid {self.config.config_file}:\n{exc}") from None
+        content = load_site(self.site)
+        for problem in content.problems:
+            log.warning(str(problem))  # any problem fails `mkdocs build --strict`
+        self.articles = {a.path: a for a in content.articles}
+        if self.config.navigation and not config.nav:
+            landing = {p.relative_to(self.site.articles_dir).as_posix() for p in markdown_files(self.site.articles_dir)}
+            config.nav = navigation(content.articles, self.site, {p for p in landing if is_landing_page(p)})
+        return config
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if HOME_MARKER in markdown:
+            lang = page.meta.get("lang", self.site.default_lang)
+            markdown = markdown.replace(HOME_MARKER, category_listing(list(self.articles.values()), self.site, lang, page.file.src_uri))
+        return markdown
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        article = self.articles.get(page.file.src_uri)
+        return html + reviewed_html(article) if article else html
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        target = Path(config.site_dir) / self.config.manifest
+        target.write_text(json.dumps(manifest(list(self.articles.values())), ensure_ascii=False, indent=1), encoding="utf-8")
