@@ -44,7 +44,8 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Located, lis
         value = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and "stream end" in (exc.problem or ""):
+        opened = exc.context or ""
+        if exc.context_mark and ("flow" in opened or "quoted" in opened or "stream end" in (exc.problem or "")):
             mark = exc.context_mark  # an unclosed bracket or quote: point at where it opened
         line = first_line + (mark.line if mark else 0)
         what = exc.problem or "malformed YAML"

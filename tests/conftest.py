@@ -1,0 +1,109 @@
+"""Small help centers made in tmp_path, and a way to run the kb command in-process."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kb.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+KB_YML = """\
+articles: articles
+questions: questions.yml
+default_lang: en
+categories:
+  - id: account
+    title: Account and sign-in
+    title_zh: 账户与登录
+  - id: payments
+    title: Payments and refunds
+    title_zh: 付款与退款
+"""
+
+QUESTIONS_YML = """\
+# Support's common questions
+questions:
+  - id: forgot-password
+    question: I forgot my password
+    category: account
+    volume: 120
+    variants: [reset link expired]
+  - id: refund
+    question: How do I get my money back?
+    category: payments
+    volume: 80
+    variants: [refund request for a course]
+  - id: zh-forgot-password
+    question: 忘记密码怎么办
+    category: account
+    volume: 40
+    lang: zh
+"""
+
+ARTICLE = """\
+---
+title: Reset your password
+summary: Get a reset link by email.
+category: account
+covers: [forgot-password]
+reviewed: 2026-09-01
+---
+
+Open **Settings > Password** and choose *Reset*.
+"""
+
+
+@dataclass
+class Site:
+    root: Path
+
+    def write(self, relpath: str, text: str) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def article(self, relpath: str, text: str) -> Path:
+        return self.write(f"articles/{relpath}", text)
+
+    @property
+    def config(self) -> Path:
+        return self.root / "kb.yml"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    s = Site(tmp_path)
+    s.write("kb.yml", KB_YML)
+    s.write("questions.yml", QUESTIONS_YML)
+    s.article("account/reset-password.md", ARTICLE)
+    return s
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def kb(capsys, monkeypatch):
+    """Run `kb ARGS` in-process from a folder; returns exit code and output."""
+
+    def run(*args: str, cwd: Path | None = None) -> Run:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's own usage errors and --help
+            code = exc.code if isinstance(exc.code, int) else 2
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run

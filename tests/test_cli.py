@@ -1,0 +1,108 @@
+"""The kb command: exit codes, help, scaffolding and the strict, all-or-nothing build."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb.cli import build_parser
+
+MKDOCS_YML = """\
+site_name: Test help center
+docs_dir: articles
+theme:
+  name: material
+plugins:
+  - search
+  - kb
+"""
+
+
+def test_console_script_exit_codes(site):
+    kb = [sys.executable, "-m", "kb"]
+    assert subprocess.run([*kb, "check"], cwd=site.root, capture_output=True).returncode == 0
+    site.article("account/broken.md", "---\ntitle: Broken\ncategory: nope\n---\n")
+    broken = subprocess.run([*kb, "check"], cwd=site.root, capture_output=True, text=True)
+    assert broken.returncode == 1
+    assert "articles/account/broken.md:3: error: unknown category 'nope'" in broken.stderr
+    usage = subprocess.run([*kb, "check", "--no-such-flag"], cwd=site.root, capture_output=True, text=True)
+    assert usage.returncode == 2 and "unrecognized arguments" in usage.stderr
+
+
+def test_no_config_is_a_usage_error(kb, tmp_path):
+    result = kb("check", cwd=tmp_path)
+    assert result.code == 2
+    assert "no kb.yml found" in result.err
+
+
+def _commands(parser):
+    yield []
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        for name, sub in action.choices.items():
+            for rest in _commands(sub):
+                yield [name, *rest]
+
+
+@pytest.mark.parametrize("command", list(_commands(build_parser())), ids=lambda c: " ".join(c) or "kb")
+def test_help_on_every_command(kb, command, tmp_path):
+    result = kb(*command, "--help", cwd=tmp_path)
+    assert result.code == 0
+    assert result.out.startswith("usage: kb")
+
+
+def test_new_scaffolds_a_valid_article_and_suggests_questions(kb, site):
+    result = kb("new", "How do I get a refund?", "--category", "payments", cwd=site.root)
+    assert result.code == 0, result.err
+    path = site.root / "articles/payments/how-do-i-get-a-refund.md"
+    assert path.is_file()
+    assert "refund" in result.out.split("questions it might cover")[1]
+    assert "# might cover: refund" in path.read_text(encoding="utf-8")
+    assert kb("check", "--strict", cwd=site.root).code == 0
+
+
+def test_new_chinese_article_goes_under_its_language(kb, site):
+    result = kb("new", "忘记密码怎么办", "--category", "account", "--lang", "zh", "--slug", "forgot-password", cwd=site.root)
+    assert result.code == 0, result.err
+    assert (site.root / "articles/zh/account/forgot-password.md").is_file()
+    assert "zh-forgot-password" in result.out
+    assert kb("check", "--strict", cwd=site.root).code == 0
+
+
+def test_new_refuses_unknown_category_and_existing_file(kb, site):
+    result = kb("new", "Refunds", "--category", "payment", cwd=site.root)
+    assert result.code == 2 and "did you mean 'payments'?" in result.err
+    assert kb("new", "Reset password", "--category", "account", "--slug", "reset-password", cwd=site.root).code == 2
+
+
+@pytest.fixture
+def buildable(site):
+    site.write("mkdocs.yml", MKDOCS_YML)
+    site.article("index.md", "# Help\n\n<!-- kb:categories -->\n")
+    return site
+
+
+def test_build_writes_site_with_navigation_listing_and_manifest(kb, buildable):
+    result = kb("build", cwd=buildable.root)
+    assert result.code == 0, result.err
+    out = buildable.root / "site"
+    page = (out / "account/reset-password/index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2026-09-01">2026-09-01</time>' in page
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "Account and sign-in" in home and 'href="account/reset-password/"' in home
+    assert '"id": "account/reset-password"' in (out / "kb-articles.json").read_text(encoding="utf-8")
+
+
+def test_failed_build_leaves_previous_site_untouched(kb, buildable):
+    assert kb("build", cwd=buildable.root).code == 0
+    out = buildable.root / "site"
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    buildable.article("account/broken.md", "---\ntitle: Broken\ncovers: [no-such-question]\n---\n")
+    result = kb("build", cwd=buildable.root)
+    assert result.code == 1
+    assert "unknown question id 'no-such-question'" in result.err
+    assert "build failed; site was left as it was" in result.err
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert not [p for p in buildable.root.iterdir() if p.name.startswith(".site-")]

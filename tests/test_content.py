@@ -1,0 +1,156 @@
+"""Every bad input in an article or the questions file: the message, the line and the exit code."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def check(kb, site):
+    return kb("check", cwd=site.root)
+
+
+def test_clean_site_passes(kb, site):
+    result = check(kb, site)
+    assert result.code == 0, result.err
+    assert "1 articles, 3 questions: 0 errors, 0 warnings" in result.out
+
+
+def test_missing_title(kb, site):
+    site.article("account/untitled.md", "---\ncategory: account\n---\nBody\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/untitled.md:2: error: missing required key 'title' (add 'title: Reset your password')" in result.err
+
+
+def test_no_front_matter(kb, site):
+    site.article("account/bare.md", "# Just a heading\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/bare.md:1: error: article has no front matter" in result.err
+
+
+def test_unknown_category_suggests_closest(kb, site):
+    site.article("account/x.md", "---\ntitle: X\nsummary: s\ncategory: acount\n---\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/x.md:4: error: unknown category 'acount' (did you mean 'account'?)" in result.err
+
+
+def test_unknown_question_id_suggests_closest(kb, site):
+    site.article("account/x.md", "---\ntitle: X\ncategory: account\ncovers:\n  - forgot-pasword\n---\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/x.md:4: error: unknown question id 'forgot-pasword' in covers (did you mean 'forgot-password'?)" in result.err
+
+
+def test_malformed_yaml_points_at_line(kb, site):
+    site.article("account/x.md", "---\ntitle: X\ncategory: account\ncovers: [forgot-password\nowner: me\n---\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/x.md:4: error: malformed YAML" in result.err
+
+
+def test_unclosed_front_matter(kb, site):
+    site.article("account/x.md", "---\ntitle: X\n\nBody without the closing line\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/x.md:1: error: front matter is not closed (add a line with '---' after the front matter)" in result.err
+
+
+def test_article_not_utf8_says_so(kb, site):
+    (site.root / "articles/account/latin1.md").write_bytes("---\ntitle: Café\n---\n".encode("latin-1"))
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/latin1.md:2: error: file is not UTF-8 text" in result.err
+    assert "save the file as UTF-8" in result.err
+
+
+def test_gbk_article_gets_conversion_hint(kb, site):
+    (site.root / "articles/account/gbk.md").write_bytes("---\ntitle: 忘记密码\n---\n".encode("gbk"))
+    result = check(kb, site)
+    assert result.code == 1
+    assert "looks like GBK/GB18030" in result.err
+    assert "iconv -f GB18030 -t UTF-8 gbk.md" in result.err
+
+
+def test_duplicate_article_ids(kb, site):
+    site.article("account/a.md", "---\ntitle: A\nid: same\n---\n")
+    site.article("account/b.md", "---\ntitle: B\nid: same\n---\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/b.md:3: error: duplicate article id 'same' (also used by account/a.md" in result.err
+
+
+def test_default_id_from_path_clashes_with_explicit_id(kb, site):
+    site.article("account/a.md", "---\ntitle: A\nid: account/reset-password\n---\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "duplicate article id 'account/reset-password'" in result.err
+
+
+def test_duplicate_question_ids(kb, site):
+    site.write("questions.yml", "questions:\n  - id: a\n    question: One\n  - id: a\n    question: Two\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "questions.yml:4: error: duplicate question id 'a' (first used on line 2)" in result.err
+
+
+@pytest.mark.parametrize("value", ["2026-13-01", "last week", "2026/09/01"])
+def test_bad_dates(kb, site, value):
+    site.article("account/x.md", f"---\ntitle: X\nreviewed: {value}\n---\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert f"articles/account/x.md:3: error: 'reviewed' is not a valid date: '{value}' (write YYYY-MM-DD, e.g. 2026-09-14)" in result.err
+
+
+def test_unknown_key_is_a_warning(kb, site):
+    site.article("account/x.md", "---\ntitle: X\ncover: [forgot-password]\n---\n")
+    result = check(kb, site)
+    assert result.code == 0
+    assert "articles/account/x.md:3: warning: unknown key 'cover' (did you mean 'covers'?)" in result.err
+    assert kb("check", "--strict", cwd=site.root).code == 1
+
+
+def test_wrong_types(kb, site):
+    site.article("account/x.md", "---\ntitle: X\ncovers: forgot-password\nlang: fr\n---\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/x.md:3: error: 'covers' must be a list (write covers: [forgot-password])" in result.err
+    assert "articles/account/x.md:4: error: unknown language 'fr'" in result.err
+
+
+def test_every_problem_in_one_run(kb, site):
+    site.article("account/one.md", "---\ncategory: account\n---\n")
+    site.article("account/two.md", "---\ntitle: Two\ncategory: nope\n---\n")
+    site.write("questions.yml", "questions:\n  - id: q\n    question: Q\n    volume: -3\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "one.md:2" in result.err and "two.md:3" in result.err
+    assert "questions.yml:4: error: 'volume' must be a whole number of 0 or more, got -3" in result.err
+
+
+def test_malformed_questions_file(kb, site):
+    site.write("questions.yml", "questions:\n  - id: a\n    question: [unclosed\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "questions.yml:3: error: malformed YAML" in result.err
+
+
+def test_question_unknown_category_and_missing_text(kb, site):
+    site.write("questions.yml", "questions:\n  - id: a\n    category: billing\n    question: Q\n  - id: b\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "questions.yml:3: error: unknown category 'billing'" in result.err
+    assert "questions.yml:5: error: missing required key 'question'" in result.err
+
+
+def test_missing_questions_file(kb, site):
+    (site.root / "questions.yml").unlink()
+    result = check(kb, site)
+    assert result.code == 1
+    assert "questions.yml:0: error: file not found" in result.err
+
+
+def test_landing_pages_are_not_articles(kb, site):
+    site.article("index.md", "# Welcome\n")
+    assert check(kb, site).code == 0

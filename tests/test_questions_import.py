@@ -1,0 +1,105 @@
+"""`kb questions import`: CSV exports from ticketing systems merged into questions.yml."""
+
+from __future__ import annotations
+
+import yaml
+
+
+def load(site):
+    return {q["id"]: q for q in yaml.safe_load((site.root / "questions.yml").read_text(encoding="utf-8"))["questions"]}
+
+
+def test_import_adds_questions_with_generated_ids_and_sums_duplicates(kb, site):
+    site.write("tickets.csv", "question,count,category\nCan I pay with PayPal?,30,payments\ncan i pay with paypal,12,\n忘记了用户名,7,account\n")
+    result = kb("questions", "import", "tickets.csv", cwd=site.root)
+    assert result.code == 0, result.err
+    questions = load(site)
+    assert questions["can-i-pay-with-paypal"] == {"id": "can-i-pay-with-paypal", "question": "Can I pay with PayPal?", "category": "payments", "volume": 42}
+    chinese = [q for q in questions.values() if q["question"] == "忘记了用户名"]
+    assert len(chinese) == 1 and chinese[0]["id"].startswith("q-") and chinese[0]["volume"] == 7
+    assert "2 added, 0 updated" in result.out
+
+
+def test_import_adds_volume_to_matching_question_or_variant_and_keeps_comments(kb, site):
+    site.write("tickets.csv", "question,count\nI forgot my password!,5\nReset link expired,3\n")
+    assert kb("questions", "import", "tickets.csv", cwd=site.root).code == 0
+    assert load(site)["forgot-password"]["volume"] == 128
+    assert (site.root / "questions.yml").read_text(encoding="utf-8").startswith("# Support's common questions\n")
+    assert kb("check", cwd=site.root).code == 0
+
+
+def test_import_into_question_without_volume(kb, site):
+    site.write("questions.yml", "questions:\n  - id: a\n    question: Where is my invoice\n")
+    site.write("tickets.csv", "question,count\nwhere is my invoice?,4\n")
+    assert kb("questions", "import", "tickets.csv", cwd=site.root).code == 0
+    assert load(site)["a"]["volume"] == 4
+
+
+def test_column_mapping_for_other_headers(kb, site):
+    site.write("export.csv", "Subject,Tickets,Queue\nHow do I change my email,9,account\n")
+    assert kb("questions", "import", "export.csv", cwd=site.root).code == 1  # no "question" column
+    result = kb("questions", "import", "export.csv", "--columns", "question=Subject,count=Tickets,category=Queue", cwd=site.root)
+    assert result.code == 0, result.err
+    assert load(site)["how-do-i-change-my-email"]["volume"] == 9
+
+
+def test_missing_question_column_names_headers(kb, site):
+    site.write("export.csv", "Subject,Tickets\nX,1\n")
+    result = kb("questions", "import", "export.csv", cwd=site.root)
+    assert result.code == 1
+    assert "export.csv:1: error: no 'question' column; the header has: Subject, Tickets (name the columns with --columns" in result.err
+
+
+def test_bad_count_names_the_line_and_writes_nothing(kb, site):
+    before = (site.root / "questions.yml").read_text(encoding="utf-8")
+    site.write("tickets.csv", "question,count\nGood one,3\nBad one,lots\n")
+    result = kb("questions", "import", "tickets.csv", cwd=site.root)
+    assert result.code == 1
+    assert "tickets.csv:3: error: count 'lots' is not a whole number of 0 or more" in result.err
+    assert (site.root / "questions.yml").read_text(encoding="utf-8") == before
+
+
+def test_gbk_csv_from_excel_is_detected(kb, site):
+    (site.root / "tickets.csv").write_bytes("question,count\n怎么申请退款,25\n".encode("gbk"))
+    result = kb("questions", "import", "tickets.csv", "--lang", "zh", cwd=site.root)
+    assert result.code == 0, result.err
+    assert "read it as GB18030" in result.err
+    added = [q for q in load(site).values() if q["question"] == "怎么申请退款"]
+    assert added and added[0]["volume"] == 25 and added[0]["lang"] == "zh"
+
+
+def test_utf8_bom_and_thousands_separators(kb, site):
+    (site.root / "tickets.csv").write_bytes("\ufeffquestion,count\nWhere is my certificate,\"1,204\"\n".encode("utf-8"))
+    assert kb("questions", "import", "tickets.csv", cwd=site.root).code == 0
+    assert load(site)["where-is-my-certificate"]["volume"] == 1204
+
+
+def test_unknown_category_is_dropped_with_a_warning(kb, site):
+    site.write("tickets.csv", "question,count,category\nWhy was I charged twice,6,billing\n")
+    result = kb("questions", "import", "tickets.csv", cwd=site.root)
+    assert result.code == 0
+    assert "tickets.csv:2: warning: category 'billing' is not declared in kb.yml" in result.err
+    assert "category" not in load(site)["why-was-i-charged-twice"]
+    assert kb("check", cwd=site.root).code == 0
+
+
+def test_dry_run_writes_nothing(kb, site):
+    before = (site.root / "questions.yml").read_text(encoding="utf-8")
+    site.write("tickets.csv", "question,count\nNew question,1\n")
+    result = kb("questions", "import", "tickets.csv", "--dry-run", cwd=site.root)
+    assert result.code == 0 and "added    new-question" in result.out
+    assert (site.root / "questions.yml").read_text(encoding="utf-8") == before
+
+
+def test_import_creates_questions_file(kb, site):
+    (site.root / "questions.yml").unlink()
+    site.write("tickets.csv", "question,count\nFirst,1\n")
+    assert kb("questions", "import", "tickets.csv", cwd=site.root).code == 0
+    assert load(site)["first"]["volume"] == 1
+
+
+def test_bad_column_mapping_is_usage_error(kb, site):
+    site.write("tickets.csv", "question,count\nA,1\n")
+    result = kb("questions", "import", "tickets.csv", "--columns", "subject", cwd=site.root)
+    assert result.code == 2
+    assert "bad column mapping 'subject'" in result.err
