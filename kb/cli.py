@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="show what would change without writing")
     imp.set_defaults(run=cmd_questions_import)
     questions.set_defaults(run=lambda args: _help(questions))
+
+    from .feedback_cli import register as register_feedback
+
+    register_feedback(commands)
     return parser
 
 

@@ -50,6 +50,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         return config
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        article = self.articles.get(page.file.src_uri)
+        if article:  # templates (the feedback widget) find the article's stable id and language here
+            page.meta["kb_article"] = article.id
+            page.meta["kb_lang"] = article.lang
         if HOME_MARKER in markdown:
             lang = page.meta.get("lang", self.site.default_lang)
             markdown = markdown.replace(HOME_MARKER, category_listing(list(self.articles.values()), self.site, lang, page.file.src_uri))
