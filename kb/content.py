@@ -73,7 +73,7 @@ def parse_article(text: str, relpath: str, shown: str, rules: ArticleRules) -> t
     meta = located.value if located.value is not None else {}
     if not isinstance(meta, dict):
         return None, problems + [Problem(shown, 2, "front matter must be a mapping of keys to values", "e.g. title: Reset your password")]
-    values = _check_fields(meta, located, ARTICLE_FIELDS, rules.vocabulary, shown, problems)
+    values = _check_fields(meta, located, ARTICLE_FIELDS, rules.vocabulary, shown, problems, enforce_required=rules.require_front_matter)
     title = values.get("title")
     if title is None and not rules.require_front_matter:
         title = _title_from_body(body) or Path(relpath).stem.replace("-", " ").replace("_", " ").capitalize()
@@ -100,7 +100,7 @@ def parse_article(text: str, relpath: str, shown: str, rules: ArticleRules) -> t
     return article, problems
 
 
-def _check_fields(meta: dict, located: Located, fields: tuple[Field, ...], vocabulary: Vocabulary, shown: str, problems: list[Problem]) -> dict:
+def _check_fields(meta: dict, located: Located, fields: tuple[Field, ...], vocabulary: Vocabulary, shown: str, problems: list[Problem], enforce_required: bool = True) -> dict:
     by_name = {f.name: f for f in fields}
     values = {}
     for key in meta:
@@ -108,7 +108,7 @@ def _check_fields(meta: dict, located: Located, fields: tuple[Field, ...], vocab
             problems.append(Problem(shown, located.line_of(str(key)), f"unknown key '{key}'", did_you_mean(str(key), by_name), Severity.WARNING))
     for f in fields:
         if f.name not in meta or meta[f.name] is None:
-            if f.required:
+            if f.required and enforce_required:
                 problems.append(Problem(shown, located.line, f"missing required key '{f.name}'", f"add '{f.name}: {f.example}'"))
             continue
         value, message, hint = check_value(f, meta[f.name], vocabulary)

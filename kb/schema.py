@@ -48,7 +48,7 @@ class Vocabulary:
 ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("title", Kind.TEXT, "Title shown in navigation, search and the page heading.", True, "Reset your password"),
     Field("summary", Kind.TEXT, "One sentence shown in search suggestions and listings.", example="Get a reset link by email."),
-    Field("category", Kind.CATEGORY, "One of the category ids declared in `kb.yml`.", example="account"),
+    Field("category", Kind.CATEGORY, "One of the category ids declared in `kb.yml`; places the article in navigation.", True, "account"),
     Field("covers", Kind.IDS, "Ids of the common questions (questions.yml) this article answers.", example="[forgot-password]"),
     Field("tags", Kind.STRINGS, "Free keywords for readers; not used for coverage.", example="[password, sign-in]"),
     Field("lang", Kind.LANG, "`en` or `zh`; defaults to the site's `default_lang`.", example="en"),

@@ -99,7 +99,7 @@ def test_failed_build_leaves_previous_site_untouched(kb, buildable):
     assert kb("build", cwd=buildable.root).code == 0
     out = buildable.root / "site"
     before = sorted(p.relative_to(out) for p in out.rglob("*"))
-    buildable.article("account/broken.md", "---\ntitle: Broken\ncovers: [no-such-question]\n---\n")
+    buildable.article("account/broken.md", "---\ntitle: Broken\ncategory: account\ncovers: [no-such-question]\n---\n")
     result = kb("build", cwd=buildable.root)
     assert result.code == 1
     assert "unknown question id 'no-such-question'" in result.err

@@ -15,6 +15,13 @@ def test_clean_site_passes(kb, site):
     assert "1 articles, 3 questions: 0 errors, 0 warnings" in result.out
 
 
+def test_missing_category(kb, site):
+    site.article("account/x.md", "---\ntitle: X\n---\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/x.md:2: error: missing required key 'category' (add 'category: account')" in result.err
+
+
 def test_missing_title(kb, site):
     site.article("account/untitled.md", "---\ncategory: account\n---\nBody\n")
     result = check(kb, site)
@@ -74,15 +81,15 @@ def test_gbk_article_gets_conversion_hint(kb, site):
 
 
 def test_duplicate_article_ids(kb, site):
-    site.article("account/a.md", "---\ntitle: A\nid: same\n---\n")
-    site.article("account/b.md", "---\ntitle: B\nid: same\n---\n")
+    site.article("account/a.md", "---\ntitle: A\ncategory: account\nid: same\n---\n")
+    site.article("account/b.md", "---\ntitle: B\ncategory: account\nid: same\n---\n")
     result = check(kb, site)
     assert result.code == 1
-    assert "articles/account/b.md:3: error: duplicate article id 'same' (also used by account/a.md" in result.err
+    assert "articles/account/b.md:4: error: duplicate article id 'same' (also used by account/a.md" in result.err
 
 
 def test_default_id_from_path_clashes_with_explicit_id(kb, site):
-    site.article("account/a.md", "---\ntitle: A\nid: account/reset-password\n---\n")
+    site.article("account/a.md", "---\ntitle: A\ncategory: account\nid: account/reset-password\n---\n")
     result = check(kb, site)
     assert result.code == 1
     assert "duplicate article id 'account/reset-password'" in result.err
@@ -104,10 +111,10 @@ def test_bad_dates(kb, site, value):
 
 
 def test_unknown_key_is_a_warning(kb, site):
-    site.article("account/x.md", "---\ntitle: X\ncover: [forgot-password]\n---\n")
+    site.article("account/x.md", "---\ntitle: X\ncategory: account\ncover: [forgot-password]\n---\n")
     result = check(kb, site)
     assert result.code == 0
-    assert "articles/account/x.md:3: warning: unknown key 'cover' (did you mean 'covers'?)" in result.err
+    assert "articles/account/x.md:4: warning: unknown key 'cover' (did you mean 'covers'?)" in result.err
     assert kb("check", "--strict", cwd=site.root).code == 1
 
 
