@@ -93,6 +93,19 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(run=cmd_questions_import)
     questions.set_defaults(run=lambda args: _help(questions))
 
+    coverage = commands.add_parser(
+        "coverage",
+        help="which common questions have no article",
+        description="Report which common questions the articles answer (tagged or likely), which are gaps, and which are hard to find. "
+        "With --articles and --questions it audits any folder of Markdown against any questions file (YAML, or CSV with question[,count]).",
+    )
+    coverage.add_argument("--format", choices=("text", "json", "csv", "markdown"), default="text")
+    coverage.add_argument("--fail-under", type=float, default=None, help="exit 1 when less than N%% of ticket volume is answered (default: kb.yml, else 80)")
+    coverage.add_argument("--articles", type=Path, help="audit this folder of Markdown files instead of the site's articles")
+    coverage.add_argument("--questions", type=Path, help="questions file for --articles (YAML or CSV)")
+    coverage.add_argument("--top", type=int, default=15, help="rows per table in the text format")
+    coverage.set_defaults(run=cmd_coverage)
+
     from .feedback_cli import register as register_feedback
 
     register_feedback(commands)
@@ -179,6 +192,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
     mkdocs_yml = _mkdocs_yml(args, config)
     command = mkdocs_command("serve", "--config-file", str(mkdocs_yml), "--dev-addr", f"{args.host}:{args.port}")
     return subprocess.call(command, env=os.environ.copy())
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from . import report_output
+    from .engine import foreign_report, site_report
+
+    if (args.articles is None) != (args.questions is None):
+        raise UsageError("--articles and --questions go together")
+    if args.articles is not None:
+        if not args.articles.is_dir():
+            raise UsageError(f"{args.articles}: no such folder")
+        if not args.questions.is_file():
+            raise UsageError(f"{args.questions}: no such file")
+        report, problems = foreign_report(args.articles, args.questions, args.fail_under if args.fail_under is not None else 80.0)
+        _print_problems(problems)
+    else:
+        config = _config(args)
+        content = load_site(config)
+        _print_problems(content.problems)
+        if has_errors(content.problems):
+            return CONTENT_PROBLEMS
+        if args.fail_under is not None:
+            from dataclasses import replace
+
+            config = replace(config, fail_under=args.fail_under)
+        report = site_report(config, content.articles, content.questions, [str(p) for p in content.problems])
+    render = {"text": lambda r: report_output.to_terminal(r, args.top), "json": report_output.to_json, "csv": report_output.to_csv, "markdown": report_output.to_markdown}
+    sys.stdout.write(render[args.format](report).rstrip("\n") + "\n")
+    if not report.passed:
+        print(f"kb: {report.failure_message()}", file=sys.stderr)
+        return CONTENT_PROBLEMS
+    return OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -42,7 +42,7 @@ class Vocabulary:
     """What the site declares: checks of `category` and `lang` values use it. None means anything goes."""
 
     categories: frozenset[str] | None = None
-    languages: frozenset[str] = frozenset({"en", "zh"})
+    languages: frozenset[str] | None = frozenset({"en", "zh"})
 
 
 ARTICLE_FIELDS: tuple[Field, ...] = (
@@ -99,8 +99,10 @@ def check_value(field: Field, value: Any, vocabulary: Vocabulary) -> tuple[Any, 
         except ValueError:
             return None, f"'{field.name}' is not a valid date: {value!r}", "write YYYY-MM-DD, e.g. 2026-09-14"
     if kind is Kind.LANG:
-        if value not in vocabulary.languages:
-            return None, f"unknown language {value!r} in '{field.name}'", did_you_mean(str(value), vocabulary.languages)
+        if vocabulary.languages is None and isinstance(value, str) and value.strip():
+            return value.strip(), "", ""
+        if value not in (vocabulary.languages or ()):
+            return None, f"unknown language {value!r} in '{field.name}'", did_you_mean(str(value), vocabulary.languages or ())
         return value, "", ""
     if kind is Kind.CATEGORY:
         if not isinstance(value, str):

@@ -1,0 +1,60 @@
+"""Words customers use for the same thing, as stemmed terms. Each group is a set of interchangeable words.
+
+A help center says "sign in" and "refund"; customers write "login" and "money back". The groups are kept short
+and specific: a loose synonym turns near misses into false matches.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .analysis import terms
+
+GROUPS: tuple[tuple[str, ...], ...] = (
+    ("sign in", "log in", "login", "logon", "signin"),
+    ("sign up", "register", "registration", "signup", "create account"),
+    ("password", "passcode", "pwd"),
+    ("refund", "money back", "reimburse", "chargeback"),
+    ("charge", "bill", "debit"),
+    ("cancel", "unsubscribe", "stop subscription"),
+    ("subscription", "plan", "membership"),
+    ("invoice", "receipt"),
+    ("certificate", "diploma", "credential"),
+    ("video", "lesson", "lecture"),
+    ("buffer", "lag", "stutter", "freez"),
+    ("sound", "audio"),
+    ("subtitle", "caption"),
+    ("app", "application"),
+    ("crash", "close unexpectedly", "quit"),
+    ("download", "offline"),
+    ("delete", "remove", "erase", "close"),
+    ("email", "e-mail", "mail"),
+    ("two-step", "2fa", "two-factor", "mfa"),
+    ("phone", "mobile"),
+    ("code", "otp"),
+    ("discount", "coupon", "promo", "voucher"),
+    ("enroll", "enrol", "join", "sign up for"),
+    ("progress", "completion"),
+    ("quiz", "test", "exam"),
+    ("忘记", "忘了"),
+    ("密码", "口令"),
+    ("登录", "登陆", "登入"),
+    ("退款", "退钱", "退费"),
+    ("发票", "收据"),
+    ("卡顿", "卡", "缓冲", "加载慢"),
+    ("闪退", "崩溃"),
+    ("注销", "删除账户", "删号"),
+    ("证书", "结业证"),
+    ("验证码", "短信码"),
+)
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> dict[str, tuple[str, ...]]:
+    """term -> every term of its group (multi-word entries contribute each of their terms)."""
+    table: dict[str, set[str]] = {}
+    for group in GROUPS:
+        group_terms = {t for phrase in group for t in terms(phrase)}
+        for term in group_terms:
+            table.setdefault(term, set()).update(group_terms)
+    return {term: tuple(sorted(members)) for term, members in table.items()}
