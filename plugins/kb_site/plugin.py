@@ -15,7 +15,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from kb.config import SiteConfig, load_config
-from kb.content import is_landing_page, markdown_files
+from kb.content import Content, is_landing_page, markdown_files
 from kb.model import Article
 from kb.problems import KbError
 from kb.site import HOME_MARKER, category_listing, manifest, navigation, reviewed_html
@@ -32,6 +32,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def __init__(self) -> None:
         self.site: SiteConfig | None = None
         self.articles: dict[str, Article] = {}
+        self.content: Content | None = None  # read by the other kb plugins, so the articles are loaded once
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -40,7 +41,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             self.site = load_config(path)
         except KbError as exc:
             raise PluginError(f"kb: invalid {self.config.config_file}:\n{exc}") from None
-        content = load_site(self.site)
+        content = self.content = load_site(self.site)
         for problem in content.problems:
             log.warning(str(problem))  # any problem fails `mkdocs build --strict`
         self.articles = {a.path: a for a in content.articles}

@@ -1,0 +1,31 @@
+from kb.analysis import pairs, terms
+from kb.matcher import build_query, clean
+
+
+def test_english_is_stemmed_with_porter2():
+    assert terms("Resetting passwords") == ["reset", "password"]
+
+
+def test_chinese_is_segmented_and_stop_words_dropped():
+    words = terms("忘记密码了怎么办")
+    assert "忘记" in words and "密码" in words
+    assert "了" not in words and "怎么办" not in words
+
+
+def test_mixed_text_keeps_both():
+    assert terms("App 闪退 Error 224003") == ["app", "闪退", "error", "224003"]
+
+
+def test_pairs_are_adjacent_terms():
+    assert pairs(["reset", "password", "email"]) == ["reset_password", "password_email"]
+
+
+def test_cleaning_drops_tags_links_and_versions_but_keeps_error_codes():
+    assert clean("[BUG] crash on iOS 17.2.1 see https://x.example/a Error 224003").split() == ["crash", "on", "iOS", "see", "Error", "224003"]
+
+
+def test_query_concepts_carry_synonyms():
+    query = build_query("can't login")
+    login = next(c for c in query.concepts if c.terms[0] == "login")
+    assert "sign" in login.terms or "log" in login.terms
+    assert login.weights[0] == 1.0 and all(w < 1.0 for w in login.weights[1:])

@@ -1,0 +1,134 @@
+"""The coverage engine on a small help center whose answers are known."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from kb.coverage import analyse
+from kb.engine import build_matcher
+from kb.model import Article, Question
+from kb.report_output import to_csv, to_dict, to_terminal
+from kb.report_page import render
+
+
+def article(aid, title, body, covers=(), lang="en", reviewed=dt.date(2026, 10, 1), category="account"):
+    return Article(id=aid, path=f"{aid}.md", title=title, lang=lang, body=body, category=category, covers=tuple(covers), reviewed=reviewed)
+
+
+ARTICLES = [
+    article("reset-password", "Reset your password", "Open Settings > Password and click Forgot password. We email a reset link valid for 24 hours.", ["forgot-password"]),
+    article("refunds", "Request a refund", "You can get your money back within 14 days of purchase. Open Purchases and choose Request refund.", ["refund"]),
+    article("refunds-old", "Refund rules", "Refunds are paid to the card used for the purchase within 5 business days.", ["refund"], reviewed=dt.date(2025, 1, 1)),
+    article("certificate", "Download your certificate", "When you finish every lesson of a course, open My courses and click Download certificate as PDF.", category="courses"),
+    article("subtitles", "Turn on subtitles", "Click the CC button under the video player and choose the subtitle language.", category="video"),
+    article("zh-password", "忘记密码怎么办", "在登录页点击忘记密码，输入手机号，收到验证码后设置新密码。", ["zh-forgot"], lang="zh"),
+]
+
+QUESTIONS = [
+    Question("forgot-password", "I forgot my password", "en", "account", 300, ("cant log in",)),
+    Question("refund", "How do I get my money back?", "en", "payments", 200),
+    Question("certificate", "Where can I download my certificate?", "en", "courses", 120),
+    Question("paypal", "Can I pay with PayPal?", "en", "payments", 80),
+    Question("zh-forgot", "密码忘了", "zh", "account", 50),
+    Question("zh-transfer", "可以把课程转给别人吗", "zh", "courses", 40),
+]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    matcher = build_matcher(ARTICLES, tmp_path_factory.mktemp("index"))
+    return analyse(ARTICLES, QUESTIONS, matcher, fail_under=80, stale_after_days=180, today=dt.date(2026, 11, 23))
+
+
+def status(report, qid):
+    return next(r for r in report.results if r.question.id == qid)
+
+
+def test_tagged_questions_are_covered(report):
+    assert status(report, "forgot-password").status == "covered"
+    assert status(report, "zh-forgot").status == "covered"
+
+
+def test_untagged_answered_question_is_likely_with_the_line_to_add(report):
+    result = status(report, "certificate")
+    assert result.status == "likely"
+    assert result.candidates[0].article.id == "certificate"
+    assert result.suggestion == "covers: [certificate]"
+
+
+def test_unanswered_questions_are_gaps(report):
+    assert status(report, "paypal").status == "gap"
+    assert status(report, "zh-transfer").status == "gap"
+
+
+def test_figures_by_volume_count_category_and_language(report):
+    o = report.overall
+    assert (o.questions, o.volume, o.covered, o.likely, o.gaps) == (6, 790, 3, 1, 2)
+    assert o.by_volume == pytest.approx(100 * 670 / 790)
+    assert o.by_count == pytest.approx(100 * 4 / 6)
+    assert report.by_lang["zh"].by_volume == pytest.approx(100 * 50 / 90)
+    assert report.by_category["payments"].gap_volume == 80
+    assert report.passed  # 84.8% >= 80
+
+
+def test_gate_fails_with_shortfall_and_top_gaps(tmp_path):
+    matcher = build_matcher(ARTICLES, tmp_path / "index")
+    failing = analyse(ARTICLES, QUESTIONS, matcher, fail_under=90)
+    assert not failing.passed
+    message = failing.failure_message()
+    assert "84.8% of ticket volume is 5.2 points under fail_under 90%" in message
+    assert message.endswith("top gaps: paypal (80), zh-transfer (40)")
+
+
+def test_findability_ranks_each_wording(report):
+    result = status(report, "forgot-password")
+    assert result.ranks[0] == ("I forgot my password", 1)
+    assert not result.hard_to_find
+
+
+def test_duplicates_stale_and_orphans(report):
+    assert [(q.id, [a.id for a in arts]) for q, arts in report.duplicates] == [("refund", ["refunds", "refunds-old"])]
+    assert [(a.id, days) for a, days in report.stale] == [("refunds-old", 691)]
+    assert [a.id for a in report.orphans] == ["subtitles"]
+
+
+def test_empty_question_list_says_so(tmp_path):
+    empty = analyse(ARTICLES, [], build_matcher(ARTICLES, tmp_path / "index"))
+    assert empty.overall.by_volume is None and empty.passed
+    assert "the questions file is empty" in to_terminal(empty)
+    assert "The questions file is empty" in render(empty, {})
+
+
+def test_json_contract(report):
+    data = json.loads(json.dumps(to_dict(report)))
+    assert set(data["summary"]) >= {"questions", "volume", "coverage_by_count", "coverage_by_volume", "fail_under", "passed"}
+    row = next(q for q in data["questions"] if q["id"] == "refund")
+    assert {"id", "question", "volume", "status", "articles"} <= set(row)
+    assert row["status"] == "covered"
+    assert [set(a) >= {"path", "score", "rank"} for a in row["articles"]] == [True, True]
+    assert row["articles"][0]["rank"] <= row["articles"][1]["rank"]
+    assert to_csv(report).splitlines()[0].startswith("id,question,volume,category,lang,status,article,score,rank")
+
+
+def test_report_page_escapes_everything(tmp_path):
+    evil = [article("x", "<script>alert(1)</script>", "payments refund", ["q"], reviewed=dt.date(2020, 1, 1))]
+    questions = [Question("q", "payments refund", "en", "", 5), Question("g", "<img src=x onerror=alert(1)> <b>gap</b>", "en", "", 5)]
+    page = render(analyse(evil, questions, build_matcher(evil, tmp_path / "index")), {})
+    assert "<script>" not in page and "<img" not in page and "<b>gap" not in page
+    assert "&lt;script&gt;" in page and "&lt;img src=x" in page
+
+
+def test_index_updates_only_changed_articles(tmp_path):
+    from kb.search_index import ArticleIndex
+
+    folder = tmp_path / "index"
+    _, first = ArticleIndex.build(ARTICLES, folder)
+    assert (first.added, first.updated, first.removed) == (6, 0, 0)
+    edited = [ARTICLES[0].__class__(**{**ARTICLES[0].__dict__, "body": "New text"}), *ARTICLES[1:5]]
+    _, second = ArticleIndex.build(edited, folder)
+    assert (second.added, second.updated, second.removed) == (0, 1, 1)
+    _, third = ArticleIndex.build(edited, folder)
+    assert (third.added, third.updated, third.removed) == (0, 0, 0)
