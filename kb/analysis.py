@@ -2,8 +2,9 @@
 
 English words are lower-cased, stop words dropped and stemmed with porter2 ("resetting" -> "reset", where Whoosh's
 default stemmer gives "resett"). Runs of Chinese characters are segmented by jieba in search mode, which also
-yields the shorter words inside long ones (忘记密码 -> 忘记, 密码). One analyzer serves both languages because
-Chinese articles quote English (error codes, "App", "PDF") and customers mix the two.
+yields the shorter words inside long ones (忘记密码 -> 忘记, 密码). One analysis serves both languages because
+Chinese articles quote English (error codes, "App", "PDF") and customers mix the two. `terms()` is the one
+definition; the Whoosh index runs it through `KbTokenizer`, so indexing and querying cannot drift apart.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ import logging
 import re
 from functools import lru_cache
 
-from whoosh.analysis import Composable, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter2 import stem as porter2
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[\u3400-\u9fff]+", re.IGNORECASE)
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 ENGLISH_STOP_WORDS = frozenset(
     """a about after all also am an and any are as at be been before being but by can could did do does doing
@@ -25,7 +25,9 @@ ENGLISH_STOP_WORDS = frozenset(
     such than that the their theirs them then there these they this those through to too under until up very
     was we were what when where which while who whom why will with would you your yours yourself""".split()
 )
-CHINESE_STOP_WORDS = frozenset("的 了 吗 呢 吧 啊 呀 么 是 在 我 你 他 她 它 我们 你们 怎么 怎么办 怎样 如何 什么 为什么 哪里 可以 能 能不能 一下 请问 还 和 与 或 就 都 也 又 要 会 有 没有 这个 那个 这 那 个 把 被 给 让 到 吗？".split())
+CHINESE_STOP_WORDS = frozenset(
+    "的 了 吗 呢 吧 啊 呀 么 是 在 我 你 他 她 它 我们 你们 怎么 怎么办 怎样 如何 什么 为什么 哪里 可以 能 能不能 一下 请问 还 和 与 或 就 都 也 又 要 会 有 没有 这个 那个 这 那 个 把 被 给 让 到".split()
+)
 STOP_WORDS = ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS
 
 
@@ -38,57 +40,46 @@ def _jieba():
     return jieba
 
 
-class MixedTokenizer(Tokenizer):
-    """Latin words by pattern, Chinese runs by jieba; positions count words, for phrase and proximity evidence."""
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        position = start_pos
-        for match in _TOKEN.finditer(value):
-            word = match.group(0)
-            pieces = _jieba().cut_for_search(word) if _CJK.match(word) else (word,)
-            offset = match.start()
-            for piece in pieces:
-                token.text = piece
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = piece
-                if positions:
-                    token.pos = position
-                if chars:
-                    start = value.find(piece, offset)
-                    token.startchar = start_char + start
-                    token.endchar = token.startchar + len(piece)
-                position += 1
-                yield token
-
-
-class Porter2Filter(StemFilter):
-    """Stems Latin words with porter2 and leaves Chinese words as they are."""
-
-    def __init__(self) -> None:
-        super().__init__(stemfn=_stem, cachesize=50_000)
-
-
-def _stem(word: str) -> str:
-    return word if _CJK.match(word) else porter2(word)
-
-
-def analyzer() -> Composable:
-    return MixedTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1) | Porter2Filter()
-
-
-@lru_cache(maxsize=1)
-def _shared() -> Composable:
-    return analyzer()
+@lru_cache(maxsize=100_000)
+def _latin(word: str) -> str:
+    word = word.replace("’", "'")
+    if word.endswith("n't"):
+        return ""  # can't, don't, won't: negated auxiliaries carry no topic
+    if "'" in word:
+        word = word.split("'")[0]
+    return "" if word in ENGLISH_STOP_WORDS else porter2(word)
 
 
 def terms(text: str) -> list[str]:
     """The search terms of a text, in order."""
-    return [t.text for t in _shared()(text)]
+    found = []
+    for match in _TOKEN.finditer(text.lower()):
+        word = match.group(0)
+        if word[0] < "\u3400":
+            term = _latin(word)
+            if term and term not in ENGLISH_STOP_WORDS:
+                found.append(term)
+        else:
+            found += [w for w in _jieba().cut_for_search(word) if w not in CHINESE_STOP_WORDS]
+    return found
 
 
 def pairs(words: list[str]) -> list[str]:
     """Adjacent term pairs: matching one is phrase evidence ("reset password" rather than "reset" ... "password")."""
     return [f"{a}_{b}" for a, b in zip(words, words[1:])]
+
+
+class KbTokenizer(Tokenizer):
+    """Whoosh's view of `terms()`: one token per term, positions counted in terms."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for position, term in enumerate(terms(value) if tokenize else [value], start_pos):
+            token.text = term
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = term
+            if positions:
+                token.pos = position
+            yield token

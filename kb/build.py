@@ -14,6 +14,11 @@ def mkdocs_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "mkdocs", *args]
 
 
+def mkdocs_env() -> dict[str, str]:
+    # Material prints a banner about MkDocs 2 on every run; kb pins MkDocs 1.x and says so in the README.
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
 def build_site(mkdocs_yml: Path, site_dir: Path, quiet: bool = False) -> subprocess.CompletedProcess:
     """A strict build into a fresh folder beside `site_dir`, swapped in only when the build succeeds."""
     site_dir = site_dir.resolve()
@@ -21,7 +26,7 @@ def build_site(mkdocs_yml: Path, site_dir: Path, quiet: bool = False) -> subproc
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
         args = ["build", "--strict", "--config-file", str(mkdocs_yml), "--site-dir", str(staging)]
-        result = subprocess.run(mkdocs_command(*args, *(["--quiet"] if quiet else [])), capture_output=True, text=True)
+        result = subprocess.run(mkdocs_command(*args, *(["--quiet"] if quiet else [])), capture_output=True, text=True, env=mkdocs_env())
         if result.returncode == 0:
             _swap_in(staging, site_dir)
         return result

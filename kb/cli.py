@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .build import build_site, mkdocs_command
+from .build import build_site, mkdocs_command, mkdocs_env
 from .config import SiteConfig, load_config
 from .problems import KbError, Problem, has_errors
 from .questions_import import import_csv, parse_columns
@@ -191,7 +191,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args)
     mkdocs_yml = _mkdocs_yml(args, config)
     command = mkdocs_command("serve", "--config-file", str(mkdocs_yml), "--dev-addr", f"{args.host}:{args.port}")
-    return subprocess.call(command, env=os.environ.copy())
+    return subprocess.call(command, env=mkdocs_env())
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:

@@ -76,38 +76,50 @@ class Matcher:
         self.stats = stats
         self.params = params or Params()
         self.size = len(stats.ids)
-        self._weights, self._idf = self._term_weights()
-        self._pair_weights, _ = self._term_weights(fields=(PAIR_FIELD,))
+        self._term_index = {term: i for i, term in enumerate(stats.vocabulary)}
+        self._docs, self._weights, self._offsets, idf = self._bm25f(TEXT_FIELDS)
+        self._pair_docs, self._pair_weights, self._pair_offsets, _ = self._bm25f((PAIR_FIELD,))
+        self._idf = idf
         self._unknown_idf = math.log(1 + (self.size + 0.5) / 0.5)
 
-    def _term_weights(self, fields: tuple[str, ...] = TEXT_FIELDS) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], dict[str, float]]:
-        """term -> (documents, BM25F weight); and term -> idf. Computed once per index."""
-        p, n = self.params, self.size
-        norms = {}
-        for f in fields:
-            lengths = self.stats.lengths[f]
+    def _bm25f(self, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per term, its documents and BM25F weights, grouped by term (offsets index the groups); and idf by term.
+
+        Each field's frequency is boosted and length-normalised, summed over the fields, then saturated once: a
+        word in both title and body counts more than either, but not twice.
+        """
+        p, n, v = self.params, self.size, len(self.stats.vocabulary)
+        keys, contributions = [], []
+        for name in fields:
+            postings = self.stats.fields[name]
+            lengths = postings.lengths
             average = float(lengths.mean()) if n else 1.0
-            norms[f] = 1 - p.b + p.b * lengths / (average or 1.0)
-        vocabulary = set().union(*(self.stats.postings[f] for f in fields))
-        weights, idfs = {}, {}
-        pseudo = np.zeros(n, dtype=np.float32)
-        for term in vocabulary:
-            pseudo[:] = 0
-            for f in fields:
-                posting = self.stats.postings[f].get(term)
-                if posting is not None:
-                    docs, freqs = posting
-                    pseudo[docs] += p.boosts.get(f, 1.0) * freqs / norms[f][docs]
-            docs = np.flatnonzero(pseudo)
-            df = len(docs)
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            tf = pseudo[docs]
-            weights[term] = (docs.astype(np.int32), (idf * tf * (p.k1 + 1) / (tf + p.k1)).astype(np.float32))
-            idfs[term] = idf
-        return weights, idfs
+            norm = 1 - p.b + p.b * lengths / (average or 1.0)
+            keys.append(postings.terms.astype(np.int64) * max(n, 1) + postings.docs)
+            contributions.append(p.boosts.get(name, 1.0) * postings.freqs / norm[postings.docs])
+        key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        unique, inverse = np.unique(key, return_inverse=True)
+        pseudo_tf = np.bincount(inverse, weights=np.concatenate(contributions)) if len(key) else np.zeros(0)
+        term_of = unique // max(n, 1)
+        docs = (unique % max(n, 1)).astype(np.int32)
+        df = np.bincount(term_of, minlength=v)
+        idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+        weights = (idf[term_of] * pseudo_tf * (p.k1 + 1) / (pseudo_tf + p.k1)).astype(np.float32)
+        offsets = np.searchsorted(term_of, np.arange(v + 1))
+        return docs, weights, offsets, np.where(df > 0, idf, np.nan)
+
+    def _posting(self, term: str, pair: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+        i = self._term_index.get(term)
+        if i is None:
+            return None
+        offsets, docs, weights = (self._pair_offsets, self._pair_docs, self._pair_weights) if pair else (self._offsets, self._docs, self._weights)
+        start, end = offsets[i], offsets[i + 1]
+        return (docs[start:end], weights[start:end]) if end > start else None
 
     def idf(self, term: str) -> float:
-        return self._idf.get(term, self._unknown_idf)
+        i = self._term_index.get(term)
+        value = self._idf[i] if i is not None else math.nan
+        return self._unknown_idf if math.isnan(value) else float(value)
 
     def score(self, query: Query, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(BM25F score, coverage in 0..1) of every document for the query."""
@@ -115,18 +127,18 @@ class Matcher:
         present = np.zeros(self.size, dtype=np.float32)
         total = 0.0
         for concept in query.concepts:
-            concept_idf = max((self._idf[t] for t in concept.terms if t in self._idf), default=self._unknown_idf)
+            concept_idf = self._concept_idf(concept)
             total += concept_idf
             hit = np.zeros(self.size, dtype=bool)
             for term, weight in zip(concept.terms, concept.weights):
-                posting = self._weights.get(term)
+                posting = self._posting(term)
                 if posting is not None:
                     docs, values = posting
                     scores[docs] += weight * values
                     hit[docs] = True
             present += hit * concept_idf
         for pair in query.pairs:
-            posting = self._pair_weights.get(pair)
+            posting = self._posting(pair, pair=True)
             if posting is not None:
                 docs, values = posting
                 scores[docs] += self.params.pair_weight * values
@@ -135,6 +147,11 @@ class Matcher:
             scores = np.where(allowed, scores, 0)
             coverage = np.where(allowed, coverage, 0)
         return scores, coverage
+
+    def _concept_idf(self, concept: Concept) -> float:
+        """The rarest known form of the concept; a word no article uses counts as rarest of all."""
+        known = [self.idf(t) for t in concept.terms if t in self._term_index and not math.isnan(self._idf[self._term_index[t]])]
+        return max(known) if known else self._unknown_idf
 
     def rank(self, query: Query, allowed: np.ndarray | None = None, limit: int = 5) -> list[Ranked]:
         scores, coverage = self.score(query, allowed)
