@@ -217,7 +217,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             from dataclasses import replace
 
             config = replace(config, fail_under=args.fail_under)
-        report = site_report(config, content.articles, content.questions, [str(p) for p in content.problems])
+        report = site_report(config, content.articles, content.questions, warnings=[str(p) for p in content.problems])
     render = {"text": lambda r: report_output.to_terminal(r, args.top), "json": report_output.to_json, "csv": report_output.to_csv, "markdown": report_output.to_markdown}
     sys.stdout.write(render[args.format](report).rstrip("\n") + "\n")
     if not report.passed:

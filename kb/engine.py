@@ -31,11 +31,19 @@ def build_matcher(articles: list[Article], cache: Path) -> Matcher:
     return Matcher(index.stats())
 
 
-def site_report(config: SiteConfig, articles: list[Article], questions: list[Question], warnings: Iterable[str] = (), feedback: dict | None = None, today: dt.date | None = None) -> Report:
+def site_report(
+    config: SiteConfig,
+    articles: list[Article],
+    questions: list[Question],
+    matcher: Matcher | None = None,
+    warnings: Iterable[str] = (),
+    feedback: dict | None = None,
+    today: dt.date | None = None,
+) -> Report:
     report = analyse(
         articles,
         questions,
-        build_matcher(articles, cache_folder(config)),
+        matcher or build_matcher(articles, cache_folder(config)),
         fail_under=config.fail_under,
         stale_after_days=config.stale_after_days,
         today=today,

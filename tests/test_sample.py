@@ -106,3 +106,13 @@ def test_report_page_and_files(built):
 def test_manifest_lists_every_article(built, content):
     manifest = json.loads((built / "kb-articles.json").read_text(encoding="utf-8"))
     assert {a["id"] for a in manifest["articles"]} == {a.id for a in content.articles}
+
+
+def test_related_articles_are_written_into_pages(built):
+    page = (built / "account/reset-your-password/index.html").read_text(encoding="utf-8")
+    block = re.search(r'<nav class="kb-related".*?</nav>', page, re.S).group(0)
+    links = re.findall(r'href="([^"]+)"', block)
+    assert 1 <= len(links) <= 5
+    assert not any("reset-your-password" in link for link in links)
+    zh = (built / "zh/account/forgot-password/index.html").read_text(encoding="utf-8")
+    assert all("/zh/" in link for link in re.findall(r'href="([^"]+)"', re.search(r'<nav class="kb-related".*?</nav>', zh, re.S).group(0)))

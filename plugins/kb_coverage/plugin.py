@@ -42,7 +42,7 @@ class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
         if self.config.fail_under is not None:
             site = replace(site, fail_under=float(self.config.fail_under))
         db = Path(config.config_file_path).parent / self.config.feedback_db if self.config.feedback_db else None
-        self.report = site_report(site, content.articles, content.questions, feedback=read_feedback(db))
+        self.report = site_report(site, content.articles, content.questions, kb.matcher, feedback=read_feedback(db))
         self.missed = read_missed_searches(db)
         self.titles = {c.id: c.title("en") for c in site.categories}
         files.append(File.generated(config, self.config.page, content=self._page()))

@@ -9,5 +9,8 @@ class KbSiteConfig(Config):
     # Navigation by category, built from the articles; off keeps the site's own `nav`.
     navigation = opt.Type(bool, default=True)
 
+    # Related articles at the end of each article (same language, from the search index); 0 turns them off.
+    related = opt.Type(int, default=5)
+
     # Manifest of articles written into the site for the feedback endpoint.
     manifest = opt.Type(str, default="kb-articles.json")

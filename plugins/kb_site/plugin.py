@@ -15,6 +15,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from kb.config import SiteConfig, load_config
+from kb.engine import build_matcher, cache_folder
+from kb.matcher import Matcher
+from kb.related import related, related_html
 from kb.content import Content, is_landing_page, markdown_files
 from kb.model import Article
 from kb.problems import KbError
@@ -33,6 +36,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.site: SiteConfig | None = None
         self.articles: dict[str, Article] = {}
         self.content: Content | None = None  # read by the other kb plugins, so the articles are loaded once
+        self.related: dict[str, list[Article]] = {}
+        self._matcher: Matcher | None = None
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -50,6 +55,18 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             config.nav = navigation(content.articles, self.site, {p for p in landing if is_landing_page(p)})
         return config
 
+    @property
+    def matcher(self) -> Matcher:
+        """The search index of the articles, built (or updated from its cache) once per build."""
+        if self._matcher is None:
+            self._matcher = build_matcher(list(self.articles.values()), cache_folder(self.site))
+        return self._matcher
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.config.related:
+            self.related = related(list(self.articles.values()), self.matcher, self.config.related)
+        return files
+
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         article = self.articles.get(page.file.src_uri)
         if article:  # templates (the feedback widget) find the article's stable id and language here
@@ -62,7 +79,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         article = self.articles.get(page.file.src_uri)
-        return html + reviewed_html(article) if article else html
+        if article is None:
+            return html
+        base = "../" * (page.url.count("/")) if page.url else ""
+        return html + related_html(article, self.related.get(article.id, []), base) + reviewed_html(article)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         target = Path(config.site_dir) / self.config.manifest

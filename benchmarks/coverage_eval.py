@@ -1,0 +1,101 @@
+"""Quality of the coverage engine on a labelled set (benchmarks/data/coverage_eval.yml) against the sample.
+
+For each question the engine proposes up to three articles and says "likely covered" or "gap". Prints recall@3
+of the suggestions (answered questions whose article is among them), precision and recall of "gap", and the
+threshold that balances them best, as `name: value` lines.
+
+    python -m benchmarks.coverage_eval [--sweep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from kb.config import load_config
+from kb.coverage import LIKELY_THRESHOLD, analyse
+from kb.engine import build_matcher
+from kb.model import Question
+from kb.validate import load_site
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_SET = ROOT / "benchmarks" / "data" / "coverage_eval.yml"
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    answers: frozenset[str]
+    kinds: tuple[str, ...]
+    top3: tuple[str, ...]
+    confidence: float
+
+
+def evaluate(eval_set: Path = EVAL_SET) -> list[Outcome]:
+    config = load_config(ROOT / "kb.yml")
+    articles = [dataclasses.replace(a, covers=()) for a in load_site(config).articles]  # judge every question untagged
+    items = yaml.safe_load(eval_set.read_text(encoding="utf-8"))["items"]
+    questions = [Question(f"e{i}", item["q"], item.get("lang", "en"), volume=1) for i, item in enumerate(items)]
+    with tempfile.TemporaryDirectory() as folder:
+        report = analyse(articles, questions, build_matcher(articles, Path(folder) / "index"), threshold=0.0)
+    outcomes = []
+    for item, result in zip(items, report.results):
+        answers = frozenset([item["answer"], *item.get("also", [])]) if item.get("answer") else frozenset()
+        outcomes.append(Outcome(answers, tuple(item.get("kinds", ())), tuple(c.article.id for c in result.candidates[:3]), result.confidence))
+    return outcomes
+
+
+def scores(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
+    answered = [o for o in outcomes if o.answers]
+    gaps = [o for o in outcomes if not o.answers]
+    predicted_gap = [o for o in outcomes if o.confidence < threshold]
+    true_gap = [o for o in predicted_gap if not o.answers]
+    hits = [o for o in answered if o.answers & set(o.top3)]
+    # An answered question only counts as found when it is also judged answered (not a gap).
+    found = [o for o in hits if o.confidence >= threshold]
+    return {
+        "recall_at_3": len(hits) / len(answered) if answered else 0.0,
+        "answered_found": len(found) / len(answered) if answered else 0.0,
+        "gap_precision": len(true_gap) / len(predicted_gap) if predicted_gap else 0.0,
+        "gap_recall": len(true_gap) / len(gaps) if gaps else 0.0,
+    }
+
+
+def best_threshold(outcomes: list[Outcome]) -> float:
+    candidates = sorted({round(o.confidence, 3) for o in outcomes} | {LIKELY_THRESHOLD})
+    return max(candidates, key=lambda t: (min(scores(outcomes, t)["gap_precision"], scores(outcomes, t)["gap_recall"]), -abs(t - LIKELY_THRESHOLD)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sweep", action="store_true", help="print the figures for a range of thresholds")
+    parser.add_argument("--by-kind", action="store_true", help="print recall@3 and gap accuracy per kind of question")
+    args = parser.parse_args(argv)
+    outcomes = evaluate()
+    print(f"eval_questions: {len(outcomes)}")
+    print(f"eval_answered: {sum(1 for o in outcomes if o.answers)}")
+    for name, value in scores(outcomes, LIKELY_THRESHOLD).items():
+        print(f"eval_{name}: {value:.3f}")
+    print(f"eval_threshold: {LIKELY_THRESHOLD}")
+    print(f"eval_best_threshold: {best_threshold(outcomes)}")
+    if args.sweep:
+        for t in [x / 20 for x in range(4, 20)]:
+            print(f"  threshold {t:.2f}: " + ", ".join(f"{k} {v:.2f}" for k, v in scores(outcomes, t).items()))
+    if args.by_kind:
+        groups: dict[str, list[Outcome]] = defaultdict(list)
+        for o in outcomes:
+            for kind in o.kinds:
+                groups[kind].append(o)
+        for kind, members in sorted(groups.items()):
+            right = sum(1 for o in members if (o.answers & set(o.top3) and o.confidence >= LIKELY_THRESHOLD) or (not o.answers and o.confidence < LIKELY_THRESHOLD))
+            print(f"  {kind:<14} {right}/{len(members)} right")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+from kb.engine import build_matcher
+from kb.related import related, related_html
+
+from .test_coverage import ARTICLES
+
+
+def test_related_same_language_never_itself(tmp_path):
+    found = related(ARTICLES, build_matcher(ARTICLES, tmp_path / "index"), limit=5)
+    for article in ARTICLES:
+        others = found[article.id]
+        assert article not in others and len(others) <= 5
+        assert all(o.lang == article.lang for o in others)
+    assert found["refunds"][0].id == "refunds-old"
+    assert found["zh-password"] == []  # the only Chinese article has no Chinese neighbour
+
+
+def test_related_html_escapes_and_links_from_the_page(tmp_path):
+    evil = ARTICLES[1].__class__(**{**ARTICLES[1].__dict__, "title": "<b>Refunds</b>"})
+    out = related_html(ARTICLES[0], [evil], "../../")
+    assert '<a href="../../refunds/">&lt;b&gt;Refunds&lt;/b&gt;</a>' in out
+    assert related_html(ARTICLES[0], [], "../") == ""
