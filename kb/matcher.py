@@ -23,6 +23,20 @@ from .synonyms import synonym_groups
 _BRACKET_TAG = re.compile(r"\[[^\]]{1,20}\]|【[^】]{1,20}】")
 _VERSION = re.compile(r"\bv?\d+(?:\.\d+)+\b", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when b is a with one letter inserted, deleted, replaced, or two neighbours swapped."""
+    if a == b:
+        return False
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,7 @@ class Params:
     boosts: dict[str, float] = field(default_factory=lambda: {"title": 3.0, "summary": 2.0, "headings": 1.5, "body": 1.0})
     pair_weight: float = 0.6  # phrase evidence, relative to single terms
     synonym_weight: float = 0.7  # a synonym counts a little less than the customer's own word
+    near_weight: float = 0.7  # a corrected misspelling, or a known word inside an unknown Chinese one
 
 
 def clean(text: str) -> str:
@@ -127,6 +142,9 @@ class Matcher:
         present = np.zeros(self.size, dtype=np.float32)
         total = 0.0
         for concept in query.concepts:
+            concept = self.resolve(concept)
+            if concept is None:
+                continue
             concept_idf = self._concept_idf(concept)
             total += concept_idf
             hit = np.zeros(self.size, dtype=bool)
@@ -147,6 +165,46 @@ class Matcher:
             scores = np.where(allowed, scores, 0)
             coverage = np.where(allowed, coverage, 0)
         return scores, coverage
+
+    def resolve(self, concept: Concept) -> Concept | None:
+        """The concept as the index can match it: a word no article uses is looked up as a misspelling (Latin) or
+        by the known words inside it (Chinese, where segmentation differs between question and article). A token
+        with digits that no article has (a version, a device model, a reference number) is context, not intent:
+        it is dropped. Known words pass unchanged."""
+        if any(t in self._known for t in concept.terms):
+            return concept
+        word = concept.terms[0]
+        if any(ch.isdigit() for ch in word):
+            return None
+        alternatives = self._near_words(word)
+        if not alternatives:
+            return concept  # a word no article has: it counts fully against coverage
+        return Concept((word, *alternatives), (1.0, *([self.params.near_weight] * len(alternatives))))
+
+    @cached_property
+    def _known(self) -> frozenset[str]:
+        return frozenset(term for term, i in self._term_index.items() if not math.isnan(self._idf[i]))
+
+    @cached_property
+    def _deletions(self) -> dict[str, list[str]]:
+        """Latin terms by each form with one letter deleted: finds words one typo away in a few lookups."""
+        table: dict[str, list[str]] = {}
+        for term in self._known:
+            if len(term) >= 4 and term.isascii() and term.isalpha():
+                for variant in {term[:i] + term[i + 1 :] for i in range(len(term))} | {term}:
+                    table.setdefault(variant, []).append(term)
+        return table
+
+    def _near_words(self, word: str) -> tuple[str, ...]:
+        if _CJK.match(word):
+            parts = {word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1) if (i, j) != (0, len(word))}
+            return tuple(sorted(p for p in parts if p in self._known))
+        if len(word) < 4 or not word.isascii():
+            return ()
+        forms = {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
+        found = {candidate for form in forms for candidate in self._deletions.get(form, ()) if _one_edit(word, candidate)}
+        best = sorted(found, key=lambda t: self.idf(t))[:2]  # the commonest spellings are the likeliest meant
+        return tuple(best)
 
     def _concept_idf(self, concept: Concept) -> float:
         """The rarest known form of the concept; a word no article uses counts as rarest of all."""

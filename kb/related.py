@@ -23,7 +23,7 @@ def related(articles: list[Article], matcher: Matcher, limit: int = 5) -> dict[s
         own = positions.get(article.id)
         if own is not None:
             allowed[own] = False
-        query = build_query(" ".join((article.title, article.summary, *article.headings)))
+        query = build_query(f"{article.title} {article.summary}")
         scores, coverage = matcher.score(query, allowed)
         order = [int(i) for i in np.argsort(-scores, kind="stable")[: limit * 2] if scores[i] > 0 and coverage[i] >= MIN_COVERAGE]
         result[article.id] = [by_id[matcher.stats.ids[i]] for i in order if matcher.stats.ids[i] in by_id][:limit]

@@ -6,9 +6,12 @@ and specific: a loose synonym turns near misses into false matches.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .analysis import terms
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("sign in", "log in", "login", "logon", "signin"),
@@ -49,12 +52,17 @@ GROUPS: tuple[tuple[str, ...], ...] = (
 )
 
 
+def _phrase_terms(phrase: str) -> list[str]:
+    # Chinese entries are single words already; segmenting them would load jieba's dictionary for nothing.
+    return [phrase] if _CJK.match(phrase) else terms(phrase)
+
+
 @lru_cache(maxsize=1)
 def synonym_groups() -> dict[str, tuple[str, ...]]:
     """term -> every term of its group (multi-word entries contribute each of their terms)."""
     table: dict[str, set[str]] = {}
     for group in GROUPS:
-        group_terms = {t for phrase in group for t in terms(phrase)}
+        group_terms = {t for phrase in group for t in _phrase_terms(phrase)}
         for term in group_terms:
             table.setdefault(term, set()).update(group_terms)
     return {term: tuple(sorted(members)) for term, members in table.items()}

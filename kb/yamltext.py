@@ -24,7 +24,10 @@ class Located:
         return self.key_lines.get(key, self.line)
 
 
-class _Loader(yaml.SafeLoader):
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: several times faster
+
+
+class _Loader(_Base):
     """Safe loading that leaves dates as text: the schema parses them and reports bad ones with their line."""
 
 
@@ -40,8 +43,12 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Located, lis
     Malformed YAML raises KbError with the line of the mistake; keys given twice come back as warnings.
     """
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        value = yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            value = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         opened = exc.context or ""

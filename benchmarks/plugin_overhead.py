@@ -1,0 +1,59 @@
+"""Build time of a 1,000-article site with and without the kb plugins (median of several strict builds).
+
+    python -m benchmarks.plugin_overhead [--articles 1000] [--repeat 3]
+
+Three configurations of the same synthetic site: MkDocs + Material + search only; plus `kb` (validation,
+navigation, related articles); plus `kb-coverage` (the report). The kb runs keep their index cache between builds,
+as `kb serve` does; the first (cold) build of each is reported on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kb.build import mkdocs_env
+
+from .corpus import write_site
+
+CONFIGS = {"bare": "  - search\n", "kb": "  - search\n  - kb\n", "kb_coverage": "  - search\n  - kb\n  - kb-coverage\n"}
+
+
+def _build(mkdocs_yml: Path, out: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(mkdocs_yml), "-d", str(out)], check=True, env=mkdocs_env())
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="plugin overhead on a synthetic site")
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        mkdocs_yml = write_site(root, args.articles, with_coverage=True)
+        template = mkdocs_yml.read_text(encoding="utf-8").split("plugins:\n")[0]
+        medians = {}
+        for name, plugins in CONFIGS.items():
+            mkdocs_yml.write_text(template + "plugins:\n" + plugins, encoding="utf-8")
+            shutil.rmtree(root / ".kb-cache", ignore_errors=True)
+            cold = _build(mkdocs_yml, root / "site")
+            runs = [_build(mkdocs_yml, root / "site") for _ in range(args.repeat)]
+            medians[name] = statistics.median(runs)
+            print(f"build_{name}_cold_s: {cold:.2f}")
+            print(f"build_{name}_s: {medians[name]:.2f} (median of {args.repeat})")
+    for name in ("kb", "kb_coverage"):
+        print(f"overhead_{name}_pct: {100 * (medians[name] / medians['bare'] - 1):.1f}")
+    print(f"overhead_coverage_plugin_pct: {100 * (medians['kb_coverage'] / medians['kb'] - 1):.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
