@@ -26,6 +26,7 @@ from kb.validate import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_SET = ROOT / "benchmarks" / "data" / "coverage_eval.yml"
+AIM = 0.8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in scores(outcomes, LIKELY_THRESHOLD).items():
         print(f"eval_{name}: {value:.3f}")
     print(f"eval_threshold: {LIKELY_THRESHOLD}")
+    figures = scores(outcomes, LIKELY_THRESHOLD)
+    met = figures["recall_at_3"] >= AIM and figures["gap_precision"] >= AIM and figures["gap_recall"] >= AIM
     print(f"eval_best_threshold: {best_threshold(outcomes)}")
     if args.sweep:
         for t in [x / 20 for x in range(4, 20)]:
@@ -94,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         for kind, members in sorted(groups.items()):
             right = sum(1 for o in members if (o.answers & set(o.top3) and o.confidence >= LIKELY_THRESHOLD) or (not o.answers and o.confidence < LIKELY_THRESHOLD))
             print(f"  {kind:<14} {right}/{len(members)} right")
-    return 0
+    print(f"eval_aim_0.8_met: {'yes' if met else 'no'}")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

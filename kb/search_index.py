@@ -138,13 +138,13 @@ class ArticleIndex:
         snapshot = self.folder / f"stats-{key}.npz"
         if snapshot.is_file():
             try:
-                return _load_snapshot(snapshot)
+                return load_stats(snapshot)
             except (OSError, ValueError, KeyError):
                 log.warning("ignoring unreadable statistics snapshot %s", snapshot)
         stats = _assemble(docs)
         for old in self.folder.glob("stats-*.npz"):
             old.unlink(missing_ok=True)
-        _save_snapshot(stats, snapshot)
+        save_stats(stats, snapshot)
         return stats
 
     def search(self, text: str, lang: str | None = None, limit: int = 10) -> list[tuple[str, float]]:
@@ -178,7 +178,7 @@ def _assemble(docs: list[dict]) -> TermStats:
     return TermStats(tuple(d["id"] for d in docs), tuple(d["lang"] for d in docs), tuple(d["path"] for d in docs), tuple(vocabulary), fields)
 
 
-def _save_snapshot(stats: TermStats, path: Path) -> None:
+def save_stats(stats: TermStats, path: Path) -> None:
     arrays = {f"{name}.{part}": getattr(postings, part) for name, postings in stats.fields.items() for part in ("terms", "docs", "freqs", "lengths")}
     meta = json.dumps({"ids": stats.ids, "langs": stats.langs, "paths": stats.paths, "vocabulary": stats.vocabulary}, ensure_ascii=False)
     temp = path.with_suffix(".tmp.npz")
@@ -186,7 +186,7 @@ def _save_snapshot(stats: TermStats, path: Path) -> None:
     temp.replace(path)
 
 
-def _load_snapshot(path: Path) -> TermStats:
+def load_stats(path: Path) -> TermStats:
     with np.load(path) as data:
         meta = json.loads(data["meta"].tobytes().decode("utf-8"))
         fields = {name: FieldPostings(*(data[f"{name}.{part}"] for part in ("terms", "docs", "freqs", "lengths"))) for name in ALL_FIELDS}

@@ -11,6 +11,3 @@ class KbSiteConfig(Config):
 
     # Related articles at the end of each article (same language, from the search index); 0 turns them off.
     related = opt.Type(int, default=5)
-
-    # Manifest of articles written into the site for the feedback endpoint.
-    manifest = opt.Type(str, default="kb-articles.json")

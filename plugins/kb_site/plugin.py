@@ -18,6 +18,7 @@ from kb.config import SiteConfig, load_config
 from kb.engine import build_matcher, cache_folder
 from kb.matcher import Matcher
 from kb.related import related, related_html
+from kb.suggest import MANIFEST, write_snapshot
 from kb.content import Content, is_landing_page, markdown_files
 from kb.model import Article
 from kb.problems import KbError
@@ -85,5 +86,6 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         return html + related_html(article, self.related.get(article.id, []), base) + reviewed_html(article)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        target = Path(config.site_dir) / self.config.manifest
-        target.write_text(json.dumps(manifest(list(self.articles.values())), ensure_ascii=False, indent=1), encoding="utf-8")
+        site = Path(config.site_dir)
+        (site / MANIFEST).write_text(json.dumps(manifest(list(self.articles.values())), ensure_ascii=False, indent=1), encoding="utf-8")
+        write_snapshot(self.matcher.stats, site)  # the endpoint's suggestions read it

@@ -1,0 +1,44 @@
+"""`make bench`: every benchmark in turn, each printing `name: value` lines.
+
+    python -m benchmarks [NAME ...]     # default: all of them, in the order below
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+BENCHMARKS = {
+    "coverage_eval": "benchmarks.coverage_eval",
+    "coverage_speed": "benchmarks.coverage_speed",
+    "plugin_overhead": "benchmarks.plugin_overhead",
+    "feedback_load": "benchmarks.feedback_load",
+    "feedback_kill": "benchmarks.feedback_kill",
+    "suggest_latency": "benchmarks.suggest_latency",
+    "search_scale": "benchmarks.search_scale",
+}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    failed = []
+    for name in names:
+        print(f"# {name}", flush=True)
+        started = time.perf_counter()
+        module = importlib.import_module(BENCHMARKS[name])
+        code = module.main([])
+        print(f"# {name} took {time.perf_counter() - started:.0f} s, exit {code}", flush=True)
+        if code:
+            failed.append(name)
+    if failed:
+        print(f"# missed their targets: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
