@@ -1,0 +1,82 @@
+"""`kb coverage` on the site and on folders it has never seen."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def foreign(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "billing").mkdir(parents=True)
+    (docs / "billing" / "refunds.md").write_text("# Getting a refund\n\nOpen your orders and press Refund within 14 days to get your money back.\n", encoding="utf-8")
+    (docs / "passwords.md").write_text("---\ntitle: Reset a forgotten password\n---\nClick 'Forgot password' on the sign-in page and follow the email.\n", encoding="utf-8")
+    (docs / "shipping_times.md").write_text("Parcels arrive in 3 to 5 working days; tracking numbers come by email.\n", encoding="utf-8")
+    (docs / "zh.md").write_text("# 忘记密码\n\n在登录页点击忘记密码，按邮件提示重置密码。\n", encoding="utf-8")
+    questions = tmp_path / "tickets.csv"
+    questions.write_text("question,count\nHow do I get my money back?,40\nI forgot my password,30\nDo you ship to Canada by boat?,20\n忘记密码怎么办,5\n", encoding="utf-8")
+    return docs, questions
+
+
+def test_audit_of_plain_markdown_folder_as_json(kb, foreign, tmp_path):
+    docs, questions = foreign
+    result = kb("coverage", "--articles", str(docs), "--questions", str(questions), "--format", "json", "--fail-under", "0", cwd=tmp_path)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    by_question = {q["question"]: q for q in data["questions"]}
+    assert by_question["How do I get my money back?"]["status"] == "likely"
+    assert by_question["How do I get my money back?"]["articles"][0]["path"] == "billing/refunds.md"
+    assert by_question["I forgot my password"]["articles"][0]["path"] == "passwords.md"
+    assert by_question["Do you ship to Canada by boat?"]["status"] == "gap"
+    assert by_question["忘记密码怎么办"]["articles"][0]["path"] == "zh.md"
+    assert [q["volume"] for q in data["questions"]] == [40, 30, 20, 5]
+    assert data["summary"]["questions"] == 4
+
+
+def test_audit_titles_come_from_front_matter_heading_or_file_name(kb, foreign, tmp_path):
+    docs, questions = foreign
+    data = json.loads(kb("coverage", "--articles", str(docs), "--questions", str(questions), "--format", "json", "--fail-under", "0", cwd=tmp_path).out)
+    titles = {a["path"]: a["title"] for q in data["questions"] for a in q["articles"]}
+    assert titles.get("billing/refunds.md") == "Getting a refund"
+    assert titles.get("passwords.md") == "Reset a forgotten password"
+    assert titles.get("shipping_times.md", "Shipping times") == "Shipping times"
+
+
+def test_gate_exit_code_and_message(kb, foreign, tmp_path):
+    docs, questions = foreign
+    result = kb("coverage", "--articles", str(docs), "--questions", str(questions), "--fail-under", "99", cwd=tmp_path)
+    assert result.code == 1
+    assert "points under fail_under 99%; top gaps: do-you-ship-to-canada-by-boat (20)" in result.err
+
+
+def test_usage_errors(kb, foreign, tmp_path):
+    docs, _ = foreign
+    assert kb("coverage", "--articles", str(docs), cwd=tmp_path).code == 2
+    missing = kb("coverage", "--articles", str(docs), "--questions", str(tmp_path / "nope.yml"), cwd=tmp_path)
+    assert missing.code == 2 and "nope.yml: no such file" in missing.err
+
+
+def test_malformed_questions_file_is_reported_with_line(kb, foreign, tmp_path):
+    docs, _ = foreign
+    bad = tmp_path / "q.yml"
+    bad.write_text("questions:\n  - id: a\n    question: [oops\n", encoding="utf-8")
+    result = kb("coverage", "--articles", str(docs), "--questions", str(bad), cwd=tmp_path)
+    assert result.code == 1
+    assert f"{bad}:3: error: malformed YAML" in result.err
+
+
+def test_empty_question_list_says_so(kb, foreign, tmp_path):
+    docs, _ = foreign
+    empty = tmp_path / "q.yml"
+    empty.write_text("questions: []\n", encoding="utf-8")
+    result = kb("coverage", "--articles", str(docs), "--questions", str(empty), cwd=tmp_path)
+    assert result.code == 0
+    assert "the questions file is empty" in result.out
+
+
+def test_site_coverage_text_lists_gaps_by_volume(kb, site):
+    result = kb("coverage", "--fail-under", "0", cwd=site.root)
+    assert result.code == 0, result.err
+    assert "Top gaps by volume" in result.out
