@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -24,11 +22,8 @@ def content():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "site"
-    result = subprocess.run([sys.executable, "-m", "kb", "build", "--site-dir", str(out)], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return out
+def built(sample_site) -> Path:
+    return sample_site
 
 
 def test_sample_is_clean(content):

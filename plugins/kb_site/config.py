@@ -11,3 +11,6 @@ class KbSiteConfig(Config):
 
     # Related articles at the end of each article (same language, from the search index); 0 turns them off.
     related = opt.Type(int, default=5)
+
+    # Other forms of English title and heading words in the search index, so "passwords" finds "password".
+    word_forms = opt.Type(bool, default=True)

@@ -19,6 +19,7 @@ from kb.engine import build_matcher, cache_folder
 from kb.matcher import Matcher
 from kb.related import related, related_html
 from kb.suggest import MANIFEST, write_snapshot
+from kb.word_forms import add_to_search_index
 from kb.content import Content, is_landing_page, markdown_files
 from kb.model import Article
 from kb.problems import KbError
@@ -85,7 +86,12 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         base = "../" * (page.url.count("/")) if page.url else ""
         return html + related_html(article, self.related.get(article.id, []), base) + reviewed_html(article)
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
+        search_index = site / "search" / "search_index.json"
+        if self.config.word_forms and search_index.is_file():
+            index = json.loads(search_index.read_text(encoding="utf-8"))
+            search_index.write_text(json.dumps(add_to_search_index(index, self.articles.values()), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         (site / MANIFEST).write_text(json.dumps(manifest(list(self.articles.values())), ensure_ascii=False, indent=1), encoding="utf-8")
         write_snapshot(self.matcher.stats, site)  # the endpoint's suggestions read it
