@@ -18,6 +18,7 @@ run: $(INSTALLED)
 	$(BIN)/kb serve --host 127.0.0.1 --port 8000
 
 test: $(INSTALLED)
+	scripts/ensure-chromium
 	$(BIN)/python -m pytest
 
 check: $(INSTALLED)
