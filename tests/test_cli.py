@@ -106,3 +106,20 @@ def test_failed_build_leaves_previous_site_untouched(kb, buildable):
     assert "build failed; site was left as it was" in result.err
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
     assert not [p for p in buildable.root.iterdir() if p.name.startswith(".site-")]
+
+
+def test_coverage_gate_fails_the_build_with_shortfall_and_gaps(kb, buildable):
+    buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-coverage:\n      fail_under: 95\n")
+    result = kb("build", cwd=buildable.root)
+    assert result.code == 1
+    assert "points under fail_under 95%; top gaps:" in result.err
+    assert "refund (80)" in result.err
+    assert not (buildable.root / "site").exists()
+
+
+def test_coverage_report_page_in_a_built_site(kb, buildable):
+    buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-coverage:\n      fail_under: 0\n")
+    assert kb("build", cwd=buildable.root).code == 0
+    page = (buildable.root / "site/coverage/index.html").read_text(encoding="utf-8")
+    assert "noindex" in page and "Gaps (" in page
+    assert (buildable.root / "site/coverage/coverage.json").is_file()
