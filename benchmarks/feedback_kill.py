@@ -5,7 +5,8 @@
 Each round starts `kb feedback serve` on the same SQLite file, sends votes from many keep-alive connections for
 about a second, then SIGKILLs the server mid-stream. Every vote carries a unique comment, so each 201 answer can
 be checked afterwards against the row with the id it returned. Prints `name: value` lines; votes_missing and
-votes_changed must be 0 and integrity_check must be ok. Loopback only, bounded by --rounds.
+votes_changed must be 0 and integrity_check must be ok (else the exit code is 1). Loopback only, bounded by
+--rounds.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             endpoint = start_endpoint(db, site, free_port(), python=args.python)
             restarts.append(time.monotonic() - started)
             asyncio.run(load_then_kill(endpoint, round_no, args.connections, acknowledged))
-        report(check(db, acknowledged), acknowledged, args.rounds, restarts)
-    return 0
+        ok = report(check(db, acknowledged), acknowledged, args.rounds, restarts)
+    return 0 if ok else 1
 
 
 async def load_then_kill(endpoint, round_no: int, connections: int, acknowledged: Acknowledged) -> None:
@@ -120,7 +121,9 @@ def check(db: Path, acknowledged: Acknowledged) -> Check:
     return Check(integrity, len(rows), missing, changed)
 
 
-def report(result: Check, acknowledged: Acknowledged, rounds: int, restarts: list[float]) -> None:
+def report(result: Check, acknowledged: Acknowledged, rounds: int, restarts: list[float]) -> bool:
+    """Prints the figures; True when no acknowledged vote was lost or changed and the file is sound."""
+    ok = (result.missing, result.changed, acknowledged.duplicate_ids, result.integrity) == (0, 0, 0, "ok")
     lines = {
         "kills": rounds,
         "votes_acknowledged": len(acknowledged.votes),
@@ -130,10 +133,11 @@ def report(result: Check, acknowledged: Acknowledged, rounds: int, restarts: lis
         "duplicate_ids": acknowledged.duplicate_ids,
         "integrity_check": result.integrity,
         "restart_to_healthy_max_s": f"{max(restarts):.2f}",
-        "result": "ok" if (result.missing, result.changed, acknowledged.duplicate_ids, result.integrity) == (0, 0, 0, "ok") else "FAILED",
+        "result": "ok" if ok else "FAILED",
     }
     for name, value in lines.items():
         print(f"{name}: {value}")
+    return ok
 
 
 if __name__ == "__main__":

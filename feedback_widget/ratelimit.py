@@ -1,0 +1,63 @@
+"""Per-client rate limiting: a token bucket for each client, kept in memory and keyed by a pseudonym.
+
+Each client may send `burst` votes at once, then one every `1 / rate` seconds. Buckets that have filled up again
+hold no information and are dropped, so memory stays bounded by the clients active in the last `burst / rate`
+seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+class TokenBuckets:
+    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic, sweep_above: int = 10_000):
+        if rate <= 0 or burst < 1:
+            raise ValueError("rate must be above 0 and burst at least 1")
+        self.rate = rate
+        self.burst = burst
+        self._clock = clock
+        self._sweep_above = sweep_above
+        self._next_sweep = sweep_above
+        self._buckets: dict[str, _Bucket] = {}
+
+    def take(self, key: str) -> float:
+        """0 if `key` may go ahead (and spend a token), else the seconds until it may."""
+        now = self._clock()
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            if len(self._buckets) >= self._next_sweep:
+                self._sweep(now)
+            bucket = self._buckets[key] = _Bucket(self.burst, now)
+        else:
+            bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
+            bucket.updated = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return 0.0
+        return (1 - bucket.tokens) / self.rate
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def _sweep(self, now: float) -> None:
+        full = [key for key, b in self._buckets.items() if b.tokens + (now - b.updated) * self.rate >= self.burst]
+        for key in full:
+            del self._buckets[key]
+        # Many clients active at once: sweep again only when their number has doubled, so the cost stays O(1)
+        # per request on average instead of a full scan for every new client.
+        self._next_sweep = max(self._sweep_above, 2 * len(self._buckets))
+
+
+def retry_after(wait: float) -> str:
+    """`wait` as a Retry-After header value: whole seconds, at least 1."""
+    return str(max(1, math.ceil(wait)))

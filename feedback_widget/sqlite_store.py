@@ -1,0 +1,250 @@
+"""The SQLite store: one write connection used by the writer thread only, a fresh read connection per read.
+
+Durability: WAL mode with `synchronous=FULL`, so every commit waits for the WAL to reach the disk and a vote
+acknowledged after its batch committed survives a crash of the process and of the machine. (`NORMAL` would
+survive a killed process but may lose the last commits on power loss; group commit makes FULL cheap, as one fsync
+covers a whole batch.)
+
+What keeps a batch cheap:
+- Votes are appended with ids the writer hands out in order, so a batch fills a few pages at the end of the
+  table. Nothing random is indexed: the current day's dedupe keys live in the writer's memory (rebuilt from the
+  day's rows after a restart), because an index of random hashes would dirty a page per vote.
+- Per-article totals are kept by triggers (migration 0002), so the summary never counts the whole table.
+- A whole batch is one statement over a JSON array, committed on its own: the writer thread releases the
+  interpreter lock once per batch while SQLite works and syncs. Each time it takes the lock back it may wait for
+  the busy event loop, so one statement per vote (or BEGIN, statements, COMMIT) would stall every batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from .migrate import migrate
+from .privacy import dedupe_key, new_salt
+from .store import ArticleFeedback, Comment, StoredVote, StoreStats
+from .votes import Vote
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+T = TypeVar("T")
+_STAMP = "%Y-%m-%dT%H:%M:%SZ"
+
+# New votes are inserted; a reader's repeat of the day carries the id of their earlier vote and replaces it.
+_WRITE_VOTES = """
+INSERT INTO votes (id, article, helpful, reason, comment, day, created_at, dedupe_key)
+SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+       json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
+       json_extract(value, '$[6]'), json_extract(value, '$[7]')
+FROM json_each(?1) WHERE true
+ON CONFLICT (id) DO UPDATE SET
+    helpful = excluded.helpful, reason = excluded.reason, comment = excluded.comment, created_at = excluded.created_at
+"""
+_LATEST_COMMENTS = """
+SELECT article, id, day, reason, comment FROM (
+    SELECT article, id, day, reason, comment, row_number() OVER (PARTITION BY article ORDER BY id DESC) AS n
+    FROM votes WHERE comment IS NOT NULL
+) WHERE n <= ? ORDER BY article, id DESC
+"""
+
+
+class StoreError(Exception):
+    """The database cannot be used (wrong path, not SQLite, no WAL support on this file system)."""
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass
+class _Today:
+    """The writer's picture of the current UTC day, valid only together with what is committed."""
+
+    day: dt.date
+    salt: bytes
+    # dedupe key -> vote id. Plain str -> int: the garbage collector does not track such a dict, so a busy day's
+    # keys add nothing to its pauses.
+    seen: dict[str, int]
+    next_id: int
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What one batch writes (rows, some replacing earlier votes of the day) and the ids to answer with."""
+
+    ids: list[int]
+    rows: list[list]
+    seen: dict[str, int]
+    next_id: int
+
+
+class SqliteStore:
+    """A `FeedbackStore` in one SQLite file.
+
+    Only one store per file may take votes (`writes=True`): vote ids and the day's dedupe keys live in its memory,
+    so it holds a lock file beside the database while open, and a second one is refused instead of overwriting
+    the first one's votes. Stores that only read (reports, `kb feedback stats`) need no lock.
+    """
+
+    def __init__(self, path: Path, clock: Clock = utc_now, writes: bool = True):
+        self.path = Path(path)
+        self._clock = clock
+        self._con = _connect(self.path, writer=True)  # migrations write, even for a store that only reads
+        self._today: _Today | None = None
+        self._lock: int | None = None
+        try:
+            self.schema_version = migrate(self._con)
+            if writes:
+                self._lock = _lock_for_writing(self.path)
+                self._in_transaction(lambda: self._load_day(self._clock().date()))  # also erases earlier days' keys
+        except sqlite3.Error as exc:
+            self.close()
+            raise StoreError(f"{self.path}: {exc}") from None
+        except BaseException:
+            self.close()
+            raise
+
+    # Writes: the writer thread only.
+
+    def add_votes(self, votes: Sequence[Vote]) -> list[int]:
+        if self._lock is None:
+            raise StoreError(f"{self.path}: this store was opened for reading only")
+        now = self._clock()
+        today = self._today
+        if today is None or today.day != now.date():
+            today = self._in_transaction(lambda: self._load_day(now.date()))
+        batch = _plan(votes, today, now.strftime(_STAMP))
+        try:
+            self._con.execute(_WRITE_VOTES, (json.dumps(batch.rows),))  # autocommit: its own transaction
+        except BaseException:
+            self._today = None
+            raise
+        today.seen.update(batch.seen)  # only now: had the commit failed, these votes would not exist
+        today.next_id = batch.next_id
+        return batch.ids
+
+    def _load_day(self, day: dt.date) -> _Today:
+        """Take up `day`: its salt, the keys of its votes so far, the next id; erase earlier days' keys and salts."""
+        text = day.isoformat()
+        row = self._con.execute("SELECT salt FROM day_salts WHERE day = ?", (text,)).fetchone()
+        salt = row[0] if row else new_salt()
+        if not row:
+            self._con.execute("INSERT INTO day_salts (day, salt) VALUES (?, ?)", (text, salt))
+        oldest = self._con.execute("SELECT min(day) FROM day_salts WHERE day < ?", (text,)).fetchone()[0]
+        if oldest:
+            self._con.execute("UPDATE votes SET dedupe_key = NULL WHERE day >= ? AND day < ? AND dedupe_key IS NOT NULL", (oldest, text))
+            self._con.execute("DELETE FROM day_salts WHERE day < ?", (text,))
+        rows = self._con.execute("SELECT dedupe_key, id FROM votes WHERE day = ? AND dedupe_key IS NOT NULL", (text,))
+        seen = dict(rows.fetchall())
+        next_id = self._con.execute("SELECT coalesce(max(id), 0) + 1 FROM votes").fetchone()[0]
+        self._today = _Today(day, salt, seen, next_id)
+        return self._today
+
+    def _in_transaction(self, work: Callable[[], T]) -> T:
+        self._con.execute("BEGIN IMMEDIATE")
+        try:
+            result = work()
+            self._con.execute("COMMIT")
+            return result
+        except BaseException:
+            if self._con.in_transaction:
+                self._con.execute("ROLLBACK")
+            self._today = None  # it may hold what was rolled back: read it again from the database
+            raise
+
+    # Reads: any thread, each on its own connection so they never wait for the writer (WAL).
+
+    def summary(self, comments: int = 3) -> list[ArticleFeedback]:
+        with closing(_connect(self.path)) as con:
+            counts = con.execute("SELECT article, helpful, not_helpful FROM article_totals WHERE helpful + not_helpful > 0 ORDER BY article").fetchall()
+            latest: dict[str, list[Comment]] = {}
+            if comments > 0:
+                for article, vote_id, day, reason, text in con.execute(_LATEST_COMMENTS, (comments,)):
+                    latest.setdefault(article, []).append(Comment(vote_id, dt.date.fromisoformat(day), reason, text))
+        return [ArticleFeedback(article, helpful, not_helpful, tuple(latest.get(article, ()))) for article, helpful, not_helpful in counts]
+
+    def export(self) -> Iterator[StoredVote]:
+        # The generator may be resumed on another thread (a streamed response runs it in a thread pool).
+        con = _connect(self.path, any_thread=True)
+        try:
+            cursor = con.execute("SELECT id, article, helpful, reason, comment, day, created_at FROM votes ORDER BY id")
+            while rows := cursor.fetchmany(500):
+                for vote_id, article, helpful, reason, comment, day, created_at in rows:
+                    yield StoredVote(vote_id, article, bool(helpful), reason, comment, dt.date.fromisoformat(day), _parse_stamp(created_at))
+        finally:
+            con.close()
+
+    def stats(self) -> StoreStats:
+        with closing(_connect(self.path)) as con:
+            votes, articles, comments, first, last = con.execute(
+                "SELECT count(*), count(DISTINCT article), count(comment), min(day), max(day) FROM votes"
+            ).fetchone()
+        return StoreStats(votes, articles, comments, _date_or_none(first), _date_or_none(last), self.schema_version)
+
+    def close(self) -> None:
+        self._con.close()
+        if self._lock is not None:
+            os.close(self._lock)  # releases the lock (as the kernel does when the process dies)
+            self._lock = None
+
+
+def _plan(votes: Sequence[Vote], today: _Today, stamp: str) -> _Batch:
+    """One row per reader, article and day: a repeat takes the id of the reader's earlier vote and replaces it."""
+    day_text = today.day.isoformat()
+    seen: dict[str, int] = {}
+    rows: dict[int, list] = {}  # by id: a repeat within the batch overwrites the row before it is written
+    ids, next_id = [], today.next_id
+    for vote in votes:
+        key = dedupe_key(today.salt, vote.voter, vote.article, today.day)
+        vote_id = seen.get(key, today.seen.get(key))
+        if vote_id is None:
+            vote_id, next_id = next_id, next_id + 1
+        rows[vote_id] = [vote_id, vote.article, int(vote.helpful), vote.reason, vote.comment, day_text, stamp, key]
+        seen[key] = vote_id
+        ids.append(vote_id)
+    return _Batch(ids, list(rows.values()), seen, next_id)
+
+
+def _lock_for_writing(path: Path) -> int:
+    lock = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        raise StoreError(f"{path}: another feedback endpoint is writing to this database") from None
+    return lock
+
+
+def _connect(path: Path, writer: bool = False, any_thread: bool = False) -> sqlite3.Connection:
+    if not path.parent.is_dir():
+        raise StoreError(f"{path}: the folder {path.parent} does not exist")
+    try:
+        # isolation_level=None: transactions are begun and committed explicitly, never implicitly.
+        con = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=not (writer or any_thread))
+        mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: {exc}") from None
+    if mode != "wal":
+        con.close()
+        raise StoreError(f"{path}: cannot use write-ahead logging here (journal mode is {mode})")
+    con.execute("PRAGMA synchronous = FULL" if writer else "PRAGMA query_only = ON")
+    return con
+
+
+def _parse_stamp(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, _STAMP).replace(tzinfo=dt.timezone.utc)
+
+
+def _date_or_none(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+

@@ -1,0 +1,78 @@
+"""What the endpoint needs from a database, as an interface: SQLite today, another database later.
+
+Writes come in batches (the group-commit writer hands over every vote waiting at once), so a store can make a
+whole batch durable with one commit. Reads return plain frozen objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from .votes import Vote
+
+
+@dataclass(frozen=True)
+class StoredVote:
+    """A vote as kept: what the reader said, when, and nothing about who they are."""
+
+    id: int
+    article: str
+    helpful: bool
+    reason: str | None
+    comment: str | None
+    day: dt.date
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Comment:
+    vote_id: int
+    day: dt.date
+    reason: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ArticleFeedback:
+    """How readers rated one article; `rate` is the share of votes that said it helped (0 to 1)."""
+
+    article: str
+    helpful: int
+    not_helpful: int
+    latest_comments: tuple[Comment, ...] = ()
+
+    @property
+    def votes(self) -> int:
+        return self.helpful + self.not_helpful
+
+    @property
+    def rate(self) -> float | None:
+        return self.helpful / self.votes if self.votes else None
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    votes: int
+    articles: int
+    comments: int
+    first_day: dt.date | None
+    last_day: dt.date | None
+    schema_version: int
+
+
+class FeedbackStore(Protocol):
+    def add_votes(self, votes: Sequence[Vote]) -> list[int]:
+        """Make the votes durable in one transaction; their ids in order. Only the writer thread calls this."""
+
+    def summary(self, comments: int = 3) -> list[ArticleFeedback]:
+        """Per-article counts, with each article's latest `comments` comments."""
+
+    def export(self) -> Iterator[StoredVote]:
+        """Every vote, oldest first, read lazily so a large export needs little memory."""
+
+    def stats(self) -> StoreStats: ...
+
+    def close(self) -> None: ...

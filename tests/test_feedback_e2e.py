@@ -1,0 +1,126 @@
+"""A reader's vote from end to end: the built sample, `kb feedback serve` as a real process, Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from playwright import sync_api
+
+from .conftest import REPO, free_port
+
+ARTICLE = "account/reset-your-password"
+CHINESE_ARTICLE = "zh/account/forgot-password"
+
+
+@dataclass
+class Endpoint:
+    url: str
+    db: Path
+
+    def votes(self) -> list[tuple]:
+        with sqlite3.connect(self.db) as con:
+            return con.execute("SELECT article, helpful, reason, comment FROM votes ORDER BY id").fetchall()
+
+    def wait_for_votes(self, count: int, last: tuple | None = None, timeout: float = 10) -> list[tuple]:
+        """The votes once there are `count` (and the last one is `last`), or as they are after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            votes = self.votes()
+            if len(votes) >= count and (last is None or votes[-1] == last):
+                return votes
+            time.sleep(0.05)
+        return self.votes()
+
+
+@pytest.fixture(scope="module")
+def endpoint(sample_site, tmp_path_factory) -> Iterator[Endpoint]:
+    db, port = tmp_path_factory.mktemp("e2e") / "votes.db", free_port()
+    command = [sys.executable, "-m", "kb", "feedback", "serve", "--db", str(db), "--site", str(sample_site), "--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=REPO, env={**os.environ, "KB_FEEDBACK_TOKEN": ""}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(server, url)
+        yield Endpoint(url, db)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def wait_until_healthy(server: subprocess.Popen, url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"kb feedback serve exited: {server.stderr.read().decode()}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail("kb feedback serve did not become healthy")
+
+
+@pytest.fixture
+def page(browser, endpoint):
+    context = browser.new_context()  # a fresh localStorage, so a fresh reader
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.requests = requests
+    yield page
+    context.close()
+
+
+def test_a_reader_says_no_and_tells_why(page, endpoint):
+    before = len(endpoint.votes())
+    page.goto(f"{endpoint.url}/{ARTICLE}/")
+    page.get_by_role("button", name="No").click()
+    page.get_by_label("It did not solve my problem").check()
+    page.get_by_label("Anything else you want to tell us? (optional)").fill("The <b>reset</b> link expired after 5 minutes")
+    page.get_by_role("button", name="Send").click()
+    sync_api.expect(page.get_by_role("status")).to_have_text("Thank you for your feedback.")
+    expected = (ARTICLE, 0, "not_solved", "The <b>reset</b> link expired after 5 minutes")
+    votes = endpoint.wait_for_votes(before + 1, last=expected)
+    assert votes[before:] == [expected]  # the details replaced the reader's first "No": one vote
+    assert all(url.startswith(endpoint.url) for url in page.requests), "the page asked another site for something"
+
+
+def test_keyboard_only_vote_on_a_chinese_article(page, endpoint):
+    before = len(endpoint.votes())
+    page.goto(f"{endpoint.url}/{CHINESE_ARTICLE}/")
+    sync_api.expect(page.get_by_role("group", name="这篇文章对您有帮助吗？")).to_be_visible()
+    page.get_by_role("button", name="有帮助", exact=True).focus()
+    page.keyboard.press("Enter")
+    sync_api.expect(page.get_by_role("status")).to_have_text("感谢您的反馈。")
+    sync_api.expect(page.get_by_role("button", name="有帮助", exact=True)).to_have_attribute("aria-pressed", "true")
+    assert endpoint.wait_for_votes(before + 1)[-1] == (CHINESE_ARTICLE, 1, None, None)
+
+
+def test_a_vote_waits_in_the_browser_while_the_endpoint_is_down(page, endpoint):
+    before = len(endpoint.votes())
+    page.route("**/api/feedback", lambda route: route.abort())  # as if the endpoint were down
+    page.goto(f"{endpoint.url}/{ARTICLE}/")
+    page.get_by_role("button", name="Yes").click()
+    sync_api.expect(page.get_by_role("status")).to_have_text("Thank you for your feedback.")  # no error shown
+    page.wait_for_function("(localStorage.getItem('kb-feedback.outbox') || '[]').length > 2")
+    assert len(endpoint.votes()) == before
+    page.unroute("**/api/feedback")
+    page.goto(f"{endpoint.url}/{CHINESE_ARTICLE}/")  # a later page view sends it
+    assert endpoint.wait_for_votes(before + 1)[-1] == (ARTICLE, 1, None, None)
+    page.wait_for_function("localStorage.getItem('kb-feedback.outbox') === '[]'")
+
+
+def test_the_home_page_has_no_widget(page, endpoint):
+    page.goto(f"{endpoint.url}/")
+    assert page.locator("form[name=feedback]").count() == 0
+    assert page.get_by_role("button", name="Yes").count() == 0
+    assert page.locator("#__kb_feedback").count() == 0
