@@ -125,9 +125,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's chromium driven by Playwright (its own browser download is never used)."""
+    """Debian's chromium driven by Playwright (its own browser download is never used).
+
+    Module-scoped: Playwright's sync API keeps an event loop on the main thread while it runs, which other
+    tests' asyncio.run() must not find."""
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), "chromium is missing: run scripts/ensure-chromium (make test does)"
