@@ -1,6 +1,8 @@
 """The feedback endpoint: a short list of routes over a store, and the built site served beside them.
 
     POST /api/feedback                     a vote; 201 {"id": n} once it is on disk
+    POST /api/search-miss                  a site search that showed no result; 201 once it is on disk
+    GET  /api/suggest?q=...&lang=en        up to 5 articles for a few typed words (contact forms)
     GET  /api/feedback/summary             per-article counts (public: no comments in it)
     GET  /api/feedback/export?format=csv   every vote with reasons and comments (Bearer token)
     GET  /healthz                          200 while votes can be written
@@ -30,13 +32,16 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from .catalog import MANIFEST, ArticleCatalog
+from kb.suggest import SNAPSHOT, Suggester
+
 from .exports import csv_chunks, json_chunks
+from .misses import LANGS, QUERY_MAX_CHARS, parse_miss
 from .privacy import new_salt, pseudonym
 from .ratelimit import TokenBuckets, retry_after
 from .sqlite_store import SqliteStore
 from .store import FeedbackStore
 from .votes import VoteRefused, parse_vote
-from .writer import GroupCommitWriter, WriterClosed
+from .writer import GroupCommitWriter, Record, WriterClosed
 
 log = logging.getLogger(__name__)
 
@@ -71,11 +76,13 @@ class FeedbackApi:
         self._ip_salt = new_salt()  # in memory only: a restart unlinks every rate-limit key from its address
         self.store: FeedbackStore | None = None
         self.writer: GroupCommitWriter | None = None
+        self._suggester: Suggester | None = None
+        self._suggester_stamp = 0
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         self.store = await run_in_threadpool(self._open_store, self.settings.db)
-        self.writer = GroupCommitWriter(self.store.add_votes, asyncio.get_running_loop())
+        self.writer = GroupCommitWriter(self.store.write, asyncio.get_running_loop())
         try:
             yield
         finally:
@@ -119,6 +126,37 @@ class FeedbackApi:
             return StreamingResponse(json_chunks(self.store.export()), media_type="application/json", headers=API_HEADERS)
         return _error(400, "format: expected csv or json")
 
+    async def suggest(self, request: Request) -> Response:
+        try:
+            self.check_rate(_client_ip(request.scope))
+        except VoteRefused as refused:
+            return _error(refused.status, refused.message, refused.headers)
+        query = request.query_params.get("q", "")
+        lang = request.query_params.get("lang") or None
+        if len(query) > QUERY_MAX_CHARS:
+            return _error(400, f"q: at most {QUERY_MAX_CHARS} characters")
+        if lang is not None and lang not in LANGS:
+            return _error(400, f"lang: expected one of {', '.join(LANGS)}")
+        suggester = self.suggester()
+        if suggester is None:
+            return _error(404, "suggestions need the site's search snapshot (kb-search.npz): build the site with kb")
+        found = await run_in_threadpool(suggester.suggest, query, lang, 5)
+        body = [{"title": s.title, "url": s.url, "summary": s.summary, "score": s.score} for s in found]
+        return JSONResponse(body, headers=API_HEADERS)
+
+    def suggester(self) -> Suggester | None:
+        """The suggestions index, loaded from the built site and again whenever a rebuild replaces it."""
+        if self.settings.site_dir is None:
+            return None
+        snapshot = self.settings.site_dir / SNAPSHOT
+        try:
+            stamp = snapshot.stat().st_mtime_ns
+        except OSError:
+            return None
+        if self._suggester is None or stamp != self._suggester_stamp:
+            self._suggester, self._suggester_stamp = Suggester.from_site(self.settings.site_dir), stamp
+        return self._suggester
+
     async def health(self, request: Request) -> Response:
         if self.writer is not None and self.writer.alive:
             return JSONResponse({"status": "ok"}, headers=API_HEADERS)
@@ -126,15 +164,16 @@ class FeedbackApi:
 
 
 class VoteEndpoint:
-    """POST /api/feedback, the one route under load, as a plain ASGI app.
+    """POST /api/feedback (and /api/search-miss, with another parser), the routes under load, as plain ASGI apps.
 
     It reads the few headers it needs from the ASGI scope in one pass and answers with two ASGI messages.
     Starlette's Request and Response objects cost about as much as the vote's own handling: with them the
     endpoint took about 5,700 votes/s on two cores, without them about 9,500 (benchmarks/feedback_load.py).
     """
 
-    def __init__(self, api: FeedbackApi):
+    def __init__(self, api: FeedbackApi, parse: Callable[[bytes, str], Record] | None = None):
         self.api = api
+        self.parse = parse or (lambda body, ip: parse_vote(body, api.catalog, ip))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -158,7 +197,7 @@ class VoteEndpoint:
         api.check_origin(headers.get(b"origin"), headers.get(b"host"))
         api.check_rate(ip)
         body = await _read_json_body(receive, headers, api.settings.max_body)
-        vote = parse_vote(body, api.catalog, ip)
+        vote = self.parse(body, ip)
         if api.writer.backlog > api.settings.max_backlog:
             raise VoteRefused(503, "too many votes are waiting to be saved; try again shortly", {"Retry-After": "1"})
         return await api.writer.submit(vote)
@@ -205,6 +244,8 @@ def create_app(settings: Settings, open_store: Callable[[Path], FeedbackStore] =
     api = FeedbackApi(settings, open_store)
     routes = [
         Route("/api/feedback", VoteEndpoint(api), methods=["POST"]),
+        Route("/api/search-miss", VoteEndpoint(api, lambda body, ip: parse_miss(body)), methods=["POST"]),
+        Route("/api/suggest", api.suggest, methods=["GET"]),
         Route("/api/feedback/summary", api.summary, methods=["GET"]),
         Route("/api/feedback/export", api.export, methods=["GET"]),
         Route("/healthz", api.health, methods=["GET"]),

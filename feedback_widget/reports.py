@@ -23,6 +23,32 @@ def read_summary(db: Path, comments: int = 3) -> dict[str, ArticleFeedback]:
         store.close()
 
 
+def for_coverage_report(db: Path | None, latest: int = 20) -> dict | None:
+    """Votes in the shape the coverage engine takes (kb.engine.with_feedback), or None without a database.
+
+    {"articles": {id: (helpful, not_helpful)}, "comments": [{"created", "article", "reason", "comment"}, newest first]}
+    """
+    if db is None or not Path(db).is_file():
+        return None
+    summary = read_summary(db, comments=5)
+    comments = sorted(
+        ({"id": c.vote_id, "created": c.day.isoformat(), "article": a.article, "reason": c.reason, "comment": c.text} for a in summary.values() for c in a.latest_comments),
+        key=lambda c: -c["id"],
+    )[:latest]
+    return {"articles": {a.article: (a.helpful, a.not_helpful) for a in summary.values()}, "comments": comments}
+
+
+def missed_searches(db: Path | None, days: int = 90, limit: int = 20) -> list[tuple[str, int]]:
+    """The most frequent searches that found nothing in the last `days` days: (query, count); [] without a database."""
+    if db is None or not Path(db).is_file():
+        return []
+    store = SqliteStore(Path(db), writes=False)
+    try:
+        return [(query, count) for query, _, count in store.missed_searches(days, limit)]
+    finally:
+        store.close()
+
+
 def stats_table(articles: Iterable[ArticleFeedback]) -> str:
     """A plain-text table, least helpful first: those are the articles to rework."""
     rows = sorted(articles, key=lambda a: (a.rate if a.rate is not None else 1.0, -a.votes, a.article))

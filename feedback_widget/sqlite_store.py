@@ -32,6 +32,7 @@ from typing import TypeVar
 from .migrate import migrate
 from .privacy import dedupe_key, new_salt
 from .store import ArticleFeedback, Comment, StoredVote, StoreStats
+from .misses import SearchMiss
 from .votes import Vote
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,12 @@ SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(va
 FROM json_each(?1) WHERE true
 ON CONFLICT (id) DO UPDATE SET
     helpful = excluded.helpful, reason = excluded.reason, comment = excluded.comment, created_at = excluded.created_at
+"""
+_COUNT_MISSES = """
+INSERT INTO search_misses (day, lang, query, count)
+SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), 1
+FROM json_each(?1) WHERE true
+ON CONFLICT (day, lang, query) DO UPDATE SET count = count + 1
 """
 _LATEST_COMMENTS = """
 SELECT article, id, day, reason, comment FROM (
@@ -115,6 +122,30 @@ class SqliteStore:
             raise
 
     # Writes: the writer thread only.
+
+    def write(self, records: Sequence[Vote | SearchMiss]) -> list[int]:
+        """Votes and missed searches from one writer batch; returns vote ids, and 0 for each missed search."""
+        votes = [r for r in records if isinstance(r, Vote)]
+        misses = [r for r in records if isinstance(r, SearchMiss)]
+        ids = iter(self.add_votes(votes) if votes else [])
+        if misses:
+            self.add_search_misses(misses)
+        return [next(ids) if isinstance(r, Vote) else 0 for r in records]
+
+    def add_search_misses(self, misses: Sequence[SearchMiss]) -> None:
+        day = self._clock().date().isoformat()
+        rows = json.dumps([[day, m.lang, m.query] for m in misses])
+        self._con.execute(_COUNT_MISSES, (rows,))  # autocommit: its own transaction
+
+    def missed_searches(self, days: int = 90, limit: int = 20) -> list[tuple[str, str, int]]:
+        """(query, lang, count) of the last `days` days, most frequent first."""
+        since = (self._clock().date() - dt.timedelta(days=days)).isoformat()
+        with closing(_connect(self.path)) as con:
+            rows = con.execute(
+                "SELECT query, lang, sum(count) AS n FROM search_misses WHERE day >= ? GROUP BY query, lang ORDER BY n DESC, query LIMIT ?",
+                (since, limit),
+            )
+            return [(query, lang, n) for query, lang, n in rows]
 
     def add_votes(self, votes: Sequence[Vote]) -> list[int]:
         if self._lock is None:

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from .misses import SearchMiss
 from .votes import Vote
 
 
@@ -64,8 +65,14 @@ class StoreStats:
 
 
 class FeedbackStore(Protocol):
+    def write(self, records: Sequence[Vote | SearchMiss]) -> list[int]:
+        """Make a writer batch durable: each vote's id, 0 for each missed search. Only the writer thread calls this."""
+
     def add_votes(self, votes: Sequence[Vote]) -> list[int]:
         """Make the votes durable in one transaction; their ids in order. Only the writer thread calls this."""
+
+    def missed_searches(self, days: int = 90, limit: int = 20) -> list[tuple[str, str, int]]:
+        """(query, lang, count) of searches that found nothing in the last `days` days, most frequent first."""
 
     def summary(self, comments: int = 3) -> list[ArticleFeedback]:
         """Per-article counts, with each article's latest `comments` comments."""

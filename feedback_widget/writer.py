@@ -14,12 +14,14 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+from .misses import SearchMiss
 from .votes import Vote
 
 log = logging.getLogger(__name__)
 
-WriteBatch = Callable[[Sequence[Vote]], list[int]]
-_Pending = tuple[Vote, asyncio.Future]
+Record = Vote | SearchMiss  # what readers send: both go through the one writer, as SQLite has one writer at a time
+WriteBatch = Callable[[Sequence[Record]], list[int]]
+_Pending = tuple[Record, asyncio.Future]
 _STOP = None
 SLOW_BATCH_S = 1.0  # seconds: far beyond a healthy disk, so the warning means trouble
 
@@ -46,7 +48,7 @@ class GroupCommitWriter:
     def backlog(self) -> int:
         return self._queue.qsize()
 
-    def submit(self, vote: Vote) -> asyncio.Future:
+    def submit(self, vote: Record) -> asyncio.Future:
         """A future that resolves to the vote's id once it is durable (call from the event loop's thread)."""
         if self._closed:
             raise WriterClosed("the feedback writer is closed")
@@ -100,12 +102,12 @@ class GroupCommitWriter:
         except RuntimeError:  # the event loop is gone (shutdown): nobody is waiting any more
             pass
 
-    def _write_one(self, vote: Vote) -> int | BaseException:
+    def _write_one(self, vote: Record) -> int | BaseException:
         # One bad vote must not cost the others in its batch their place.
         try:
             return self._write_batch([vote])[0]
         except Exception as exc:
-            log.error("could not write a vote for %s: %s", vote.article, exc)
+            log.error("could not write a %s: %s", type(vote).__name__, exc)
             return exc
 
 

@@ -217,7 +217,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             from dataclasses import replace
 
             config = replace(config, fail_under=args.fail_under)
-        report = site_report(config, content.articles, content.questions, warnings=[str(p) for p in content.problems])
+        from feedback_widget.reports import for_coverage_report
+
+        report = site_report(config, content.articles, content.questions, warnings=[str(p) for p in content.problems], feedback=for_coverage_report(config.feedback_db))
     render = {"text": lambda r: report_output.to_terminal(r, args.top), "json": report_output.to_json, "csv": report_output.to_csv, "markdown": report_output.to_markdown}
     sys.stdout.write(render[args.format](report).rstrip("\n") + "\n")
     if not report.passed:

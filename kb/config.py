@@ -25,6 +25,7 @@ class SiteConfig:
     categories: tuple[Category, ...] = ()
     stale_after_days: int = 180
     fail_under: float = 80.0
+    feedback_db: Path | None = None  # the endpoint's SQLite file: the coverage report shows its votes
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -69,6 +70,10 @@ def load_config(path: Path | None = None) -> SiteConfig:
     if not isinstance(coverage, dict):
         problems.append(Problem(shown, located.line_of("coverage"), "'coverage' must be a mapping", "e.g. coverage: {fail_under: 80}"))
         coverage = {}
+    feedback = data.get("feedback") or {}
+    if not isinstance(feedback, dict) or not isinstance(feedback.get("db", ""), str):
+        problems.append(Problem(shown, located.line_of("feedback"), "'feedback' must be a mapping with a 'db' path", "e.g. feedback: {db: feedback.sqlite3}"))
+        feedback = {}
     if problems:
         raise KbError(problems)
     root = path.parent
@@ -80,6 +85,7 @@ def load_config(path: Path | None = None) -> SiteConfig:
         categories=categories,
         stale_after_days=int(coverage.get("stale_after_days", 180)),
         fail_under=float(coverage.get("fail_under", 80)),
+        feedback_db=root / feedback["db"] if feedback.get("db") else None,
     )
 
 

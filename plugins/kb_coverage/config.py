@@ -14,5 +14,5 @@ class KbCoverageConfig(Config):
     # Live preview keeps running below the gate and only warns.
     fail_on_serve = opt.Type(bool, default=False)
 
-    # Readers' votes from the feedback endpoint's database, when there is one.
+    # Readers' votes from the feedback endpoint's database, when there is one (default: kb.yml's feedback.db).
     feedback_db = opt.Optional(opt.Type(str))

@@ -17,7 +17,7 @@ from kb.report_output import headline, to_csv, to_json
 from kb.report_page import render
 
 from .config import KbCoverageConfig
-from .feedback import read_feedback, read_missed_searches
+from feedback_widget.reports import for_coverage_report, missed_searches
 
 log = get_plugin_logger(__name__)
 NOINDEX = '<meta name="robots" content="noindex, nofollow">'
@@ -41,9 +41,9 @@ class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
         site, content = kb.site, kb.content
         if self.config.fail_under is not None:
             site = replace(site, fail_under=float(self.config.fail_under))
-        db = Path(config.config_file_path).parent / self.config.feedback_db if self.config.feedback_db else None
-        self.report = site_report(site, content.articles, content.questions, kb.matcher, feedback=read_feedback(db))
-        self.missed = read_missed_searches(db)
+        db = Path(config.config_file_path).parent / self.config.feedback_db if self.config.feedback_db else site.feedback_db
+        self.report = site_report(site, content.articles, content.questions, kb.matcher, feedback=for_coverage_report(db))
+        self.missed = missed_searches(db)
         self.titles = {c.id: c.title("en") for c in site.categories}
         files.append(File.generated(config, self.config.page, content=self._page()))
         log.info(headline(self.report))
