@@ -47,6 +47,12 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def sibling(endpoint: str, route: str) -> str:
+    """Another route of the same endpoint: /api/feedback -> /api/search-miss, http://h:1/api/feedback -> http://h:1/api/suggest."""
+    base = endpoint[: -len(DEFAULT_ENDPOINT)] if endpoint.endswith(DEFAULT_ENDPOINT) else endpoint.rsplit("/api/", 1)[0]
+    return f"{base}/api/{route}"
+
+
 def analytics(endpoint: str = DEFAULT_ENDPOINT, lang: str = "en") -> dict[str, Any]:
     """`extra.analytics` for Material: our provider, its feedback form, and what our partial reads."""
     labels = LABELS.get(lang, LABELS["en"])
@@ -54,7 +60,14 @@ def analytics(endpoint: str = DEFAULT_ENDPOINT, lang: str = "en") -> dict[str, A
         {"icon": "material/thumb-up-outline", "name": labels["yes"], "data": 1, "note": ""},
         {"icon": "material/thumb-down-outline", "name": labels["no"], "data": 0, "note": ""},
     ]
-    return {"provider": PROVIDER, "feedback": {"title": labels["question"], "ratings": ratings}, "kb_endpoint": endpoint, "kb_labels": LABELS}
+    return {
+        "provider": PROVIDER,
+        "feedback": {"title": labels["question"], "ratings": ratings},
+        "kb_endpoint": endpoint,
+        "kb_search_misses": sibling(endpoint, "search-miss"),
+        "kb_suggest": sibling(endpoint, "suggest"),
+        "kb_labels": LABELS,
+    }
 
 
 def merge_analytics(current: dict[str, Any] | None, endpoint: str, lang: str = "en") -> dict[str, Any]:

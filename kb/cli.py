@@ -69,10 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site/ beside mkdocs.yml)")
     build.set_defaults(run=cmd_build)
 
-    serve = commands.add_parser("serve", help="live preview for writers", description="Serve the site with live reload while you edit articles.")
+    serve = commands.add_parser(
+        "serve",
+        help="live preview for writers, with the feedback endpoint",
+        description="Serve the site with live reload while you edit articles, and the feedback endpoint beside it "
+        "(on PORT+1), so the widget really stores votes (in kb.yml's feedback.db).",
+    )
     serve.add_argument("--mkdocs", type=Path, default=None, help="mkdocs.yml (default: beside kb.yml)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-feedback", action="store_true", help="preview only, without the endpoint")
     serve.set_defaults(run=cmd_serve)
 
     schema = commands.add_parser("schema", help="print the front matter and questions reference", description="Print the article and question schemas as Markdown tables.")
@@ -190,8 +196,31 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args)
     mkdocs_yml = _mkdocs_yml(args, config)
-    command = mkdocs_command("serve", "--config-file", str(mkdocs_yml), "--dev-addr", f"{args.host}:{args.port}")
-    return subprocess.call(command, env=mkdocs_env())
+    watched = [str(p) for p in (config.root / "kb.yml", config.questions_path) if p.exists()]
+    serve = mkdocs_command("serve", "--config-file", str(mkdocs_yml), "--dev-addr", f"{args.host}:{args.port}", *(f"--watch={p}" for p in watched))
+    if args.no_feedback:
+        return subprocess.call(serve, env=mkdocs_env())
+    preview = config.root / ".kb-cache" / "preview-site"
+    db = config.feedback_db or config.root / ".kb-cache" / "feedback.sqlite3"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    api = f"http://{args.host}:{args.port + 1}"
+    # The preview's builds also write the article manifest and suggestions index into `preview`, where the
+    # endpoint reads them: an article added while previewing can be voted on at once.
+    env = {**mkdocs_env(), "KB_FEEDBACK_ENDPOINT": f"{api}/api/feedback", "KB_PREVIEW_DIR": str(preview)}
+    first = subprocess.run(mkdocs_command("build", "--quiet", "--config-file", str(mkdocs_yml), "--site-dir", str(preview)), env=env, capture_output=True, text=True)
+    if first.returncode != 0:
+        sys.stderr.write(first.stderr)
+        return CONTENT_PROBLEMS
+    endpoint = subprocess.Popen(
+        [sys.executable, "-m", "kb", "feedback", "serve", "--db", str(db), "--site", str(preview), "--host", args.host, "--port", str(args.port + 1), "--allow-origin", f"http://{args.host}:{args.port}", "--log-level", "warning"],
+        env=env,
+    )
+    print(f"help center: http://{args.host}:{args.port}/  feedback endpoint: {api}/  votes: {config.relative(db)}", flush=True)
+    try:
+        return subprocess.call(serve, env=env)
+    finally:
+        endpoint.terminate()
+        endpoint.wait(timeout=15)
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:

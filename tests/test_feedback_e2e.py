@@ -124,3 +124,63 @@ def test_the_home_page_has_no_widget(page, endpoint):
     assert page.locator("form[name=feedback]").count() == 0
     assert page.get_by_role("button", name="Yes").count() == 0
     assert page.locator("#__kb_feedback").count() == 0
+
+
+def test_the_vote_shows_in_the_coverage_report(page, endpoint):
+    from feedback_widget.reports import for_coverage_report
+    from kb.config import load_config
+    from kb.engine import site_report
+    from kb.report_page import render
+    from kb.validate import load_site
+
+    page.goto(f"{endpoint.url}/{ARTICLE}/")
+    page.get_by_role("button", name="No").click()
+    page.get_by_label("It is out of date").check()
+    page.get_by_label("Anything else you want to tell us? (optional)").fill("Screens <i>changed</i> in v5")
+    page.get_by_role("button", name="Send").click()
+    endpoint.wait_for_votes(1, last=(ARTICLE, 0, "outdated", "Screens <i>changed</i> in v5"))
+    config = load_config(REPO / "kb.yml")
+    content = load_site(config)
+    report = site_report(config, content.articles, content.questions, feedback=for_coverage_report(endpoint.db))
+    health = next(h for h in report.feedback if h.article.id == ARTICLE)
+    assert health.not_helpful >= 1
+    html = render(report, {})
+    assert "Screens &lt;i&gt;changed&lt;/i&gt; in v5" in html and "<i>changed" not in html
+
+
+def test_a_search_that_finds_nothing_is_reported(page, endpoint):
+    page.goto(f"{endpoint.url}/")
+    page.click("input.md-search__input")
+    page.fill("input.md-search__input", "chromecast wibblefrotz")
+    page.press("input.md-search__input", "End")
+    sync_api.expect(page.locator(".md-search-result__meta")).not_to_have_text("Type to start searching")
+    deadline = time.monotonic() + 10
+    rows: list = []
+    while time.monotonic() < deadline and not rows:
+        with sqlite3.connect(endpoint.db) as con:
+            rows = con.execute("SELECT lang, query, count FROM search_misses").fetchall()
+        time.sleep(0.1)
+    assert rows == [("en", "chromecast wibblefrotz", 1)]
+
+
+def test_a_search_with_results_is_not_reported(page, endpoint):
+    page.goto(f"{endpoint.url}/")
+    page.click("input.md-search__input")
+    page.fill("input.md-search__input", "password")
+    page.press("input.md-search__input", "End")
+    page.wait_for_selector(".md-search-result__item")
+    page.wait_for_timeout(2500)  # longer than the script waits before reporting
+    with sqlite3.connect(endpoint.db) as con:
+        assert con.execute("SELECT count(*) FROM search_misses WHERE query = 'password'").fetchone() == (0,)
+
+
+def test_the_contact_page_suggests_articles_while_typing(page, endpoint):
+    page.goto(f"{endpoint.url}/contact/")
+    page.fill("#kb-suggest-subject", "I was charged twice this month")
+    page.wait_for_selector("#kb-suggestions li a")
+    links = page.eval_on_selector_all("#kb-suggestions li a", "links => links.map(a => [a.textContent, a.getAttribute('href')])")
+    assert 1 <= len(links) <= 5
+    assert any("payments/" in href for _, href in links)
+    page.locator("#kb-suggestions li a").first.click()
+    page.wait_for_load_state()
+    assert "/payments/" in page.url
