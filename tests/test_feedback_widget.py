@@ -97,7 +97,8 @@ def test_chinese_articles_get_chinese_labels(built):
 def test_the_home_page_has_no_widget_at_all(built):
     html = (built / "index.html").read_text(encoding="utf-8")
     assert 'name="feedback"' not in html
-    assert widget_settings(html) is None and "function __md_analytics" not in html
+    assert widget_settings(html) is None and "kb-feedback/feedback.css" not in html
+    assert "kb-feedback/search-miss.js" in html  # searches that find nothing are still reported from here
 
 
 def test_the_script_and_styles_are_part_of_the_site(built):
@@ -105,8 +106,9 @@ def test_the_script_and_styles_are_part_of_the_site(built):
     assert (built / "assets/kb-feedback/feedback.css").is_file()
 
 
-def test_the_script_talks_to_no_other_site():
-    script = (THEME_DIR / "assets/kb-feedback/feedback.js").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", ["feedback.js", "search-miss.js", "suggest.js"])
+def test_the_scripts_talk_to_no_other_site(name):
+    script = (THEME_DIR / "assets/kb-feedback" / name).read_text(encoding="utf-8")
     assert not re.search(r"https?://", script.split("*/", 1)[1])
     assert "innerHTML" not in script  # every text goes in with textContent
 
@@ -147,9 +149,17 @@ def test_an_unknown_language_falls_back_to_english():
     assert widget_settings(render_partial({"kb_article": "a", "kb_lang": "fr"}))["labels"] == LABELS["en"]
 
 
-def test_pages_that_are_not_articles_render_nothing():
-    assert render_partial({}).strip() == ""
-    assert render_partial({"title": "Coverage report"}).strip() == ""
+def test_pages_that_are_not_articles_get_no_feedback_form_only_the_search_script():
+    for meta in ({}, {"title": "Coverage report"}):
+        html = render_partial(meta)
+        assert "__kb_feedback" not in html and "feedback.css" not in html
+        assert 'id="__kb_search"' in html and "search-miss.js" in html
+
+
+def test_search_routes_follow_the_feedback_endpoint():
+    settings = analytics("http://127.0.0.1:8001/api/feedback")
+    assert settings["kb_search_misses"] == "http://127.0.0.1:8001/api/search-miss"
+    assert settings["kb_suggest"] == "http://127.0.0.1:8001/api/suggest"
 
 
 # Settings the plugin hands to MkDocs and Material
