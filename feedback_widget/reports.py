@@ -49,6 +49,18 @@ def missed_searches(db: Path | None, days: int = 90, limit: int = 20) -> list[tu
         store.close()
 
 
+def missed_searches_by_lang(db: Path, days: int = 90, limit: int = 200) -> dict[str, list[tuple[str, int]]]:
+    """Missed searches of the last `days` days by language: {lang: [(query, count), most frequent first]}."""
+    store = SqliteStore(Path(db), writes=False)
+    try:
+        found: dict[str, list[tuple[str, int]]] = {}
+        for query, lang, count in store.missed_searches(days, limit):
+            found.setdefault(lang, []).append((query, count))
+        return found
+    finally:
+        store.close()
+
+
 def stats_table(articles: Iterable[ArticleFeedback]) -> str:
     """A plain-text table, least helpful first: those are the articles to rework."""
     rows = sorted(articles, key=lambda a: (a.rate if a.rate is not None else 1.0, -a.votes, a.article))

@@ -88,10 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     qcommands = questions.add_subparsers(title="commands", metavar="COMMAND")
     imp = qcommands.add_parser(
         "import",
-        help="merge a ticketing system's CSV export into questions.yml",
-        description="Merge a CSV (question,count[,category]) into questions.yml: generated ids, volumes of duplicates summed.",
+        help="merge a ticketing system's CSV export (or missed searches) into questions.yml",
+        description="Merge a CSV (question,count[,category]) into questions.yml: generated ids, volumes of duplicates summed. "
+        "With --missed-searches, take the site searches that found nothing (from the feedback database) as candidate questions.",
     )
-    imp.add_argument("csv", type=Path, help="the CSV file")
+    imp.add_argument("csv", type=Path, nargs="?", help="the CSV file")
+    imp.add_argument("--missed-searches", action="store_true", help="import the most frequent searches that found nothing, from kb.yml's feedback.db")
+    imp.add_argument("--min-count", type=int, default=2, help="with --missed-searches: only searches made at least this often (default 2)")
     imp.add_argument("--columns", help="map other headers, e.g. question=Subject,count=Tickets,category=Queue")
     imp.add_argument("--lang", help="language of the imported questions (en or zh)")
     imp.add_argument("--encoding", help="the CSV's encoding (default: UTF-8, or GB18030 when detected)")
@@ -271,14 +274,21 @@ def cmd_questions_import(args: argparse.Namespace) -> int:
         columns = parse_columns(args.columns)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if not args.csv.is_file():
-        raise UsageError(f"{args.csv}: no such file")
     if args.lang and args.lang not in config.vocabulary.languages:
         raise UsageError(f"unknown language '{args.lang}' (expected one of: {', '.join(sorted(config.vocabulary.languages))})")
-    categories = frozenset(c.id for c in config.categories)
-    result = import_csv(args.csv, config.questions_path, columns, categories, args.lang, args.encoding, config.relative(config.questions_path))
+    if args.missed_searches:
+        if args.csv is not None:
+            raise UsageError("give a CSV file or --missed-searches, not both")
+        result = _import_missed_searches(config, args.min_count)
+    elif args.csv is None:
+        raise UsageError("give the CSV file to import (or --missed-searches)")
+    elif not args.csv.is_file():
+        raise UsageError(f"{args.csv}: no such file")
+    else:
+        categories = frozenset(c.id for c in config.categories)
+        result = import_csv(args.csv, config.questions_path, columns, categories, args.lang, args.encoding, config.relative(config.questions_path))
     _print_problems(result.warnings)
-    if result.encoding != "utf-8" and not args.encoding:
+    if args.csv is not None and result.encoding != "utf-8" and not args.encoding:
         print(f"note: {args.csv} is not UTF-8; read it as {result.encoding.upper()}", file=sys.stderr)
     for qid, question, volume in result.added:
         print(f"added    {qid:<40} {volume:>6}  {question}")
@@ -290,6 +300,25 @@ def cmd_questions_import(args: argparse.Namespace) -> int:
     _write_atomically(config.questions_path, result.text)
     print(f"{config.relative(config.questions_path)}: {len(result.added)} added, {len(result.updated)} updated")
     return OK
+
+
+def _import_missed_searches(config: SiteConfig, min_count: int):
+    """Searches that found nothing become candidate questions, their count as volume, in their language."""
+    from feedback_widget.reports import missed_searches_by_lang
+
+    from .questions_import import ImportedRow, ImportResult, merge_into
+
+    if config.feedback_db is None or not config.feedback_db.is_file():
+        raise UsageError("no feedback database yet (kb.yml's feedback.db): missed searches are recorded by the endpoint")
+    result = ImportResult()
+    text = None
+    for lang, found in missed_searches_by_lang(config.feedback_db).items():
+        rows = [ImportedRow(query, count, "", 0) for query, count in found if count >= min_count]
+        result = merge_into(rows, config.questions_path, lang, config.relative(config.questions_path), result, original=text)
+        text = result.text  # the next language merges into this text
+    if text is None:
+        result.text = config.questions_path.read_text(encoding="utf-8") if config.questions_path.exists() else "questions:\n"
+    return result
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -135,7 +135,7 @@ def import_csv(
 ) -> ImportResult:
     """Merge the CSV into the questions file's text. The caller decides whether to write `result.text`."""
     text, used = decode_csv(csv_path, encoding)
-    rows = merge_rows(read_rows(text, str(csv_path), columns))
+    rows = read_rows(text, str(csv_path), columns)
     result = ImportResult(encoding=used)
     for row in rows:
         if row.category and categories is not None and row.category not in categories:
@@ -143,8 +143,23 @@ def import_csv(
                 Problem(str(csv_path), row.line, f"category '{row.category}' is not declared in kb.yml; imported without a category", did_you_mean(row.category, categories), Severity.WARNING)
             )
             row.category = ""
+    return merge_into(rows, questions_path, lang, shown_questions, result)
+
+
+def merge_into(
+    rows: list[ImportedRow],
+    questions_path: Path,
+    lang: str | None = None,
+    shown_questions: str | None = None,
+    result: ImportResult | None = None,
+    original: str | None = None,
+) -> ImportResult:
+    """Merge imported rows (from a CSV, or missed searches) into the questions file's text (or `original`)."""
+    rows = merge_rows(rows)
+    result = result or ImportResult()
     shown_q = shown_questions or str(questions_path)
-    original = read_text(questions_path, shown_q) if questions_path.exists() else "questions:\n"
+    if original is None:
+        original = read_text(questions_path, shown_q) if questions_path.exists() else "questions:\n"
     located, _ = parse_yaml(original, shown_q)
     items = _question_items(located, shown_q)
     by_wording: dict[str, Located] = {}

@@ -103,3 +103,36 @@ def test_bad_column_mapping_is_usage_error(kb, site):
     result = kb("questions", "import", "tickets.csv", "--columns", "subject", cwd=site.root)
     assert result.code == 2
     assert "bad column mapping 'subject'" in result.err
+
+
+def test_missed_searches_become_candidate_questions(kb, site):
+    import sqlite3
+
+    from feedback_widget.sqlite_store import SqliteStore
+
+    db = site.root / "feedback.sqlite3"
+    site.write("kb.yml", (site.root / "kb.yml").read_text(encoding="utf-8") + "feedback:\n  db: feedback.sqlite3\n")
+    SqliteStore(db).close()
+    with sqlite3.connect(db) as con:
+        con.executemany(
+            "INSERT INTO search_misses (day, lang, query, count) VALUES (?, ?, ?, ?)",
+            [("2026-11-20", "en", "paypal", 3), ("2026-11-21", "en", "paypal", 2), ("2026-11-21", "en", "reset link expired", 4), ("2026-11-21", "zh", "花呗", 2), ("2026-11-21", "en", "typo once", 1)],
+        )
+    dry = kb("questions", "import", "--missed-searches", "--dry-run", cwd=site.root)
+    assert dry.code == 0 and "added    paypal" in dry.out
+    assert "paypal" not in load(site)
+    result = kb("questions", "import", "--missed-searches", cwd=site.root)
+    assert result.code == 0, result.err
+    questions = load(site)
+    assert questions["paypal"] == {"id": "paypal", "question": "paypal", "volume": 5, "lang": "en"}
+    assert questions["forgot-password"]["volume"] == 124  # "reset link expired" is a variant of it
+    chinese = [q for q in questions.values() if q["question"] == "花呗"]
+    assert chinese and chinese[0]["lang"] == "zh" and chinese[0]["volume"] == 2
+    assert not any(q["question"] == "typo once" for q in questions.values())  # searched once: left out
+    assert kb("check", cwd=site.root).code == 0
+
+
+def test_missed_searches_without_a_database_is_a_usage_error(kb, site):
+    result = kb("questions", "import", "--missed-searches", cwd=site.root)
+    assert result.code == 2 and "no feedback database yet" in result.err
+    assert kb("questions", "import", cwd=site.root).code == 2
