@@ -18,7 +18,7 @@ run: $(INSTALLED)
 	$(BIN)/kb serve --host 127.0.0.1 --port 8000
 
 test: $(INSTALLED)
-	scripts/ensure-chromium
+	scripts/ensure-debian-package chromium /usr/bin/chromium
 	$(BIN)/python -m pytest
 
 check: $(INSTALLED)
@@ -28,6 +28,8 @@ build: $(INSTALLED)
 	$(BIN)/kb build
 
 bench: $(INSTALLED)
+	scripts/ensure-debian-package chromium /usr/bin/chromium
+	scripts/ensure-debian-package wrk wrk
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -133,7 +133,7 @@ def browser():
     tests' asyncio.run() must not find."""
     from playwright.sync_api import sync_playwright
 
-    assert CHROMIUM.exists(), "chromium is missing: run scripts/ensure-chromium (make test does)"
+    assert CHROMIUM.exists(), "chromium is missing: run scripts/ensure-debian-package chromium /usr/bin/chromium (make test does)"
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield instance
