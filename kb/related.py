@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import json
+from pathlib import Path
 
 import numpy as np
 
@@ -28,6 +30,24 @@ def related(articles: list[Article], matcher: Matcher, limit: int = 5) -> dict[s
         order = [int(i) for i in np.argsort(-scores, kind="stable")[: limit * 2] if scores[i] > 0 and coverage[i] >= MIN_COVERAGE]
         result[article.id] = [by_id[matcher.stats.ids[i]] for i in order if matcher.stats.ids[i] in by_id][:limit]
     return result
+
+
+def related_cached(articles: list[Article], matcher: Matcher, limit: int, folder: Path) -> dict[str, list[Article]]:
+    """`related()`, kept on disk under the index's content key: an unchanged help center does not recompute it."""
+    by_id = {a.id: a for a in articles}
+    cache = folder / f"related-{matcher.stats.key}-{limit}.json" if matcher.stats.key else None
+    if cache is not None and cache.is_file():
+        try:
+            ids = json.loads(cache.read_text(encoding="utf-8"))
+            return {aid: [by_id[o] for o in others if o in by_id] for aid, others in ids.items() if aid in by_id}
+        except (OSError, ValueError):
+            pass
+    found = related(articles, matcher, limit)
+    if cache is not None:
+        for old in folder.glob("related-*.json"):
+            old.unlink(missing_ok=True)
+        cache.write_text(json.dumps({aid: [o.id for o in others] for aid, others in found.items()}), encoding="utf-8")
+    return found
 
 
 def related_html(article: Article, others: list[Article], base: str) -> str:

@@ -16,7 +16,7 @@ import json
 import logging
 import shutil
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +76,7 @@ class TermStats:
     paths: tuple[str, ...]
     vocabulary: tuple[str, ...]
     fields: dict[str, FieldPostings]
+    key: str = ""  # digest of the indexed content: results derived from these statistics can be cached under it
 
 
 @dataclass
@@ -138,10 +139,10 @@ class ArticleIndex:
         snapshot = self.folder / f"stats-{key}.npz"
         if snapshot.is_file():
             try:
-                return load_stats(snapshot)
+                return replace(load_stats(snapshot), key=key)
             except (OSError, ValueError, KeyError):
                 log.warning("ignoring unreadable statistics snapshot %s", snapshot)
-        stats = _assemble(docs)
+        stats = replace(_assemble(docs), key=key)
         for old in self.folder.glob("stats-*.npz"):
             old.unlink(missing_ok=True)
         save_stats(stats, snapshot)

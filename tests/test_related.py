@@ -19,3 +19,18 @@ def test_related_html_escapes_and_links_from_the_page(tmp_path):
     out = related_html(ARTICLES[0], [evil], "../../")
     assert '<a href="../../refunds/">&lt;b&gt;Refunds&lt;/b&gt;</a>' in out
     assert related_html(ARTICLES[0], [], "../") == ""
+
+
+def test_related_is_cached_under_the_index_key(tmp_path):
+    from kb.related import related_cached
+    from kb.search_index import ArticleIndex
+    from kb.matcher import Matcher
+
+    index, _ = ArticleIndex.build(ARTICLES, tmp_path / "index")
+    matcher = Matcher(index.stats())
+    first = related_cached(ARTICLES, matcher, 5, tmp_path / "index")
+    files = list((tmp_path / "index").glob("related-*.json"))
+    assert len(files) == 1 and matcher.stats.key in files[0].name
+    assert related_cached(ARTICLES, matcher, 5, tmp_path / "index") == first
+    files[0].write_text('{"refunds": ["subtitles"]}', encoding="utf-8")  # read back, not recomputed
+    assert [a.id for a in related_cached(ARTICLES, matcher, 5, tmp_path / "index")["refunds"]] == ["subtitles"]

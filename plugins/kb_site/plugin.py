@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page
 from kb.config import SiteConfig, load_config
 from kb.engine import build_matcher, cache_folder
 from kb.matcher import Matcher
-from kb.related import related, related_html
+from kb.related import related_cached, related_html
 from kb.suggest import MANIFEST, write_snapshot
 from kb.word_forms import add_to_search_index
 from kb.content import Content, is_landing_page, markdown_files
@@ -67,7 +67,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if self.config.related:
-            self.related = related(list(self.articles.values()), self.matcher, self.config.related)
+            self.related = related_cached(list(self.articles.values()), self.matcher, self.config.related, cache_folder(self.site))
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
