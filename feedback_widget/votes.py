@@ -39,7 +39,6 @@ VOTE_FIELDS: tuple[VoteField, ...] = (
     VoteField("comment", str, max_chars=COMMENT_MAX_CHARS, meaning="the reader's own words, kept as plain text"),
     VoteField("client", str, pattern=CLIENT_ID, pattern_hint="8 to 64 letters, digits, '-' or '_'", meaning="a random id the browser keeps, so repeated votes count once"),
 )
-_BY_NAME = {f.name: f for f in VOTE_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -68,19 +67,25 @@ def parse_vote(body: bytes, articles: Container[str], remote: str) -> Vote:
 
     `remote` (the client's IP address) stands in for the reader when the body names no client id.
     """
-    data = _decode(body)
-    if not isinstance(data, dict):
-        raise VoteRefused(422, "expected a JSON object such as {\"article\": \"...\", \"helpful\": true}")
-    unknown = sorted(set(data) - set(_BY_NAME))
-    if unknown:
-        raise VoteRefused(422, f"unknown field '{unknown[0]}' (expected: {', '.join(_BY_NAME)})")
-    values = {f.name: _check(f, data.get(f.name)) for f in VOTE_FIELDS}
+    values = check_body(body, VOTE_FIELDS, '{"article": "...", "helpful": true}')
     if values["article"] not in articles:
         raise VoteRefused(422, f"article '{values['article']}' is not in this help center")
     if values["reason"] is not None and values["helpful"]:
         raise VoteRefused(422, "reason: only a vote that says no has a reason")
     client = values["client"]
     return Vote(values["article"], values["helpful"], values["reason"], values["comment"], f"client:{client}" if client else f"ip:{remote}")
+
+
+def check_body(body: bytes, fields: tuple[VoteField, ...], example: str) -> dict[str, Any]:
+    """The JSON object in `body`, each declared field checked; unknown fields and other shapes refused."""
+    data = _decode(body)
+    if not isinstance(data, dict):
+        raise VoteRefused(422, f"expected a JSON object such as {example}")
+    names = [f.name for f in fields]
+    unknown = sorted(set(data) - set(names))
+    if unknown:
+        raise VoteRefused(422, f"unknown field '{unknown[0]}' (expected: {', '.join(names)})")
+    return {f.name: _check(f, data.get(f.name)) for f in fields}
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

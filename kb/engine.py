@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -54,8 +55,6 @@ def site_report(
 
 def with_feedback(report: Report, articles: list[Article], feedback: dict) -> Report:
     """Attach readers' votes: `feedback` = {"articles": {id: (helpful, not_helpful)}, "comments": [...]}."""
-    from dataclasses import replace
-
     votes = feedback.get("articles", {})
     health = tuple(ArticleHealth(a, *votes[a.id]) for a in articles if a.id in votes)
     return replace(report, feedback=health, comments=tuple(feedback.get("comments", ())))
@@ -70,14 +69,8 @@ def detect_lang(text: str) -> str:
 def foreign_articles(folder: Path) -> tuple[list[Article], list[Problem]]:
     """Any folder of Markdown: front matter optional, title from it, else the first heading, else the file name."""
     articles, problems = load_articles(folder, ArticleRules(Vocabulary(None, None), "en", require_front_matter=False))
-    fixed = []
-    for article in articles:
-        if "lang" not in article.line_of:
-            from dataclasses import replace
-
-            article = replace(article, lang=detect_lang(article.title + article.body[:2000]))
-        fixed.append(article)
-    return fixed, problems
+    detected = [a if "lang" in a.line_of else replace(a, lang=detect_lang(a.title + a.body[:2000])) for a in articles]
+    return detected, problems
 
 
 def foreign_questions(path: Path) -> tuple[list[Question], list[Problem]]:
