@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -219,6 +220,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         env=env,
     )
     print(f"help center: http://{args.host}:{args.port}/  feedback endpoint: {api}/  votes: {config.relative(db)}", flush=True)
+    # Stopped with SIGTERM as with Ctrl-C: unwind, so both servers stop too and no endpoint is left running.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         return subprocess.call(serve, env=env)
     finally:

@@ -123,3 +123,52 @@ def test_coverage_report_page_in_a_built_site(kb, buildable):
     page = (buildable.root / "site/coverage/index.html").read_text(encoding="utf-8")
     assert "noindex" in page and "Gaps (" in page
     assert (buildable.root / "site/coverage/coverage.json").is_file()
+
+
+def _port_is_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable):
+    import json
+    import signal
+    import sqlite3
+    import time
+    import urllib.request
+
+    from .conftest import free_port
+
+    buildable.write("kb.yml", (buildable.root / "kb.yml").read_text(encoding="utf-8") + "feedback:\n  db: votes.sqlite3\n")
+    buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-feedback\n")
+    port = free_port()
+    while not _port_is_free(port + 1):  # the endpoint takes the next port
+        port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--port", str(port)], cwd=buildable.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        page = health = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (page is None or health is None):
+            try:
+                page = page or urllib.request.urlopen(f"http://127.0.0.1:{port}/account/reset-password/", timeout=2).read().decode()
+                health = health or urllib.request.urlopen(f"http://127.0.0.1:{port + 1}/healthz", timeout=2).read()
+            except OSError:
+                time.sleep(0.2)
+        assert page and health, "kb serve did not come up"
+        assert f"http://127.0.0.1:{port + 1}/api/feedback" in page  # the widget talks to the endpoint beside the preview
+        vote = json.dumps({"article": "account/reset-password", "helpful": True}).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{port + 1}/api/feedback", vote, {"Content-Type": "application/json", "Origin": f"http://127.0.0.1:{port}"})
+        assert urllib.request.urlopen(request, timeout=5).status == 201
+        with sqlite3.connect(buildable.root / "votes.sqlite3") as con:
+            assert con.execute("SELECT article, helpful FROM votes").fetchall() == [("account/reset-password", 1)]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    with pytest.raises(OSError):  # the endpoint stopped with it
+        urllib.request.urlopen(f"http://127.0.0.1:{port + 1}/healthz", timeout=2)
