@@ -132,3 +132,16 @@ def test_index_updates_only_changed_articles(tmp_path):
     assert (second.added, second.updated, second.removed) == (0, 1, 1)
     _, third = ArticleIndex.build(edited, folder)
     assert (third.added, third.updated, third.removed) == (0, 0, 0)
+
+
+def test_feedback_flags_unhelpful_articles_and_the_questions_they_alone_answer(report):
+    from kb.engine import with_feedback
+
+    votes = {"reset-password": (5, 15), "refunds": (40, 2), "refunds-old": (1, 1), "zh-password": (3, 7)}
+    comments = [{"created": "2026-11-20", "article": "reset-password", "reason": "outdated", "comment": "<b>old</b> screens"}]
+    rated = with_feedback(report, ARTICLES, {"articles": votes, "comments": comments})
+    assert [h.article.id for h in rated.unhelpful] == ["reset-password", "zh-password"]  # refunds-old: too few votes
+    assert [r.question.id for r in rated.answered_only_by_unhelpful] == ["forgot-password", "zh-forgot"]
+    page = render(rated, {})
+    assert "&lt;b&gt;old&lt;/b&gt; screens" in page and "<b>old" not in page
+    assert "Under 85% with at least 10 votes" in page
