@@ -121,3 +121,16 @@ def test_suggest_reloads_after_a_rebuild(client, settings, tmp_path):
     time.sleep(0.01)
     write_snapshot(build_matcher(fewer, tmp_path / "index2").stats, settings.site_dir)
     assert all(s["url"] != "subtitles/" for s in client.get("/api/suggest", params={"q": "subtitles"}).json())
+
+
+def test_missed_searches_are_listed_escaped_on_the_report_page(client, settings, tmp_path):
+    from kb.coverage import analyse
+    from kb.model import Question
+    from kb.report_page import render
+
+    for _ in range(2):
+        miss(client, {"query": "<script>paypal</script>"})
+    report = analyse(ARTICLES, [Question("q", "refund", "en", volume=1)], build_matcher(ARTICLES, tmp_path / "index2"))
+    page = render(report, {}, missed_searches=missed_searches(settings.db))
+    assert "Searches that found nothing" in page
+    assert "<td>2</td><td>&lt;script&gt;paypal&lt;/script&gt;</td>" in page
