@@ -80,7 +80,7 @@ def to_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def _fmt(value: float | None) -> str:
+def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}%"
 
 
@@ -89,8 +89,8 @@ def headline(report: Report) -> str:
     if not o.questions:
         return "No common questions to measure: the questions file is empty."
     return (
-        f"{o.questions} questions, {o.volume} tickets: {_fmt(o.by_volume)} of volume answered "
-        f"({o.covered} covered, {o.likely} likely covered, {o.gaps} gaps; {_fmt(o.by_count)} by count; "
+        f"{o.questions} questions, {o.volume} tickets: {percent(o.by_volume)} of volume answered "
+        f"({o.covered} covered, {o.likely} likely covered, {o.gaps} gaps; {percent(o.by_count)} by count; "
         f"gate {report.fail_under:g}%: {'pass' if report.passed else 'FAIL'})"
     )
 
@@ -118,7 +118,7 @@ def to_markdown(report: Report) -> str:
     o = report.overall
     lines = ["# Coverage report", "", headline(report), "", "| category | questions | answered (count) | answered (volume) |", "| --- | ---: | ---: | ---: |"]
     for name, f in report.by_category.items():
-        lines.append(f"| {_md(name)} | {f.questions} | {_fmt(f.by_count)} | {_fmt(f.by_volume)} |")
+        lines.append(f"| {_md(name)} | {f.questions} | {percent(f.by_count)} | {percent(f.by_volume)} |")
     lines += ["", "## Gaps", "", "| volume | question | best candidate |", "| ---: | --- | --- |"]
     for r in report.with_status("gap"):
         lines.append(f"| {r.question.volume} | {_md(r.question.question)} (`{r.question.id}`) | {_md(r.candidates[0].article.path) if r.candidates else ''} |")

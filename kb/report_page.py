@@ -9,7 +9,7 @@ from html import escape
 
 from .coverage import Figures, QuestionResult, Report
 from .model import Article
-from .report_output import _fmt, headline
+from .report_output import percent
 
 BAR_WIDTH = 360
 
@@ -32,8 +32,8 @@ def chart(by_category: dict[str, Figures], titles: dict[str, str], gate: float) 
         colour = "#2e7d32" if share >= gate else "#c62828"
         parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" font-size="12" fill="currentColor">{escape(title)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{BAR_WIDTH}" height="18" fill="#9e9e9e" fill-opacity="0.2"/>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{bar:.1f}" height="18" fill="{colour}"><title>{escape(title)}: {_fmt(f.by_volume)} of {f.volume} tickets</title></rect>')
-        parts.append(f'<text x="{label_w + BAR_WIDTH + 6}" y="{y + 14}" font-size="12" fill="currentColor">{_fmt(f.by_volume)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{bar:.1f}" height="18" fill="{colour}"><title>{escape(title)}: {percent(f.by_volume)} of {f.volume} tickets</title></rect>')
+        parts.append(f'<text x="{label_w + BAR_WIDTH + 6}" y="{y + 14}" font-size="12" fill="currentColor">{percent(f.by_volume)}</text>')
     gate_x = label_w + BAR_WIDTH * gate / 100
     parts.append(f'<line x1="{gate_x:.1f}" y1="4" x2="{gate_x:.1f}" y2="{height - 18}" stroke="currentColor" stroke-dasharray="4 3"/>')
     parts.append(f'<text x="{gate_x:.1f}" y="{height - 4}" text-anchor="middle" font-size="11" fill="currentColor">gate {gate:g}%</text>')
@@ -46,7 +46,7 @@ def _table(headers: list[str], rows: list[list[str]], empty: str) -> str:
         return f"<p><em>{escape(empty)}</em></p>"
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return f'<table class="kb-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"  # no class: Material styles it
 
 
 def _question(r: QuestionResult) -> str:
@@ -57,16 +57,17 @@ def render(report: Report, titles: dict[str, str], base: str = "../", missed_sea
     """The page body (HTML inside the page's Markdown). `base` leads from the page to the site root."""
     o = report.overall
     status = "pass" if report.passed else "below the gate"
-    out = [
-        '<div class="kb-report">',
-        f'<p class="kb-report__headline"><strong>{_fmt(o.by_volume)}</strong> of ticket volume answered '
-        f"(gate {report.fail_under:g}%: {status}). {escape(headline(report))}</p>",
-    ]
+    out = ['<div class="kb-report">']
     if not o.questions:
         out.append("<p><strong>The questions file is empty</strong>: add common questions to measure coverage.</p></div>")
         return "\n".join(out)
+    out += [
+        f'<p class="kb-report__headline"><strong>{percent(o.by_volume)}</strong> of ticket volume answered · gate {report.fail_under:g}%: {status}</p>',
+        f"<p>{o.questions} common questions, {o.volume} tickets: {o.covered} covered, {o.likely} likely covered, {o.gaps} gaps "
+        f"({percent(o.by_count)} answered by count; {percent(o.tagged_by_volume)} of volume tagged in <code>covers:</code>).</p>",
+    ]
     out.append(chart(report.by_category, titles, report.fail_under))
-    lang_rows = [[escape(lang), str(f.questions), _fmt(f.by_count), _fmt(f.by_volume)] for lang, f in report.by_lang.items()]
+    lang_rows = [[escape(lang), str(f.questions), percent(f.by_count), percent(f.by_volume)] for lang, f in report.by_lang.items()]
     out += ["<h2>By language</h2>", _table(["language", "questions", "answered (count)", "answered (volume)"], lang_rows, "")]
     gaps = report.with_status("gap")
     out += [f"<h2>Gaps ({len(gaps)})</h2>", "<p>Common questions no article answers, most tickets first.</p>"]
@@ -92,9 +93,9 @@ def render(report: Report, titles: dict[str, str], base: str = "../", missed_sea
 def _feedback(report: Report, base: str) -> str:
     if not report.feedback:
         return "<h2>Reader feedback</h2><p><em>No votes yet.</em></p>"
-    rows = [[_link(h.article, base), str(h.helpful), str(h.not_helpful), _fmt(h.rate)] for h in sorted(report.feedback, key=lambda h: (h.rate if h.rate is not None else 101))]
+    rows = [[_link(h.article, base), str(h.helpful), str(h.not_helpful), percent(h.rate)] for h in sorted(report.feedback, key=lambda h: (h.rate if h.rate is not None else 101))]
     out = ["<h2>Reader feedback</h2>", _table(["article", "helpful", "not helpful", "rate"], rows, "")]
-    out += [f"<h3>Under {report.target_rate:g}% with at least {report.min_votes} votes</h3>", _table(["article", "rate", "votes"], [[_link(h.article, base), _fmt(h.rate), str(h.votes)] for h in report.unhelpful], "None.")]
+    out += [f"<h3>Under {report.target_rate:g}% with at least {report.min_votes} votes</h3>", _table(["article", "rate", "votes"], [[_link(h.article, base), percent(h.rate), str(h.votes)] for h in report.unhelpful], "None.")]
     weak = report.answered_only_by_unhelpful
     out += ["<h3>Questions answered only by such articles</h3>", _table(["volume", "question"], [[str(r.question.volume), _question(r)] for r in weak], "None.")]
     if report.comments:
