@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import SiteConfig
 from .model import Article, Question
 from .problems import KbError, Problem, Severity, did_you_mean
 from .schema import ARTICLE_FIELDS, QUESTION_FIELDS, Field, Vocabulary, check_value

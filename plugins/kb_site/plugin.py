@@ -6,7 +6,6 @@ Every handler is a few lines that hand over to `kb`; the domain knows nothing of
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
