@@ -140,6 +140,7 @@ def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable):
     import signal
     import sqlite3
     import time
+    import urllib.error
     import urllib.request
 
     from .conftest import free_port
@@ -166,6 +167,18 @@ def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable):
         assert urllib.request.urlopen(request, timeout=5).status == 201
         with sqlite3.connect(buildable.root / "votes.sqlite3") as con:
             assert con.execute("SELECT article, helpful FROM votes").fetchall() == [("account/reset-password", 1)]
+        # An article written during the preview can be voted on as soon as the preview has rebuilt.
+        buildable.article("account/new-article.md", "---\ntitle: New article\ncategory: account\n---\nText.\n")
+        new_vote = json.dumps({"article": "account/new-article", "helpful": True}).encode()
+        deadline, status = time.monotonic() + 30, None
+        while time.monotonic() < deadline and status != 201:
+            request = urllib.request.Request(f"http://127.0.0.1:{port + 1}/api/feedback", new_vote, {"Content-Type": "application/json", "Origin": f"http://127.0.0.1:{port}"})
+            try:
+                status = urllib.request.urlopen(request, timeout=5).status
+            except urllib.error.HTTPError as refused:
+                assert refused.code == 422  # not in the endpoint's article list yet
+                time.sleep(0.5)
+        assert status == 201
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -6,6 +6,7 @@ Every handler is a few lines that hand over to `kb`; the domain knows nothing of
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -93,5 +94,13 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.config.word_forms and search_index.is_file():
             index = json.loads(search_index.read_text(encoding="utf-8"))
             search_index.write_text(json.dumps(add_to_search_index(index, self.articles.values()), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        (site / MANIFEST).write_text(json.dumps(manifest(list(self.articles.values())), ensure_ascii=False, indent=1), encoding="utf-8")
-        write_snapshot(self.matcher.stats, site)  # the endpoint's suggestions read it
+        for folder in self._data_folders(site):
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / MANIFEST).write_text(json.dumps(manifest(list(self.articles.values())), ensure_ascii=False, indent=1), encoding="utf-8")
+            write_snapshot(self.matcher.stats, folder)  # the endpoint's suggestions read it
+
+    @staticmethod
+    def _data_folders(site: Path) -> list[Path]:
+        """The site, and during `kb serve` also the folder the endpoint reads (the live preview builds elsewhere)."""
+        preview = os.environ.get("KB_PREVIEW_DIR")
+        return [site] + ([Path(preview)] if preview and Path(preview).resolve() != site.resolve() else [])
