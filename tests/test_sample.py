@@ -110,3 +110,12 @@ def test_related_articles_are_written_into_pages(built):
     assert not any("reset-your-password" in link for link in links)
     zh = (built / "zh/account/forgot-password/index.html").read_text(encoding="utf-8")
     assert all("/zh/" in link for link in re.findall(r'href="([^"]+)"', re.search(r'<nav class="kb-related".*?</nav>', zh, re.S).group(0)))
+
+
+def test_report_page_links_lead_to_the_articles(built):
+    page = (built / "coverage/index.html").read_text(encoding="utf-8")
+    report = page.split('class="kb-report"', 1)[1].split("</div>", 1)[0]
+    links = set(re.findall(r'href="([^"#?]+)"', report))
+    assert links
+    for link in links:
+        assert (built / "coverage" / link / "index.html").resolve().is_file(), link

@@ -45,7 +45,8 @@ class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
         self.report = site_report(site, content.articles, content.questions, kb.matcher, feedback=for_coverage_report(db))
         self.missed = missed_searches(db)
         self.titles = {c.id: c.title("en") for c in site.categories}
-        files.append(File.generated(config, self.config.page, content=self._page()))
+        address = File.generated(config, self.config.page, content="").url  # links lead from the page's own address
+        files.append(File.generated(config, self.config.page, content=self._page(base="../" * address.count("/") or "./")))
         log.info(headline(self.report))
         if not self.report.passed:
             if self.serving and not self.config.fail_on_serve:
@@ -54,11 +55,9 @@ class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
                 raise PluginError(self.report.failure_message())
         return files
 
-    def _page(self) -> str:
-        depth = self.config.page.count("/") - (1 if self.config.page.endswith("index.md") else 0)
-        base = "../" * (depth + (0 if self.config.page.endswith("index.md") else 1))
+    def _page(self, base: str) -> str:
         front = "---\ntitle: Coverage report\nsearch:\n  exclude: true\nhide:\n  - feedback\n---\n\n"
-        return front + render(self.report, self.titles, base or "./", self.missed) + "\n"
+        return front + render(self.report, self.titles, base, self.missed) + "\n"
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self.report is not None and page.file.src_uri == self.config.page:
