@@ -13,7 +13,7 @@ from .yamltext import parse_yaml
 
 CONFIG_NAME = "kb.yml"
 LANGUAGES = ("en", "zh")
-_KEYS = {"articles", "questions", "default_lang", "categories", "coverage", "feedback"}
+_KEYS = {"articles", "questions", "default_lang", "categories", "coverage", "feedback", "synonyms"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class SiteConfig:
     stale_after_days: int = 180
     fail_under: float = 80.0
     feedback_db: Path | None = None  # the endpoint's SQLite file: the coverage report shows its votes
+    synonyms: tuple[tuple[str, ...], ...] = ()  # the help center's own words for the same thing, for matching
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -74,6 +75,10 @@ def load_config(path: Path | None = None) -> SiteConfig:
     if not isinstance(feedback, dict) or not isinstance(feedback.get("db", ""), str):
         problems.append(Problem(shown, located.line_of("feedback"), "'feedback' must be a mapping with a 'db' path", "e.g. feedback: {db: feedback.sqlite3}"))
         feedback = {}
+    synonyms = data.get("synonyms") or []
+    if not isinstance(synonyms, list) or not all(isinstance(g, list) and len(g) >= 2 and all(isinstance(w, str) and w.strip() for w in g) for g in synonyms):
+        problems.append(Problem(shown, located.line_of("synonyms"), "'synonyms' must be a list of groups of two or more words", "e.g. synonyms: [[refund, money back]]"))
+        synonyms = []
     if problems:
         raise KbError(problems)
     root = path.parent
@@ -86,6 +91,7 @@ def load_config(path: Path | None = None) -> SiteConfig:
         stale_after_days=int(coverage.get("stale_after_days", 180)),
         fail_under=float(coverage.get("fail_under", 80)),
         feedback_db=root / feedback["db"] if feedback.get("db") else None,
+        synonyms=tuple(tuple(w.strip() for w in group) for group in synonyms),
     )
 
 

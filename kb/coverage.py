@@ -13,7 +13,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .matcher import Matcher, build_query
+from .matcher import Matcher
 from .model import Article, Question
 
 # Calibrated on the labelled evaluation set (benchmarks/coverage_eval.py; BENCHMARKS.md has the figures): an
@@ -205,7 +205,7 @@ def _wordings(question: Question) -> list[str]:
 
 
 def _assess(question: Question, covering: list[Article], matcher: Matcher, by_id: dict[str, Article], positions: dict[str, int], threshold: float, allowed: np.ndarray) -> QuestionResult:
-    scored = [(wording, *matcher.score(build_query(wording), allowed)) for wording in _wordings(question)]
+    scored = [(wording, *matcher.score(matcher.query(wording), allowed)) for wording in _wordings(question)]
     if covering:
         return _covered(question, covering, scored, positions)
     best: dict[int, tuple[float, float]] = {}  # document -> (best score, best coverage) over the wordings

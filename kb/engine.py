@@ -27,9 +27,9 @@ def cache_folder(config: SiteConfig) -> Path:
     return config.root / ".kb-cache" / "index"
 
 
-def build_matcher(articles: list[Article], cache: Path) -> Matcher:
+def build_matcher(articles: list[Article], cache: Path, synonyms: tuple[tuple[str, ...], ...] = ()) -> Matcher:
     index, _ = ArticleIndex.build(articles, cache)
-    return Matcher(index.stats())
+    return Matcher(index.stats(), synonyms=synonyms)
 
 
 def site_report(
@@ -44,7 +44,7 @@ def site_report(
     report = analyse(
         articles,
         questions,
-        matcher or build_matcher(articles, cache_folder(config)),
+        matcher or build_matcher(articles, cache_folder(config), config.synonyms),
         fail_under=config.fail_under,
         stale_after_days=config.stale_after_days,
         today=today,

@@ -68,13 +68,14 @@ class Query:
     pairs: tuple[str, ...]
 
 
-def build_query(text: str) -> Query:
+def build_query(text: str, synonyms: dict[str, tuple[str, ...]] | None = None) -> Query:
     words = terms(clean(text))
+    synonyms = synonym_groups() if synonyms is None else synonyms
     seen: dict[str, Concept] = {}
     for word in words:
         if word in seen:
             continue
-        alternatives = [w for w in synonym_groups().get(word, ()) if w != word]
+        alternatives = [w for w in synonyms.get(word, ()) if w != word]
         seen[word] = Concept((word, *alternatives), (1.0, *([Params().synonym_weight] * len(alternatives))))
     return Query(tuple(seen.values()), tuple(dict.fromkeys(pairs(words))))
 
@@ -87,9 +88,10 @@ class Ranked:
 
 
 class Matcher:
-    def __init__(self, stats: TermStats, params: Params | None = None) -> None:
+    def __init__(self, stats: TermStats, params: Params | None = None, synonyms: tuple[tuple[str, ...], ...] = ()) -> None:
         self.stats = stats
         self.params = params or Params()
+        self.synonyms = synonym_groups(synonyms)
         self.size = len(stats.ids)
         self._term_index = {term: i for i, term in enumerate(stats.vocabulary)}
         self._docs, self._weights, self._offsets, idf = self._bm25f(TEXT_FIELDS)
@@ -165,6 +167,10 @@ class Matcher:
             scores = np.where(allowed, scores, 0)
             coverage = np.where(allowed, coverage, 0)
         return scores, coverage
+
+    def query(self, text: str) -> Query:
+        """A customer's words as a query, with the built-in synonyms and the help center's own."""
+        return build_query(text, self.synonyms)
 
     def resolve(self, concept: Concept) -> Concept | None:
         """The concept as the index can match it: a word no article uses is looked up as a misspelling (Latin) or

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from pathlib import Path
 
 import numpy as np
 
-from .matcher import Matcher, build_query
+from .matcher import Matcher
 from .model import Article
 
 _HEADING = {"en": "Related articles", "zh": "相关文章"}
@@ -25,7 +26,7 @@ def related(articles: list[Article], matcher: Matcher, limit: int = 5) -> dict[s
         own = positions.get(article.id)
         if own is not None:
             allowed[own] = False
-        query = build_query(f"{article.title} {article.summary}")
+        query = matcher.query(f"{article.title} {article.summary}")
         scores, coverage = matcher.score(query, allowed)
         order = [int(i) for i in np.argsort(-scores, kind="stable")[: limit * 2] if scores[i] > 0 and coverage[i] >= MIN_COVERAGE]
         result[article.id] = [by_id[matcher.stats.ids[i]] for i in order if matcher.stats.ids[i] in by_id][:limit]
@@ -35,7 +36,8 @@ def related(articles: list[Article], matcher: Matcher, limit: int = 5) -> dict[s
 def related_cached(articles: list[Article], matcher: Matcher, limit: int, folder: Path) -> dict[str, list[Article]]:
     """`related()`, kept on disk under the index's content key: an unchanged help center does not recompute it."""
     by_id = {a.id: a for a in articles}
-    cache = folder / f"related-{matcher.stats.key}-{limit}.json" if matcher.stats.key else None
+    key = hashlib.sha1(f"{matcher.stats.key}|{limit}|{sorted(matcher.synonyms.items())}".encode()).hexdigest()[:16]
+    cache = folder / f"related-{key}.json" if matcher.stats.key else None
     if cache is not None and cache.is_file():
         try:
             ids = json.loads(cache.read_text(encoding="utf-8"))

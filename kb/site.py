@@ -72,9 +72,11 @@ def reviewed_html(article: Article) -> str:
     return f'<p class="kb-reviewed">{html.escape(label)}: <time datetime="{day}">{day}</time></p>'
 
 
-def manifest(articles: list[Article]) -> dict:
-    """The articles the built site has, by stable id: the feedback endpoint accepts votes for these only."""
+def manifest(articles: list[Article], synonyms: tuple[tuple[str, ...], ...] = ()) -> dict:
+    """The articles the built site has, by stable id: the feedback endpoint accepts votes for these only, and
+    suggests them with the help center's own synonyms."""
     return {
         "version": 1,
+        "synonyms": [list(group) for group in synonyms],
         "articles": [{"id": a.id, "title": a.title, "url": a.url, "lang": a.lang, "category": a.category, "summary": a.summary} for a in articles],
     }

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .matcher import Matcher, build_query
+from .matcher import Matcher
 from .search_index import TermStats, load_stats, save_stats
 
 SNAPSHOT = "kb-search.npz"
@@ -28,21 +28,22 @@ class Suggestion:
 
 
 class Suggester:
-    def __init__(self, stats: TermStats, articles: dict[str, dict]) -> None:
-        self.matcher = Matcher(stats)
+    def __init__(self, stats: TermStats, articles: dict[str, dict], synonyms: tuple[tuple[str, ...], ...] = ()) -> None:
+        self.matcher = Matcher(stats, synonyms=synonyms)
         self.articles = articles
 
     @classmethod
     def from_site(cls, site: Path) -> "Suggester":
         manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
-        return cls(load_stats(site / SNAPSHOT), {a["id"]: a for a in manifest["articles"]})
+        synonyms = tuple(tuple(group) for group in manifest.get("synonyms", ()))
+        return cls(load_stats(site / SNAPSHOT), {a["id"]: a for a in manifest["articles"]}, synonyms)
 
     def suggest(self, text: str, lang: str | None = None, limit: int = 5) -> list[Suggestion]:
         text = text[:MAX_QUERY]
         if not text.strip():
             return []
         allowed = self.matcher.allowed(lang) if lang else None
-        ranked = self.matcher.rank(build_query(text), allowed, limit=limit)
+        ranked = self.matcher.rank(self.matcher.query(text), allowed, limit=limit)
         found = []
         for r in ranked:
             article = self.articles.get(self.matcher.stats.ids[r.position])

@@ -75,11 +75,18 @@ def _phrase_terms(phrase: str) -> list[str]:
     return [phrase] if _CJK.match(phrase) else terms(phrase)
 
 
-@lru_cache(maxsize=1)
-def synonym_groups() -> dict[str, tuple[str, ...]]:
-    """term -> every term of its group (multi-word entries contribute each of their terms)."""
+def synonym_groups(extra: tuple[tuple[str, ...], ...] = ()) -> dict[str, tuple[str, ...]]:
+    """term -> every term of its group (multi-word entries contribute each of their terms).
+
+    `extra` are the help center's own groups (kb.yml `synonyms:`), added to the built-in ones.
+    """
+    return _table(GROUPS + tuple(extra))
+
+
+@lru_cache(maxsize=8)
+def _table(groups: tuple[tuple[str, ...], ...]) -> dict[str, tuple[str, ...]]:
     table: dict[str, set[str]] = {}
-    for group in GROUPS:
+    for group in groups:
         group_terms = {t for phrase in group for t in _phrase_terms(phrase)}
         for term in group_terms:
             table.setdefault(term, set()).update(group_terms)

@@ -145,3 +145,19 @@ def test_feedback_flags_unhelpful_articles_and_the_questions_they_alone_answer(r
     page = render(rated, {})
     assert "&lt;b&gt;old&lt;/b&gt; screens" in page and "<b>old" not in page
     assert "Under 85% with at least 10 votes" in page
+
+
+def test_a_help_centers_own_synonyms_join_the_matching(tmp_path):
+    articles = [article("sso", "Sign in with your company account", "Use the company sign-in button and your work password.")]
+    questions = [Question("okta", "Can I log on with Okta?", "en", volume=1)]
+    plain = analyse(articles, questions, build_matcher(articles, tmp_path / "a"))
+    own = analyse(articles, questions, build_matcher(articles, tmp_path / "b", synonyms=(("okta", "company account"),)))
+    assert plain.results[0].confidence < own.results[0].confidence
+    assert own.results[0].status == "likely"
+
+
+def test_synonyms_setting_is_checked(kb, site):
+    site.write("kb.yml", (site.root / "kb.yml").read_text(encoding="utf-8") + "synonyms:\n  - [refund]\n")
+    result = kb("check", cwd=site.root)
+    assert result.code == 1
+    assert "'synonyms' must be a list of groups of two or more words" in result.err

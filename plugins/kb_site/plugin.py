@@ -62,7 +62,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def matcher(self) -> Matcher:
         """The search index of the articles, built (or updated from its cache) once per build."""
         if self._matcher is None:
-            self._matcher = build_matcher(list(self.articles.values()), cache_folder(self.site))
+            self._matcher = build_matcher(list(self.articles.values()), cache_folder(self.site), self.site.synonyms)
         return self._matcher
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -96,7 +96,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             search_index.write_text(json.dumps(add_to_search_index(index, self.articles.values()), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         for folder in self._data_folders(site):
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / MANIFEST).write_text(json.dumps(manifest(list(self.articles.values())), ensure_ascii=False, indent=1), encoding="utf-8")
+            (folder / MANIFEST).write_text(json.dumps(manifest(list(self.articles.values()), self.site.synonyms), ensure_ascii=False, indent=1), encoding="utf-8")
             write_snapshot(self.matcher.stats, folder)  # the endpoint's suggestions read it
 
     @staticmethod
