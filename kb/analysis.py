@@ -26,7 +26,9 @@ ENGLISH_STOP_WORDS = frozenset(
     was we were what when where which while who whom why will with would you your yours yourself""".split()
 )
 CHINESE_STOP_WORDS = frozenset(
-    "的 了 吗 呢 吧 啊 呀 么 是 在 我 你 他 她 它 我们 你们 怎么 怎么办 怎样 如何 什么 为什么 哪里 可以 能 能不能 一下 请问 还 和 与 或 就 都 也 又 要 会 有 没有 这个 那个 这 那 个 把 被 给 让 到".split()
+    """的 了 吗 呢 吧 啊 呀 么 嘛 是 在 我 你 他 她 它 我们 你们 怎么 怎么办 怎样 如何 什么 为什么 哪里 哪儿 哪 啥 咋
+    咋办 可以 能 能不能 一下 请问 还 和 与 或 就 就是 都 也 又 才 要 想 想要 会 有 没有 没 不 这个 那个 这 那 个 把
+    被 给 让 到 去 来 着 过 但是 可是 然后 所以 因为 如果 已经 之前 一直 根本 好 里 上 下 得 地 该 这样 那么""".split()
 )
 STOP_WORDS = ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS
 
@@ -61,6 +63,28 @@ def terms(text: str) -> list[str]:
                 found.append(term)
         else:
             found += [w for w in _jieba().cut_for_search(word) if w not in CHINESE_STOP_WORDS]
+    return found
+
+
+def query_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """A question's words, each with the shorter known words inside it.
+
+    Chinese runs are cut in jieba's precise mode, so 二维码 is one word (with 二维 as a part), not three separate
+    concepts that a question would need all of; Latin words are as in `terms()`.
+    """
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for match in _TOKEN.finditer(text.lower()):
+        word = match.group(0)
+        if word[0] < "\u3400":
+            term = _latin(word)
+            if term and term not in ENGLISH_STOP_WORDS:
+                found.append((term, ()))
+            continue
+        for piece in _jieba().cut(word):
+            if piece in CHINESE_STOP_WORDS:
+                continue
+            parts = tuple(p for p in _jieba().cut_for_search(piece) if p != piece and p not in CHINESE_STOP_WORDS) if len(piece) > 2 else ()
+            found.append((piece, parts))
     return found
 
 

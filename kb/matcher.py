@@ -16,7 +16,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .analysis import pairs, terms
+from .analysis import pairs, query_words
 from .search_index import PAIR_FIELD, TEXT_FIELDS, TermStats
 from .synonyms import synonym_groups
 
@@ -69,15 +69,17 @@ class Query:
 
 
 def build_query(text: str, synonyms: dict[str, tuple[str, ...]] | None = None) -> Query:
-    words = terms(clean(text))
     synonyms = synonym_groups() if synonyms is None else synonyms
+    words = query_words(clean(text))
     seen: dict[str, Concept] = {}
-    for word in words:
+    for word, parts in words:
         if word in seen:
             continue
         alternatives = [w for w in synonyms.get(word, ()) if w != word]
-        seen[word] = Concept((word, *alternatives), (1.0, *([Params().synonym_weight] * len(alternatives))))
-    return Query(tuple(seen.values()), tuple(dict.fromkeys(pairs(words))))
+        weights = [Params().synonym_weight] * len(alternatives) + [Params().near_weight] * len(parts)
+        seen[word] = Concept((word, *alternatives, *parts), (1.0, *weights))
+    plain = [w for w, _ in words]
+    return Query(tuple(seen.values()), tuple(dict.fromkeys(pairs(plain))))
 
 
 @dataclass(frozen=True)
