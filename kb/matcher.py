@@ -49,6 +49,9 @@ class Params:
     near_weight: float = 0.7  # a corrected misspelling, or a known word inside an unknown Chinese one
 
 
+_DEFAULTS = Params()
+
+
 def clean(text: str) -> str:
     """Strip what customers paste around a question: bracket tags ([BUG], 【问题】), links, version numbers."""
     return _VERSION.sub(" ", _URL.sub(" ", _BRACKET_TAG.sub(" ", text)))
@@ -68,15 +71,16 @@ class Query:
     pairs: tuple[str, ...]
 
 
-def build_query(text: str, synonyms: dict[str, tuple[str, ...]] | None = None) -> Query:
+def build_query(text: str, synonyms: dict[str, tuple[str, ...]] | None = None, params: Params | None = None) -> Query:
     synonyms = synonym_groups() if synonyms is None else synonyms
+    params = params or _DEFAULTS
     words = query_words(clean(text))
     seen: dict[str, Concept] = {}
     for word, parts in words:
         if word in seen:
             continue
         alternatives = [w for w in synonyms.get(word, ()) if w != word]
-        weights = [Params().synonym_weight] * len(alternatives) + [Params().near_weight] * len(parts)
+        weights = [params.synonym_weight] * len(alternatives) + [params.near_weight] * len(parts)
         seen[word] = Concept((word, *alternatives, *parts), (1.0, *weights))
     plain = [w for w, _ in words]
     return Query(tuple(seen.values()), tuple(dict.fromkeys(pairs(plain))))
@@ -172,7 +176,7 @@ class Matcher:
 
     def query(self, text: str) -> Query:
         """A customer's words as a query, with the built-in synonyms and the help center's own."""
-        return build_query(text, self.synonyms)
+        return build_query(text, self.synonyms, self.params)
 
     def resolve(self, concept: Concept) -> Concept | None:
         """The concept as the index can match it: a word no article uses is looked up as a misspelling (Latin) or
