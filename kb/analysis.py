@@ -16,6 +16,7 @@ from functools import lru_cache
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter2 import stem as porter2
 
+CJK = re.compile(r"[\u3400-\u9fff]")  # the Chinese characters kb segments with jieba
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[\u3400-\u9fff]+", re.IGNORECASE)
 
 ENGLISH_STOP_WORDS = frozenset(

@@ -19,14 +19,14 @@ def mkdocs_env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def build_site(mkdocs_yml: Path, site_dir: Path, quiet: bool = False) -> subprocess.CompletedProcess:
+def build_site(mkdocs_yml: Path, site_dir: Path) -> subprocess.CompletedProcess:
     """A strict build into a fresh folder beside `site_dir`, swapped in only when the build succeeds."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
         args = ["build", "--strict", "--config-file", str(mkdocs_yml), "--site-dir", str(staging)]
-        result = subprocess.run(mkdocs_command(*args, *(["--quiet"] if quiet else [])), capture_output=True, text=True, env=mkdocs_env())
+        result = subprocess.run(mkdocs_command(*args), capture_output=True, text=True, env=mkdocs_env())
         if result.returncode == 0:
             _swap_in(staging, site_dir)
         return result

@@ -71,6 +71,8 @@ def load_config(path: Path | None = None) -> SiteConfig:
     if not isinstance(coverage, dict):
         problems.append(Problem(shown, located.line_of("coverage"), "'coverage' must be a mapping", "e.g. coverage: {fail_under: 80}"))
         coverage = {}
+    stale_after_days = _number(coverage, "stale_after_days", 180, int, located, shown, problems)
+    fail_under = _number(coverage, "fail_under", 80, float, located, shown, problems)
     feedback = data.get("feedback") or {}
     if not isinstance(feedback, dict) or not isinstance(feedback.get("db", ""), str):
         problems.append(Problem(shown, located.line_of("feedback"), "'feedback' must be a mapping with a 'db' path", "e.g. feedback: {db: feedback.sqlite3}"))
@@ -88,11 +90,22 @@ def load_config(path: Path | None = None) -> SiteConfig:
         questions_path=root / str(data.get("questions", "questions.yml")),
         default_lang=default_lang,
         categories=categories,
-        stale_after_days=int(coverage.get("stale_after_days", 180)),
-        fail_under=float(coverage.get("fail_under", 80)),
+        stale_after_days=stale_after_days,
+        fail_under=fail_under,
         feedback_db=root / feedback["db"] if feedback.get("db") else None,
         synonyms=tuple(tuple(w.strip() for w in group) for group in synonyms),
     )
+
+
+def _number(section: dict, key: str, default: float, kind: type, located, shown: str, problems: list[Problem]):
+    """A number of 0 or more from the `coverage` settings; a problem naming the line when it is anything else."""
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (kind is int and value != int(value)):
+        what = "a whole number" if kind is int else "a number"
+        section_lines = located.children.get("coverage", located)
+        problems.append(Problem(shown, section_lines.line_of(key), f"coverage.{key} must be {what} of 0 or more, got {value!r}", f"e.g. {key}: {default}"))
+        return kind(default)
+    return kind(value)
 
 
 def _categories(raw: object, located, shown: str, problems: list[Problem]) -> tuple[Category, ...]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from .analysis import CJK
 from .config import SiteConfig
 from .content import ArticleRules, load_articles, load_questions
 from .coverage import ArticleHealth, Report, analyse
@@ -20,7 +20,6 @@ from .schema import Vocabulary
 from .search_index import ArticleIndex
 from .text import text_id, unique_id
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def cache_folder(config: SiteConfig) -> Path:
@@ -62,7 +61,7 @@ def with_feedback(report: Report, articles: list[Article], feedback: dict) -> Re
 
 def detect_lang(text: str) -> str:
     """zh when a good part of the text is Chinese, else en: for folders and files that do not say."""
-    cjk = len(_CJK.findall(text))
+    cjk = len(CJK.findall(text))
     return "zh" if cjk and cjk * 4 >= len(text.replace(" ", "")) else "en"
 
 

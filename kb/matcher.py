@@ -16,14 +16,13 @@ from functools import cached_property
 
 import numpy as np
 
-from .analysis import pairs, query_words
+from .analysis import CJK, pairs, query_words
 from .search_index import PAIR_FIELD, TEXT_FIELDS, TermStats
 from .synonyms import synonym_groups
 
 _BRACKET_TAG = re.compile(r"\[[^\]]{1,20}\]|【[^】]{1,20}】")
 _VERSION = re.compile(r"\bv?\d+(?:\.\d+)+\b", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -208,7 +207,7 @@ class Matcher:
         return table
 
     def _near_words(self, word: str) -> tuple[str, ...]:
-        if _CJK.match(word):
+        if CJK.match(word):
             parts = {word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1) if (i, j) != (0, len(word))}
             return tuple(sorted(p for p in parts if p in self._known))
         if len(word) < 4 or not word.isascii():
@@ -220,8 +219,7 @@ class Matcher:
 
     def _concept_idf(self, concept: Concept) -> float:
         """The rarest known form of the concept; a word no article uses counts as rarest of all."""
-        known = [self.idf(t) for t in concept.terms if t in self._term_index and not math.isnan(self._idf[self._term_index[t]])]
-        return max(known) if known else self._unknown_idf
+        return max((self.idf(t) for t in concept.terms if t in self._known), default=self._unknown_idf)
 
     def rank(self, query: Query, allowed: np.ndarray | None = None, limit: int = 5) -> list[Ranked]:
         scores, coverage = self.score(query, allowed)
@@ -231,14 +229,6 @@ class Matcher:
         top = np.argpartition(-scores, limit - 1)[:limit] if limit < self.size else np.arange(self.size)
         top = top[np.argsort(-scores[top], kind="stable")]
         return [Ranked(int(i), float(scores[i]), float(coverage[i])) for i in top if scores[i] > 0]
-
-    def position_rank(self, query: Query, positions: set[int], allowed: np.ndarray | None = None) -> int | None:
-        """1-based rank of the best of `positions` in the full result list, or None when it does not match."""
-        scores, _ = self.score(query, allowed)
-        best = max((scores[p] for p in positions), default=0.0)
-        if best <= 0:
-            return None
-        return int((scores > best).sum()) + 1
 
     @cached_property
     def lang_masks(self) -> dict[str, np.ndarray]:

@@ -3,36 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections import Counter
 from pathlib import Path
 
+from .analysis import terms
 from .config import SiteConfig
 from .model import Question
 from .problems import KbError, Problem, did_you_mean
 from .text import slugify, text_id
 
-_ASCII_WORD = re.compile(r"[a-z0-9]{3,}")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-_STOP = {"the", "and", "how", "can", "what", "why", "does", "with", "for", "you", "your", "are", "not", "get", "from", "this", "that", "there"}
-
-
-def _terms(text: str) -> set[str]:
-    text = text.casefold()
-    words = {w[:5] for w in _ASCII_WORD.findall(text) if w not in _STOP}  # a crude stem: 'refunds' ~ 'refund'
-    for run in _CJK_RUN.findall(text):
-        words |= {run[i : i + 2] for i in range(max(1, len(run) - 1))}
-    return words
-
 
 def likely_questions(title: str, questions: list[Question], limit: int = 5) -> list[Question]:
-    """Questions whose wording shares the most terms with the title, most tickets first among equals."""
-    wanted = _terms(title)
+    """Questions whose wording shares the most terms with the title, most tickets first among equals.
+
+    Words found in more than a tenth of the questions ("get", "course") say nothing about which one is meant.
+    """
+    asked_terms = [set().union(*(terms(t) for t in (q.question, *q.variants))) for q in questions]
+    counts = Counter(term for asked in asked_terms for term in asked)
+    common = {term for term, n in counts.items() if len(questions) >= 10 and n * 10 > len(questions)}
+    wanted = set(terms(title)) - common
     scored = []
-    for q in questions:
-        terms = set().union(*(_terms(t) for t in (q.question, *q.variants)))
-        overlap = len(wanted & terms)
+    for q, asked in zip(questions, asked_terms):
+        asked = asked - common
+        overlap = len(wanted & asked)
         if overlap:
-            scored.append((overlap / len(wanted | terms), q.volume, q))
+            scored.append((overlap / len(wanted | asked), q.volume, q))
     scored.sort(key=lambda s: (-s[0], -s[1]))
     return [q for _, _, q in scored[:limit]]
 

@@ -6,12 +6,10 @@ and specific: a loose synonym turns near misses into false matches.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from .analysis import terms
+from .analysis import CJK, terms
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("sign in", "log in", "login", "logon", "signin"),
@@ -72,7 +70,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
 
 def _phrase_terms(phrase: str) -> list[str]:
     # Chinese entries are single words already; segmenting them would load jieba's dictionary for nothing.
-    return [phrase] if _CJK.match(phrase) else terms(phrase)
+    return [phrase] if CJK.match(phrase) else terms(phrase)
 
 
 def synonym_groups(extra: tuple[tuple[str, ...], ...] = ()) -> dict[str, tuple[str, ...]]:

@@ -26,6 +26,8 @@ NOINDEX = '<meta name="robots" content="noindex, nofollow">'
 class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
     def __init__(self) -> None:
         self.report: Report | None = None
+        self.missed: list[tuple[str, int]] = []
+        self.titles: dict[str, str] = {}
         self.serving = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
