@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -41,11 +42,22 @@ class Endpoint:
             time.sleep(0.05)
         return self.votes()
 
+    def wait_for_misses(self, timeout: float = 10) -> list[tuple]:
+        """(lang, query, count) of the missed searches, once there are any, or none after `timeout`."""
+        deadline = time.monotonic() + timeout
+        rows: list[tuple] = []
+        while time.monotonic() < deadline and not rows:
+            with sqlite3.connect(self.db) as con:
+                rows = con.execute("SELECT lang, query, count FROM search_misses ORDER BY lang, query").fetchall()
+            time.sleep(0.1)
+        return rows
 
-@pytest.fixture(scope="module")
-def endpoint(sample_site, tmp_path_factory) -> Iterator[Endpoint]:
-    db, port = tmp_path_factory.mktemp("e2e") / "votes.db", free_port()
-    command = [sys.executable, "-m", "kb", "feedback", "serve", "--db", str(db), "--site", str(sample_site), "--port", str(port), "--log-level", "warning"]
+
+@contextlib.contextmanager
+def serving(site: Path, db: Path, port: int | None = None) -> Iterator[Endpoint]:
+    """`kb feedback serve` as a real process: the built site and the API on one origin."""
+    port = port or free_port()
+    command = [sys.executable, "-m", "kb", "feedback", "serve", "--db", str(db), "--site", str(site), "--port", str(port), "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=REPO, env={**os.environ, "KB_FEEDBACK_TOKEN": ""}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -54,6 +66,12 @@ def endpoint(sample_site, tmp_path_factory) -> Iterator[Endpoint]:
     finally:
         server.terminate()
         server.wait(10)
+
+
+@pytest.fixture(scope="module")
+def endpoint(sample_site, tmp_path_factory) -> Iterator[Endpoint]:
+    with serving(sample_site, tmp_path_factory.mktemp("e2e") / "votes.db") as running:
+        yield running
 
 
 def wait_until_healthy(server: subprocess.Popen, url: str, timeout: float = 30) -> None:
@@ -154,13 +172,7 @@ def test_a_search_that_finds_nothing_is_reported(page, endpoint):
     page.fill("input.md-search__input", "chromecast wibblefrotz")
     page.press("input.md-search__input", "End")
     sync_api.expect(page.locator(".md-search-result__meta")).not_to_have_text("Type to start searching")
-    deadline = time.monotonic() + 10
-    rows: list = []
-    while time.monotonic() < deadline and not rows:
-        with sqlite3.connect(endpoint.db) as con:
-            rows = con.execute("SELECT lang, query, count FROM search_misses").fetchall()
-        time.sleep(0.1)
-    assert rows == [("en", "chromecast wibblefrotz", 1)]
+    assert endpoint.wait_for_misses() == [("en", "chromecast wibblefrotz", 1)]
 
 
 def test_a_search_with_results_is_not_reported(page, endpoint):

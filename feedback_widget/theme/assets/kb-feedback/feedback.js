@@ -160,7 +160,7 @@
 
   function mount(settings) {
     var form = document.forms.feedback;
-    if (!form || form.hasAttribute("data-kb-feedback")) return;
+    if (!form || form.hasAttribute("data-kb-feedback") || !settings.labels) return;
     form.setAttribute("data-kb-feedback", settings.article);
     var labels = settings.labels;
     var client = clientId();
@@ -202,14 +202,20 @@
     form.hidden = false;
   }
 
-  function start() {
+  // Settings are read again for every page: with Material's instant navigation this script is loaded once and
+  // each new page brings its own article id (Material swaps the <head> elements and the content), so a vote is
+  // never filed under the page the reader came from.
+  function mountPage() {
     var settings = readSettings();
-    if (!settings || !settings.article) return;
+    if (settings && settings.article) mount(settings);
+  }
+
+  function start() {
     flushOutbox();
     if (window.document$ && typeof window.document$.subscribe === "function") {
-      window.document$.subscribe(function () { mount(settings); });
+      window.document$.subscribe(mountPage);
     } else {
-      mount(settings);
+      mountPage();
     }
   }
 

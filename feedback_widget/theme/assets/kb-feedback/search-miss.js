@@ -21,9 +21,8 @@
     }
   }
 
-  var config = settings();
   var input = document.querySelector("input.md-search__input");
-  if (!config || !config.misses || !input || !window.fetch) return;
+  if (!settings() || !input || !window.fetch) return;
 
   var reported = {};
   var timer = null;
@@ -39,7 +38,9 @@
   function report() {
     var query = input.value.trim().replace(/\s+/g, " ").slice(0, MAX_CHARS);
     var key = query.toLowerCase();
-    if (query.length < MIN_CHARS || reported[key] || !showsNothing()) return;
+    // Read now, not at load: with instant navigation the search box outlives the page it was loaded on.
+    var config = settings();
+    if (!config || !config.misses || query.length < MIN_CHARS || reported[key] || !showsNothing()) return;
     reported[key] = true;
     fetch(config.misses, {
       method: "POST",

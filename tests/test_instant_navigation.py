@@ -1,0 +1,115 @@
+"""The reader scripts under Material's instant navigation, where a page change swaps the content and the <head>
+elements without loading the page: votes must be filed under the page the reader is on, not the first one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from playwright import sync_api
+
+from .conftest import REPO, free_port
+from .test_feedback_e2e import Endpoint, serving
+
+FIRST = "account/reset-your-password"
+SECOND = "account/unlock-a-locked-account"
+
+
+@pytest.fixture(scope="module")
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def instant_site(tmp_path_factory, port) -> Path:
+    """The sample built with navigation.instant turned on (a copy of mkdocs.yml pointing at the same content).
+
+    Material only navigates in place to addresses in the sitemap, which holds site_url's host and port."""
+    folder = tmp_path_factory.mktemp("instant")
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["site_url"] = f"http://127.0.0.1:{port}/"
+    config["docs_dir"] = str(REPO / "articles")
+    config["theme"]["features"].append("navigation.instant")
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "kb" in plugin:
+            plugin["kb"]["config_file"] = str(REPO / "kb.yml")
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    site = folder / "site"
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(folder / "mkdocs.yml"), "-d", str(site)]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="module")
+def endpoint(instant_site, tmp_path_factory, port) -> Iterator[Endpoint]:
+    with serving(instant_site, tmp_path_factory.mktemp("instant-db") / "votes.db", port) as running:
+        yield running
+
+
+@pytest.fixture
+def page(browser, endpoint):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def arrive(page, url: str) -> None:
+    """A full page load, then a mark that only survives as long as no other page is loaded."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")  # Material's instant navigation starts once it has the sitemap
+    page.evaluate("window.__kbFirstLoad = true")
+
+
+def still_the_first_load(page) -> bool:
+    return page.evaluate("window.__kbFirstLoad === true")
+
+
+def test_votes_follow_the_reader_from_page_to_page(page, endpoint):
+    arrive(page, f"{endpoint.url}/")
+    page.locator(f"article a[href$='{FIRST}/']").first.click()
+    page.wait_for_url(f"**/{FIRST}/")
+    assert still_the_first_load(page), "the link loaded a new page: instant navigation is not on"
+
+    page.get_by_role("button", name="No").click()
+    page.get_by_label("It is out of date").check()
+    page.get_by_role("button", name="Send").click()
+    assert endpoint.wait_for_votes(1)[-1] == (FIRST, 0, "outdated", None)
+
+    page.locator(f"article a[href$='{SECOND}/']").first.click()
+    page.wait_for_url(f"**/{SECOND}/")
+    assert still_the_first_load(page)
+    sync_api.expect(page.get_by_role("button", name="Yes")).to_have_count(1)  # one widget, not one per page visited
+    page.get_by_role("button", name="Yes").click()
+    sync_api.expect(page.get_by_role("status")).to_have_text("Thank you for your feedback.")
+    assert endpoint.wait_for_votes(2, last=(SECOND, 1, None, None))[-1] == (SECOND, 1, None, None)
+
+    page.go_back()  # Material renders the previous page again, in place
+    page.wait_for_url(f"**/{FIRST}/")
+    assert still_the_first_load(page)
+    page.get_by_role("button", name="Yes").click()
+    # The reader changed their mind on the first article: their vote there is replaced, the other one stays.
+    expected = [(FIRST, 1, None, None), (SECOND, 1, None, None)]
+    deadline = time.monotonic() + 10
+    while sorted(endpoint.votes()) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(endpoint.votes()) == expected
+
+
+def test_a_missed_search_carries_the_language_of_the_page_it_was_typed_on(page, endpoint):
+    arrive(page, f"{endpoint.url}/")  # an English page: the search script is loaded here, once
+    page.locator("article a[href$='zh/']").first.click()
+    page.wait_for_url("**/zh/")
+    assert still_the_first_load(page)
+    page.click("input.md-search__input")
+    page.fill("input.md-search__input", "wibblefrotz")
+    page.press("input.md-search__input", "End")
+    assert endpoint.wait_for_misses(timeout=15) == [("zh", "wibblefrotz", 1)]
