@@ -25,7 +25,10 @@ def load_site(config: SiteConfig) -> Content:
         content.questions, found = load_questions(config.questions_path, config.vocabulary, config.default_lang, config.relative(config.questions_path))
         content.problems.extend(found)
     except KbError as exc:
+        # Without the questions no `covers:` id can be checked: saying each one is unknown would bury the one
+        # problem that matters under a line per article.
         content.problems.extend(exc.problems)
+        return content
     content.problems.extend(check_covers(content.articles, content.questions, shown_root))
     return content
 

@@ -50,6 +50,15 @@ def test_unknown_question_id_suggests_closest(kb, site):
     assert "articles/account/x.md:4: error: unknown question id 'forgot-pasword' in covers (did you mean 'forgot-password'?)" in result.err
 
 
+def test_a_broken_questions_file_is_the_only_problem_reported(kb, site):
+    site.write("questions.yml", "questions:\n  - id: forgot-password\n    question: [How do I\n")
+    result = check(kb, site)
+    assert result.code == 1
+    problems = [line for line in result.err.splitlines() if ": error: " in line]
+    assert len(problems) == 1 and problems[0].startswith("questions.yml:3: error: malformed YAML"), result.err
+    assert "unknown question id" not in result.err
+
+
 def test_malformed_yaml_points_at_line(kb, site):
     site.article("account/x.md", "---\ntitle: X\ncategory: account\ncovers: [forgot-password\nowner: me\n---\n")
     result = check(kb, site)
