@@ -2,7 +2,8 @@
 
 For each question the engine proposes up to three articles and says "likely covered" or "gap". Prints recall@3
 of the suggestions (answered questions whose article is among them), precision and recall of "gap", and the
-threshold that balances them best, as `name: value` lines.
+threshold that balances them best, as `name: value` lines; then the same for the sample help center's own
+untagged questions (with their variants, as its report judges them) against benchmarks/data/sample_untagged.yml.
 
     python -m benchmarks.coverage_eval [--sweep]
 """
@@ -26,6 +27,7 @@ from kb.validate import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_SET = ROOT / "benchmarks" / "data" / "coverage_eval.yml"
+SAMPLE_TRUTH = ROOT / "benchmarks" / "data" / "sample_untagged.yml"
 AIM = 0.8
 
 
@@ -49,6 +51,28 @@ def evaluate(eval_set: Path = EVAL_SET) -> list[Outcome]:
         answers = frozenset([item["answer"], *item.get("also", [])]) if item.get("answer") else frozenset()
         outcomes.append(Outcome(answers, tuple(item.get("kinds", ())), tuple(c.article.id for c in result.candidates[:3]), result.confidence))
     return outcomes
+
+
+def sample_untagged(truth_file: Path = SAMPLE_TRUTH) -> dict[str, float]:
+    """How the sample's own report judges its untagged questions (variants included), against the labels."""
+    config = load_config(ROOT / "kb.yml")
+    content = load_site(config)
+    truth = yaml.safe_load(truth_file.read_text(encoding="utf-8"))["answers"]
+    with tempfile.TemporaryDirectory() as folder:
+        report = analyse(content.articles, content.questions, build_matcher(content.articles, Path(folder) / "index", config.synonyms))
+    judged = [r for r in report.results if r.status != "covered"]
+    unlabelled = sorted(r.question.id for r in judged if r.question.id not in truth)
+    if unlabelled:
+        raise SystemExit(f"{truth_file.name}: label these untagged questions first: {', '.join(unlabelled)}")
+    called_gap = [r for r in judged if r.status == "gap"]
+    true_gaps = [r for r in judged if truth[r.question.id] is None]
+    answered = [r for r in judged if truth[r.question.id]]
+    return {
+        "untagged": len(judged),
+        "gap_precision": sum(1 for r in called_gap if truth[r.question.id] is None) / len(called_gap) if called_gap else 0.0,
+        "gap_recall": sum(1 for r in true_gaps if r.status == "gap") / len(true_gaps) if true_gaps else 0.0,
+        "likely_with_right_article": sum(1 for r in answered if r.status == "likely" and r.candidates[0].article.path[:-3] == truth[r.question.id]) / len(answered) if answered else 0.0,
+    }
 
 
 def naive(eval_set: Path = EVAL_SET) -> list[Outcome]:
@@ -119,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     _, precision, recall = balanced(baseline)
     print(f"naive_recall_at_3: {scores(baseline, 0)['recall_at_3']:.3f} (one Whoosh search per question)")
     print(f"naive_balanced_gap_precision_recall: {precision:.3f} / {recall:.3f} (best single threshold on the raw score)")
+    for name, value in sample_untagged().items():
+        print(f"sample_{name}: {value:.3f}" if isinstance(value, float) else f"sample_{name}: {value}")
     if args.sweep:
         for t in [x / 20 for x in range(4, 20)]:
             print(f"  threshold {t:.2f}: " + ", ".join(f"{k} {v:.2f}" for k, v in scores(outcomes, t).items()))

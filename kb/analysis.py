@@ -32,6 +32,11 @@ CHINESE_STOP_WORDS = frozenset(
     被 给 让 到 去 来 着 过 但是 可是 然后 所以 因为 如果 已经 之前 一直 根本 好 里 上 下 得 地 该 这样 那么""".split()
 )
 STOP_WORDS = ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS
+# Contractions typed without their apostrophe, as customers do: stop words like the forms they stand for.
+_BARE_CONTRACTIONS = frozenset(
+    """arent cant couldnt didnt doesnt dont hadnt hasnt havent id ill im isnt ive shouldnt thats theres theyre
+    wasnt werent whats wont wouldnt youre youve""".split()
+)
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +55,7 @@ def _latin(word: str) -> str:
         return ""  # can't, don't, won't: negated auxiliaries carry no topic
     if "'" in word:
         word = word.split("'")[0]
-    return "" if word in ENGLISH_STOP_WORDS else porter2(word)
+    return "" if word in ENGLISH_STOP_WORDS or word in _BARE_CONTRACTIONS else porter2(word)
 
 
 def terms(text: str) -> list[str]:

@@ -21,6 +21,7 @@ from .model import Article, Question
 LIKELY_THRESHOLD = 0.6
 FINDABLE_RANK = 3
 CANDIDATES = 3
+VARIANT_AGREEMENT = 10  # a variant's candidates must be among this many best results of the question itself
 
 
 @dataclass(frozen=True)
@@ -209,8 +210,13 @@ def _assess(question: Question, covering: list[Article], matcher: Matcher, by_id
     if covering:
         return _covered(question, covering, scored, positions)
     best: dict[int, tuple[float, float]] = {}  # document -> (best score, best coverage) over the wordings
-    for _, scores, coverage in scored:
+    # A variant is evidence for an article only if the question's own wording also finds it: a terse variant
+    # ("freeze membership") can otherwise match an unrelated article fully through one ambiguous word.
+    agreed = set(_top(scored[0][1], VARIANT_AGREEMENT))
+    for n, (_, scores, coverage) in enumerate(scored):
         for i in _top(scores, CANDIDATES):
+            if n and i not in agreed:
+                continue
             score, cover = best.get(i, (0.0, 0.0))
             best[i] = (max(score, float(scores[i])), max(cover, float(coverage[i])))
     ranked = sorted(best.items(), key=lambda item: (-item[1][1], -item[1][0]))[:CANDIDATES]

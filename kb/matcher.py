@@ -213,7 +213,7 @@ class Matcher:
         if len(word) < 4 or not word.isascii():
             return ()
         forms = {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
-        found = {candidate for form in forms for candidate in self._deletions.get(form, ()) if _one_edit(word, candidate)}
+        found = {candidate for form in forms for candidate in self._deletions.get(form, ()) if candidate[0] == word[0] and _one_edit(word, candidate)}
         best = sorted(found, key=lambda t: self.idf(t))[:2]  # the commonest spellings are the likeliest meant
         return tuple(best)
 

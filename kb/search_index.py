@@ -34,7 +34,7 @@ TEXT_FIELDS = ("title", "summary", "headings", "body")
 PAIR_FIELD = "pairs"
 ALL_FIELDS = (*TEXT_FIELDS, PAIR_FIELD)
 FIELD_BOOSTS = {"title": 3.0, "summary": 2.0, "headings": 1.5, "body": 1.0}
-INDEX_VERSION = "3"  # bump when the schema or the analysis changes: old caches are then rebuilt
+INDEX_VERSION = "4"  # bump when the schema or the analysis changes: old caches are then rebuilt
 
 
 def _schema() -> Schema:

@@ -29,3 +29,26 @@ def test_query_concepts_carry_synonyms():
     login = next(c for c in query.concepts if c.terms[0] == "login")
     assert "sign" in login.terms or "log" in login.terms
     assert login.weights[0] == 1.0 and all(w < 1.0 for w in login.weights[1:])
+
+
+def test_contractions_typed_without_apostrophe_are_stop_words():
+    assert terms("i cant log in and it wont let me, dont know why") == terms("I can't log in and it won't let me, don't know why") == ["log", "let", "know"]
+
+
+def test_a_misspelling_is_corrected_only_to_words_with_its_first_letter(tmp_path):
+    from kb.engine import build_matcher
+    from kb.model import Article
+
+    articles = [
+        Article(id="a", path="a.md", title="Reset your password", lang="en", body="Each reset link reaches you by email and is valid for a day."),
+        Article(id="b", path="b.md", title="Video settings", lang="en", body="Mark a lesson as done; change the code or move to the next one."),
+    ]
+    matcher = build_matcher(articles, tmp_path / "index")
+
+    def resolved(word):
+        return matcher.resolve(matcher.query(word).concepts[0]).terms
+
+    assert resolved("pasword") == ("pasword", "password")  # a typo keeps its first letter
+    assert resolved("teach") == ("teach",)  # not "each" or "reach": another word, not a misspelling
+    assert resolved("dark") == ("dark",)  # not "mark"
+    assert "move" in resolved("mode") and "code" not in resolved("mode")

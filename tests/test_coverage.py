@@ -64,6 +64,17 @@ def test_unanswered_questions_are_gaps(report):
     assert status(report, "zh-transfer").status == "gap"
 
 
+def test_a_variant_alone_does_not_make_an_unrelated_article_likely(tmp_path):
+    # The variant "video player" is all in the subtitles article; the question itself has none of its words.
+    question = Question("dark-theme", "Is there a dark theme for studying at night?", "en", "video", 10, ("video player",))
+    matcher = build_matcher(ARTICLES, tmp_path / "index")
+    alone = analyse(ARTICLES, [Question("v", "video player", "en", "video", 10)], matcher)
+    assert alone.results[0].status == "likely" and alone.results[0].candidates[0].article.id == "subtitles"
+    result = analyse(ARTICLES, [question], matcher).results[0]
+    assert result.status == "gap"
+    assert "subtitles" not in [c.article.id for c in result.candidates]
+
+
 def test_figures_by_volume_count_category_and_language(report):
     o = report.overall
     assert (o.questions, o.volume, o.covered, o.likely, o.gaps) == (6, 790, 3, 1, 2)
