@@ -212,7 +212,7 @@ def _assess(question: Question, covering: list[Article], matcher: Matcher, by_id
     best: dict[int, tuple[float, float]] = {}  # document -> (best score, best coverage) over the wordings
     # A variant is evidence for an article only if the question's own wording also finds it: a terse variant
     # ("freeze membership") can otherwise match an unrelated article fully through one ambiguous word.
-    agreed = set(_top(scored[0][1], VARIANT_AGREEMENT))
+    agreed = set(_top(scored[0][1], VARIANT_AGREEMENT)) if len(scored) > 1 else set()
     for n, (_, scores, coverage) in enumerate(scored):
         for i in _top(scores, CANDIDATES):
             if n and i not in agreed:
