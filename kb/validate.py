@@ -5,7 +5,7 @@ from __future__ import annotations
 from .config import SiteConfig
 from .content import ArticleRules, Content, load_articles, load_questions
 from .model import Article, Question
-from .problems import KbError, Problem, did_you_mean
+from .problems import KbError, Problem, Severity, did_you_mean
 
 
 def article_rules(config: SiteConfig) -> ArticleRules:
@@ -41,6 +41,6 @@ def check_covers(articles: list[Article], questions: list[Question], shown_root:
         for qid in article.covers:
             if qid not in known:
                 problems.append(
-                    Problem(f"{shown_root}/{article.path}", article.line_of.get("covers", 1), f"unknown question id '{qid}' in covers", did_you_mean(qid, known))
+                    Problem(f"{shown_root}/{article.path}", article.line_of.get("covers", 1), f"unknown question id '{qid}' in covers", did_you_mean(qid, known), Severity.WARNING)
                 )
     return problems
