@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
@@ -208,25 +209,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     db = config.feedback_db or config.root / ".kb-cache" / "feedback.sqlite3"
     db.parent.mkdir(parents=True, exist_ok=True)
     api = f"http://{args.host}:{args.port + 1}"
-    # The preview's builds also write the article manifest and suggestions index into `preview`, where the
+    from .suggest import MANIFEST
+
+    # Every preview build also writes the article manifest and suggestions index into `preview`, where the
     # endpoint reads them: an article added while previewing can be voted on at once.
     env = {**mkdocs_env(), "KB_FEEDBACK_ENDPOINT": f"{api}/api/feedback", "KB_PREVIEW_DIR": str(preview)}
-    first = subprocess.run(mkdocs_command("build", "--quiet", "--config-file", str(mkdocs_yml), "--site-dir", str(preview)), env=env, capture_output=True, text=True)
-    if first.returncode != 0:
-        sys.stderr.write(first.stderr)
-        return CONTENT_PROBLEMS
-    endpoint = subprocess.Popen(
-        [sys.executable, "-m", "kb", "feedback", "serve", "--db", str(db), "--site", str(preview), "--host", args.host, "--port", str(args.port + 1), "--allow-origin", f"http://{args.host}:{args.port}", "--log-level", "warning"],
-        env=env,
-    )
-    print(f"help center: http://{args.host}:{args.port}/  feedback endpoint: {api}/  votes: {config.relative(db)}", flush=True)
     # Stopped with SIGTERM as with Ctrl-C: unwind, so both servers stop too and no endpoint is left running.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    preview_server = subprocess.Popen(serve, env=env)
+    endpoint = None
     try:
-        return subprocess.call(serve, env=env)
+        # The endpoint starts once there is a manifest: at once when an earlier preview left one (it reloads it
+        # when the first build replaces it), else after the preview's first build.
+        while not (preview / MANIFEST).is_file():
+            if preview_server.poll() is not None:
+                return preview_server.returncode or CONTENT_PROBLEMS
+            time.sleep(0.1)
+        endpoint = subprocess.Popen(
+            [sys.executable, "-m", "kb", "feedback", "serve", "--db", str(db), "--site", str(preview), "--host", args.host, "--port", str(args.port + 1), "--allow-origin", f"http://{args.host}:{args.port}", "--log-level", "warning"],
+            env=env,
+        )
+        print(f"help center: http://{args.host}:{args.port}/  feedback endpoint: {api}/  votes: {config.relative(db)}", flush=True)
+        return preview_server.wait()
     finally:
-        endpoint.terminate()
-        endpoint.wait(timeout=15)
+        for process in (preview_server, endpoint):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=15)
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:

@@ -96,7 +96,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             search_index.write_text(json.dumps(add_to_search_index(index, self.articles.values()), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         for folder in self._data_folders(site):
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / MANIFEST).write_text(json.dumps(manifest(list(self.articles.values()), self.site.synonyms), ensure_ascii=False, indent=1), encoding="utf-8")
+            # Written beside and renamed over the old one: the endpoint may read it at any moment.
+            temp = folder / f".{MANIFEST}.tmp"
+            temp.write_text(json.dumps(manifest(list(self.articles.values()), self.site.synonyms), ensure_ascii=False, indent=1), encoding="utf-8")
+            temp.replace(folder / MANIFEST)
             write_snapshot(self.matcher.stats, folder)  # the endpoint's suggestions read it
 
     @staticmethod
