@@ -17,7 +17,6 @@ The models are not dependencies of kb; install one into the environment first:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import re
 import sys
 from pathlib import Path

@@ -16,7 +16,7 @@ import yaml
 from playwright import sync_api
 
 from .conftest import REPO, free_port
-from .test_feedback_e2e import Endpoint, serving
+from .endpoint import Endpoint, serving
 
 FIRST = "account/reset-your-password"
 SECOND = "account/unlock-a-locked-account"
