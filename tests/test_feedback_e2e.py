@@ -37,6 +37,9 @@ def test_a_reader_says_no_and_tells_why(page, endpoint):
     before = len(endpoint.votes())
     page.goto(f"{endpoint.url}/{ARTICLE}/")
     page.get_by_role("button", name="No").click()
+    sync_api.expect(page.get_by_role("status")).to_have_text("Thank you. You can tell us more below.")
+    # ... and the reasons are indeed below it, not above.
+    assert page.evaluate("document.querySelector('.kb-feedback__status').compareDocumentPosition(document.querySelector('.kb-feedback__details')) & Node.DOCUMENT_POSITION_FOLLOWING")
     page.get_by_label("It did not solve my problem").check()
     page.get_by_label("Anything else you want to tell us? (optional)").fill("The <b>reset</b> link expired after 5 minutes")
     page.get_by_role("button", name="Send").click()

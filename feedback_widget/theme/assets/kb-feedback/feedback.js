@@ -168,8 +168,9 @@
     var details = buildDetails(labels);
     // Present (empty) from the start: screen readers announce a live region's changes, not its arrival.
     var status = element("p", { "class": "kb-feedback__status", role: "status", "aria-live": "polite", tabindex: "-1" });
-    form.insertAdjacentElement("afterend", status);
+    // Under the buttons: first the status line ("... tell us more below"), then the reason and comment form.
     form.insertAdjacentElement("afterend", details);
+    form.insertAdjacentElement("afterend", status);
 
     function vote(helpful, extra) {
       var body = { article: settings.article, helpful: helpful, client: client };
