@@ -80,14 +80,6 @@ def merge_analytics(current: dict[str, Any] | None, endpoint: str, lang: str = "
     return current
 
 
-def theme_dirs(dirs: list[str], custom_dir: str | None) -> list[str]:
-    """The theme's template folders with ours after the site's custom_dir, so a site can still override us."""
-    ours = str(THEME_DIR)
-    rest = [d for d in dirs if d != ours]
-    position = 1 if custom_dir and rest and Path(rest[0]) == Path(custom_dir) else 0
-    return rest[:position] + [ours] + rest[position:]
-
-
 def hide_unless_article(meta: dict[str, Any]) -> None:
     """Tell Material not to render the form at all on pages that are not articles (home, landing, reports)."""
     if meta.get("kb_article"):

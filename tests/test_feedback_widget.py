@@ -11,7 +11,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from feedback_widget.widget import LABELS, THEME_DIR, analytics, hide_unless_article, merge_analytics, theme_dirs
+from feedback_widget.widget import LABELS, THEME_DIR, analytics, hide_unless_article, merge_analytics
+from plugins.theme import with_theme_dir
 
 from .conftest import Site
 
@@ -187,9 +188,9 @@ def test_a_sites_own_analytics_win():
 
 def test_our_templates_come_after_the_sites_custom_dir():
     ours = str(THEME_DIR)
-    assert theme_dirs(["/material", "/mkdocs"], None) == [ours, "/material", "/mkdocs"]
-    assert theme_dirs(["/site/overrides", "/material"], "/site/overrides") == ["/site/overrides", ours, "/material"]
-    assert theme_dirs([ours, "/material"], None) == [ours, "/material"]
+    assert with_theme_dir(["/material", "/mkdocs"], None, THEME_DIR) == [ours, "/material", "/mkdocs"]
+    assert with_theme_dir(["/site/overrides", "/material"], "/site/overrides", THEME_DIR) == ["/site/overrides", ours, "/material"]
+    assert with_theme_dir([ours, "/material"], None, THEME_DIR) == [ours, "/material"]
 
 
 def test_the_form_is_hidden_on_pages_that_are_not_articles():

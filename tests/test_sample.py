@@ -119,3 +119,11 @@ def test_report_page_links_lead_to_the_articles(built):
     assert links
     for link in links:
         assert (built / "coverage" / link / "index.html").resolve().is_file(), link
+
+
+def test_each_page_speaks_its_own_language(built):
+    # The theme is English; Chinese pages still get lang="zh" and Material's Chinese labels.
+    for page, lang, search in (("zh/account/forgot-password", "zh", "搜索"), ("zh", "zh", "搜索"), ("account/reset-your-password", "en", "Search"), ("", "en", "Search")):
+        html = (built / page / "index.html").read_text(encoding="utf-8")
+        assert f'<html lang="{lang}"' in html, page
+        assert f'placeholder="{search}"' in html, page

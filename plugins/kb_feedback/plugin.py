@@ -12,8 +12,9 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from feedback_widget.widget import PROVIDER, hide_unless_article, merge_analytics, theme_dirs
+from feedback_widget.widget import PROVIDER, THEME_DIR, hide_unless_article, merge_analytics
 
+from ..theme import with_theme_dir
 from .config import KbFeedbackConfig
 
 log = get_plugin_logger(__name__)
@@ -41,7 +42,7 @@ class KbFeedbackPlugin(BasePlugin[KbFeedbackConfig]):
         if not self.active:
             log.info("extra.analytics names its own provider (%s): the feedback widget is off", analytics.get("provider"))
             return config
-        config.theme.dirs = theme_dirs(config.theme.dirs, config.theme.custom_dir)
+        config.theme.dirs = with_theme_dir(config.theme.dirs, config.theme.custom_dir, THEME_DIR)
         return config
 
     def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:

@@ -14,3 +14,7 @@ class KbSiteConfig(Config):
 
     # Other forms of English title and heading words in the search index, so "passwords" finds "password".
     word_forms = opt.Type(bool, default=True)
+
+    # Material's labels and <html lang> in each page's language (a Chinese article in an English site gets them
+    # in Chinese); off keeps the theme's language on every page.
+    page_language = opt.Type(bool, default=True)

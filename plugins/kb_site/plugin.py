@@ -27,7 +27,10 @@ from kb.problems import KbError
 from kb.site import HOME_MARKER, category_listing, manifest, navigation, reviewed_html
 from kb.validate import load_site
 
+from ..theme import with_theme_dir
 from .config import KbSiteConfig
+
+THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the interface in each page's language
 
 log = get_plugin_logger(__name__)
 
@@ -56,6 +59,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.config.navigation and not config.nav:
             landing = {p.relative_to(self.site.articles_dir).as_posix() for p in markdown_files(self.site.articles_dir)}
             config.nav = navigation(content.articles, self.site, {p for p in landing if is_landing_page(p)})
+        if self.config.page_language and config.theme.name == "material":
+            config.theme.dirs = with_theme_dir(config.theme.dirs, config.theme.custom_dir, THEME_DIR)
         return config
 
     @property
