@@ -82,7 +82,7 @@ def test_votes_follow_the_reader_from_page_to_page(page, endpoint):
     page.get_by_role("button", name="No").click()
     page.get_by_label("It is out of date").check()
     page.get_by_role("button", name="Send").click()
-    assert endpoint.wait_for_votes(1)[-1] == (FIRST, 0, "outdated", None)
+    assert endpoint.wait_for_votes(1, last=(FIRST, 0, "outdated", None))[-1] == (FIRST, 0, "outdated", None)
 
     page.locator(f"article a[href$='{SECOND}/']").first.click()
     page.wait_for_url(f"**/{SECOND}/")
