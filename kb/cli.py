@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     coverage.add_argument("--format", choices=("text", "json", "csv", "markdown"), default="text")
     coverage.add_argument("--fail-under", type=float, default=None, help="exit 1 when less than N%% of ticket volume is answered (default: kb.yml, else 80)")
+    coverage.add_argument("--gate-on", choices=("answered", "tagged"), default=None, help="what --fail-under counts: answered (covered + likely) or tagged (covered only) (default: kb.yml, else answered)")
     coverage.add_argument("--articles", type=Path, help="audit this folder of Markdown files instead of the site's articles")
     coverage.add_argument("--questions", type=Path, help="questions file for --articles (YAML or CSV)")
     coverage.add_argument("--top", type=int, default=15, help="rows per table in the text format")
@@ -249,7 +250,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.articles}: no such folder")
         if not args.questions.is_file():
             raise UsageError(f"{args.questions}: no such file")
-        report, problems = foreign_report(args.articles, args.questions, args.fail_under if args.fail_under is not None else 80.0)
+        report, problems = foreign_report(args.articles, args.questions, args.fail_under if args.fail_under is not None else 80.0, gate_on=args.gate_on or "answered")
         _print_problems(problems)
     else:
         config = _config(args)
@@ -257,10 +258,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         _print_problems(content.problems)
         if has_errors(content.problems):
             return CONTENT_PROBLEMS
-        if args.fail_under is not None:
-            from dataclasses import replace
+        from dataclasses import replace
 
+        if args.fail_under is not None:
             config = replace(config, fail_under=args.fail_under)
+        if args.gate_on is not None:
+            config = replace(config, gate_on=args.gate_on)
         from feedback_widget.reports import for_coverage_report
 
         report = site_report(config, content.articles, content.questions, warnings=[str(p) for p in content.problems], feedback=for_coverage_report(config.feedback_db))

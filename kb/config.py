@@ -13,6 +13,7 @@ from .yamltext import parse_yaml
 
 CONFIG_NAME = "kb.yml"
 LANGUAGES = ("en", "zh")
+GATE_ON = ("answered", "tagged")  # what the coverage gate counts: covered + likely, or covered (tagged) only
 _KEYS = {"articles", "questions", "default_lang", "categories", "coverage", "feedback", "synonyms"}
 
 
@@ -25,6 +26,7 @@ class SiteConfig:
     categories: tuple[Category, ...] = ()
     stale_after_days: int = 180
     fail_under: float = 80.0
+    gate_on: str = "answered"
     feedback_db: Path | None = None  # the endpoint's SQLite file: the coverage report shows its votes
     synonyms: tuple[tuple[str, ...], ...] = ()  # the help center's own words for the same thing, for matching
 
@@ -73,6 +75,10 @@ def load_config(path: Path | None = None) -> SiteConfig:
         coverage = {}
     stale_after_days = _number(coverage, "stale_after_days", 180, int, located, shown, problems)
     fail_under = _number(coverage, "fail_under", 80, float, located, shown, problems)
+    gate_on = coverage.get("gate_on", "answered")
+    if gate_on not in GATE_ON:
+        line = located.children.get("coverage", located).line_of("gate_on")
+        problems.append(Problem(shown, line, f"coverage.gate_on must be answered or tagged, got {gate_on!r}", did_you_mean(str(gate_on), GATE_ON)))
     feedback = data.get("feedback") or {}
     if not isinstance(feedback, dict) or not isinstance(feedback.get("db", ""), str):
         problems.append(Problem(shown, located.line_of("feedback"), "'feedback' must be a mapping with a 'db' path", "e.g. feedback: {db: feedback.sqlite3}"))
@@ -92,6 +98,7 @@ def load_config(path: Path | None = None) -> SiteConfig:
         categories=categories,
         stale_after_days=stale_after_days,
         fail_under=fail_under,
+        gate_on=gate_on,
         feedback_db=root / feedback["db"] if feedback.get("db") else None,
         synonyms=tuple(tuple(w.strip() for w in group) for group in synonyms),
     )

@@ -118,6 +118,7 @@ class Report:
     by_category: dict[str, Figures]
     by_lang: dict[str, Figures]
     fail_under: float
+    gate_on: str = "answered"  # the gate counts covered + likely ("answered") or covered only ("tagged")
     duplicates: tuple[tuple[Question, tuple[Article, ...]], ...] = ()
     orphans: tuple[Article, ...] = ()
     stale: tuple[tuple[Article, int], ...] = ()  # (article, days since review)
@@ -128,8 +129,13 @@ class Report:
     target_rate: float = 85.0
 
     @property
+    def gated(self) -> float | None:
+        """The share of ticket volume the gate compares with fail_under."""
+        return self.overall.tagged_by_volume if self.gate_on == "tagged" else self.overall.by_volume
+
+    @property
     def passed(self) -> bool:
-        return self.overall.by_volume is None or self.overall.by_volume >= self.fail_under
+        return self.gated is None or self.gated >= self.fail_under
 
     def with_status(self, status: str) -> list[QuestionResult]:
         return sorted((r for r in self.results if r.status == status), key=lambda r: (-r.question.volume, r.question.id))
@@ -154,9 +160,13 @@ class Report:
         return sorted(found, key=lambda r: -r.question.volume)
 
     def failure_message(self, top: int = 5) -> str:
-        shortfall = self.fail_under - (self.overall.by_volume or 0.0)
+        shortfall = self.fail_under - (self.gated or 0.0)
         gaps = ", ".join(f"{r.question.id} ({r.question.volume})" for r in self.with_status("gap")[:top])
-        return f"coverage {self.overall.by_volume:.1f}% of ticket volume is {shortfall:.1f} points under fail_under {self.fail_under:g}%; top gaps: {gaps or 'none'}"
+        what = "tagged coverage" if self.gate_on == "tagged" else "coverage"
+        message = f"{what} {self.gated or 0.0:.1f}% of ticket volume is {shortfall:.1f} points under fail_under {self.fail_under:g}%; top gaps: {gaps or 'none'}"
+        if self.gate_on == "tagged" and self.with_status("likely"):
+            message += f"; {len(self.with_status('likely'))} likely covered questions count once their covers: line is added"
+        return message
 
 
 def analyse(
@@ -164,6 +174,7 @@ def analyse(
     questions: list[Question],
     matcher: Matcher,
     fail_under: float = 80.0,
+    gate_on: str = "answered",
     stale_after_days: int = 180,
     today: dt.date | None = None,
     warnings: Iterable[str] = (),
@@ -187,6 +198,7 @@ def analyse(
         by_category=_grouped(results, lambda r: r.question.category or "(none)"),
         by_lang=_grouped(results, lambda r: r.question.lang),
         fail_under=fail_under,
+        gate_on=gate_on,
         duplicates=tuple((q, tuple(covering[q.id])) for q in questions if len(covering.get(q.id, ())) > 1),
         orphans=tuple(a for a in articles if not any(c in known for c in a.covers) and a.id not in matched),
         stale=tuple(sorted(((a, (today - a.reviewed).days) for a in articles if a.reviewed and (today - a.reviewed).days > stale_after_days), key=lambda s: -s[1])),

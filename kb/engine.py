@@ -45,6 +45,7 @@ def site_report(
         questions,
         matcher or build_matcher(articles, cache_folder(config), config.synonyms),
         fail_under=config.fail_under,
+        gate_on=config.gate_on,
         stale_after_days=config.stale_after_days,
         today=today,
         warnings=warnings,
@@ -90,7 +91,7 @@ def foreign_questions(path: Path) -> tuple[list[Question], list[Problem]]:
     return questions, problems
 
 
-def foreign_report(articles_dir: Path, questions_path: Path, fail_under: float, cache: Path | None = None) -> tuple[Report, list[Problem]]:
+def foreign_report(articles_dir: Path, questions_path: Path, fail_under: float, cache: Path | None = None, gate_on: str = "answered") -> tuple[Report, list[Problem]]:
     articles, problems = foreign_articles(articles_dir)
     questions, found = foreign_questions(questions_path)
     problems += found
@@ -99,4 +100,4 @@ def foreign_report(articles_dir: Path, questions_path: Path, fail_under: float, 
             matcher = build_matcher(articles, Path(folder) / "index")
     else:
         matcher = build_matcher(articles, cache)
-    return analyse(articles, questions, matcher, fail_under=fail_under, same_language=False, warnings=[str(p) for p in problems]), problems
+    return analyse(articles, questions, matcher, fail_under=fail_under, gate_on=gate_on, same_language=False, warnings=[str(p) for p in problems]), problems

@@ -52,7 +52,7 @@ def _question(r: QuestionResult) -> dict:
 def to_dict(report: Report) -> dict:
     return {
         "version": JSON_VERSION,
-        "summary": {**_figures(report.overall), "fail_under": report.fail_under, "passed": report.passed},
+        "summary": {**_figures(report.overall), "fail_under": report.fail_under, "gate_on": report.gate_on, "passed": report.passed},
         "by_category": {name: _figures(f) for name, f in report.by_category.items()},
         "by_lang": {name: _figures(f) for name, f in report.by_lang.items()},
         "questions": [_question(r) for r in sorted(report.results, key=lambda r: (-r.question.volume, r.question.id))],
@@ -84,6 +84,11 @@ def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}%"
 
 
+def gate_basis(report: Report) -> str:
+    """What the gate counts, when it is not the headline figure itself."""
+    return f" on tagged ({percent(report.overall.tagged_by_volume)})" if report.gate_on == "tagged" else ""
+
+
 def headline(report: Report) -> str:
     o = report.overall
     if not o.questions:
@@ -91,7 +96,7 @@ def headline(report: Report) -> str:
     return (
         f"{o.questions} questions, {o.volume} tickets: {percent(o.by_volume)} of volume answered "
         f"({o.covered} covered, {o.likely} likely covered, {o.gaps} gaps; {percent(o.by_count)} by count; "
-        f"gate {report.fail_under:g}%: {'pass' if report.passed else 'FAIL'})"
+        f"gate {report.fail_under:g}%{gate_basis(report)}: {'pass' if report.passed else 'FAIL'})"
     )
 
 

@@ -9,7 +9,7 @@ from html import escape
 
 from .coverage import Figures, QuestionResult, Report
 from .model import Article
-from .report_output import percent
+from .report_output import gate_basis, percent
 
 BAR_WIDTH = 360
 
@@ -62,7 +62,7 @@ def render(report: Report, titles: dict[str, str], base: str = "../", missed_sea
         out.append("<p><strong>The questions file is empty</strong>: add common questions to measure coverage.</p></div>")
         return "\n".join(out)
     out += [
-        f'<p class="kb-report__headline"><strong>{percent(o.by_volume)}</strong> of ticket volume answered · gate {report.fail_under:g}%: {status}</p>',
+        f'<p class="kb-report__headline"><strong>{percent(o.by_volume)}</strong> of ticket volume answered · gate {report.fail_under:g}%{gate_basis(report)}: {status}</p>',
         f"<p>{o.questions} common questions, {o.volume} tickets: {o.covered} covered, {o.likely} likely covered, {o.gaps} gaps "
         f"({percent(o.by_count)} answered by count; {percent(o.tagged_by_volume)} of volume tagged in <code>covers:</code>).</p>",
     ]

@@ -172,7 +172,14 @@ def test_landing_pages_are_not_articles(kb, site):
     assert check(kb, site).code == 0
 
 
-@pytest.mark.parametrize(("setting", "message"), [("fail_under: high", "coverage.fail_under must be a number of 0 or more, got 'high'"), ("stale_after_days: 1.5", "coverage.stale_after_days must be a whole number of 0 or more, got 1.5")])
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("fail_under: high", "coverage.fail_under must be a number of 0 or more, got 'high'"),
+        ("stale_after_days: 1.5", "coverage.stale_after_days must be a whole number of 0 or more, got 1.5"),
+        ("gate_on: taged", "coverage.gate_on must be answered or tagged, got 'taged' (did you mean 'tagged'?)"),
+    ],
+)
 def test_bad_coverage_settings_are_reported_not_crashed_on(kb, site, setting, message):
     site.write("kb.yml", (site.root / "kb.yml").read_text(encoding="utf-8") + f"coverage:\n  {setting}\n")
     result = check(kb, site)

@@ -94,6 +94,19 @@ def test_gate_fails_with_shortfall_and_top_gaps(tmp_path):
     assert message.endswith("top gaps: paypal (80), zh-transfer (40)")
 
 
+def test_a_gate_on_tagged_coverage_counts_covered_questions_only(tmp_path):
+    matcher = build_matcher(ARTICLES, tmp_path / "index")
+    answered = analyse(ARTICLES, QUESTIONS, matcher, fail_under=80)
+    tagged = analyse(ARTICLES, QUESTIONS, matcher, fail_under=80, gate_on="tagged")
+    assert answered.passed and not tagged.passed  # 84.8% answered, but only 550 of 790 tickets (69.6%) tagged
+    message = tagged.failure_message()
+    assert message.startswith("tagged coverage 69.6% of ticket volume is 10.4 points under fail_under 80%")
+    assert message.endswith("; 1 likely covered questions count once their covers: line is added")
+    assert "gate 80% on tagged (69.6%): FAIL" in to_terminal(tagged)
+    assert json.loads(json.dumps(to_dict(tagged)))["summary"]["gate_on"] == "tagged"
+    assert analyse(ARTICLES, QUESTIONS, matcher, fail_under=65, gate_on="tagged").passed
+
+
 def test_findability_ranks_each_wording(report):
     result = status(report, "forgot-password")
     assert result.ranks[0] == ("I forgot my password", 1)

@@ -80,3 +80,19 @@ def test_site_coverage_text_lists_gaps_by_volume(kb, site):
     result = kb("coverage", "--fail-under", "0", cwd=site.root)
     assert result.code == 0, result.err
     assert "Top gaps by volume" in result.out
+
+
+def test_gate_on_tagged_from_kb_yml_or_the_command_line(kb, site):
+    # An untagged question the reset article answers: likely covered, so answered but not tagged.
+    questions = (site.root / "questions.yml").read_text(encoding="utf-8")
+    site.write("questions.yml", questions + "  - id: reset-email\n    question: Where is my password reset email?\n    category: account\n    volume: 60\n")
+    answered = kb("coverage", "--format", "json", "--fail-under", "0", cwd=site.root)
+    assert json.loads(answered.out)["summary"]["likely"] == 1
+    summary = json.loads(answered.out)["summary"]
+    between = (summary["tagged_coverage_by_volume"] + summary["coverage_by_volume"]) / 2
+    assert summary["tagged_coverage_by_volume"] < between < summary["coverage_by_volume"]
+    assert kb("coverage", "--fail-under", str(between), cwd=site.root).code == 0
+    refused = kb("coverage", "--fail-under", str(between), "--gate-on", "tagged", cwd=site.root)
+    assert refused.code == 1 and "tagged coverage" in refused.err
+    site.write("kb.yml", (site.root / "kb.yml").read_text(encoding="utf-8") + "coverage:\n  gate_on: tagged\n")
+    assert kb("coverage", "--fail-under", str(between), cwd=site.root).code == 1
