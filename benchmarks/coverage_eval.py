@@ -21,7 +21,7 @@ import yaml
 
 from kb.config import load_config
 from kb.coverage import LIKELY_THRESHOLD, analyse
-from kb.engine import build_matcher
+from kb.engine import build_matcher, site_report
 from kb.model import Question
 from kb.validate import load_site
 
@@ -58,8 +58,7 @@ def sample_untagged(truth_file: Path = SAMPLE_TRUTH) -> dict[str, float]:
     config = load_config(ROOT / "kb.yml")
     content = load_site(config)
     truth = yaml.safe_load(truth_file.read_text(encoding="utf-8"))["answers"]
-    with tempfile.TemporaryDirectory() as folder:
-        report = analyse(content.articles, content.questions, build_matcher(content.articles, Path(folder) / "index", config.synonyms))
+    report = site_report(config, content.articles, content.questions)
     judged = [r for r in report.results if r.status != "covered"]
     unlabelled = sorted(r.question.id for r in judged if r.question.id not in truth)
     if unlabelled:

@@ -31,8 +31,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from .catalog import MANIFEST, ArticleCatalog
-from kb.suggest import SNAPSHOT, Suggester
+from .catalog import ArticleCatalog
+from kb.suggest import MANIFEST, SNAPSHOT, Suggester
 
 from .exports import csv_chunks, json_chunks
 from .misses import LANGS, QUERY_MAX_CHARS, parse_miss

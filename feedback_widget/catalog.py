@@ -14,8 +14,6 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "kb-articles.json"
-
 
 class CatalogError(Exception):
     """The site has no readable article manifest."""

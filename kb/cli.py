@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from .problems import KbError, Problem, has_errors
 from .questions_import import import_csv, parse_columns
 from .scaffold import article_path, likely_questions, render_article
 from .schema import ARTICLE_FIELDS, QUESTION_FIELDS, reference_table
+from .textfile import write_text_atomically
 from .validate import load_site
 
 OK, CONTENT_PROBLEMS, USAGE = 0, 1, 2
@@ -312,7 +312,7 @@ def cmd_questions_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("dry run: nothing written")
         return OK
-    _write_atomically(config.questions_path, result.text)
+    write_text_atomically(config.questions_path, result.text)
     print(f"{config.relative(config.questions_path)}: {len(result.added)} added, {len(result.updated)} updated")
     return OK
 
@@ -334,12 +334,6 @@ def _import_missed_searches(config: SiteConfig, min_count: int):
     if text is None:
         result.text = config.questions_path.read_text(encoding="utf-8") if config.questions_path.exists() else "questions:\n"
     return result
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
 
 
 if __name__ == "__main__":

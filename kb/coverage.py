@@ -164,8 +164,9 @@ class Report:
         gaps = ", ".join(f"{r.question.id} ({r.question.volume})" for r in self.with_status("gap")[:top])
         what = "tagged coverage" if self.gate_on == "tagged" else "coverage"
         message = f"{what} {self.gated or 0.0:.1f}% of ticket volume is {shortfall:.1f} points under fail_under {self.fail_under:g}%; top gaps: {gaps or 'none'}"
-        if self.gate_on == "tagged" and self.with_status("likely"):
-            message += f"; {len(self.with_status('likely'))} likely covered questions count once their covers: line is added"
+        likely = self.overall.likely
+        if self.gate_on == "tagged" and likely:
+            message += f"; {likely} likely covered questions count once their covers: line is added"
         return message
 
 
@@ -224,10 +225,10 @@ def _assess(question: Question, covering: list[Article], matcher: Matcher, by_id
     best: dict[int, tuple[float, float]] = {}  # document -> (best score, best coverage) over the wordings
     # A variant is evidence for an article only if the question's own wording also finds it: a terse variant
     # ("freeze membership") can otherwise match an unrelated article fully through one ambiguous word.
-    agreed = set(_top(scored[0][1], VARIANT_AGREEMENT)) if len(scored) > 1 else set()
+    own = _top(scored[0][1], VARIANT_AGREEMENT if len(scored) > 1 else CANDIDATES)
     for n, (_, scores, coverage) in enumerate(scored):
-        for i in _top(scores, CANDIDATES):
-            if n and i not in agreed:
+        for i in _top(scores, CANDIDATES) if n else own[:CANDIDATES]:
+            if n and i not in own:
                 continue
             score, cover = best.get(i, (0.0, 0.0))
             best[i] = (max(score, float(scores[i])), max(cover, float(coverage[i])))

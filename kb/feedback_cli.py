@@ -55,7 +55,9 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from feedback_widget.app import Settings
-    from feedback_widget.catalog import MANIFEST, CatalogError, read_manifest
+    from feedback_widget.catalog import CatalogError, read_manifest
+
+    from .suggest import MANIFEST
     from feedback_widget.migrate import SchemaTooNew
     from feedback_widget.server import TokenError, export_token, serve
     from feedback_widget.sqlite_store import SqliteStore, StoreError

@@ -19,6 +19,13 @@ def looks_like_gbk(data: bytes) -> bool:
     return bool(_CJK.search(text))
 
 
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write beside `path`, then rename over it: a reader sees the old file or the new one, never half of one."""
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    temp.replace(path)
+
+
 def read_text(path: Path, shown_as: str | None = None, encoding: str | None = None) -> str:
     """Read a text file as UTF-8 (a byte-order mark is dropped) or in the given encoding.
 

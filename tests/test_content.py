@@ -15,34 +15,6 @@ def test_clean_site_passes(kb, site):
     assert "1 articles, 3 questions: 0 errors, 0 warnings" in result.out
 
 
-def test_missing_category(kb, site):
-    site.article("account/x.md", "---\ntitle: X\n---\n")
-    result = check(kb, site)
-    assert result.code == 1
-    assert "articles/account/x.md:2: error: missing required key 'category' (add 'category: account')" in result.err
-
-
-def test_missing_title(kb, site):
-    site.article("account/untitled.md", "---\ncategory: account\n---\nBody\n")
-    result = check(kb, site)
-    assert result.code == 1
-    assert "articles/account/untitled.md:2: error: missing required key 'title' (add 'title: Reset your password')" in result.err
-
-
-def test_no_front_matter(kb, site):
-    site.article("account/bare.md", "# Just a heading\n")
-    result = check(kb, site)
-    assert result.code == 1
-    assert "articles/account/bare.md:1: error: article has no front matter" in result.err
-
-
-def test_unknown_category_suggests_closest(kb, site):
-    site.article("account/x.md", "---\ntitle: X\nsummary: s\ncategory: acount\n---\n")
-    result = check(kb, site)
-    assert result.code == 1
-    assert "articles/account/x.md:4: error: unknown category 'acount' (did you mean 'account'?)" in result.err
-
-
 def test_a_broken_questions_file_is_the_only_problem_reported(kb, site):
     site.write("questions.yml", "questions:\n  - id: forgot-password\n    question: [How do I\n")
     result = check(kb, site)
@@ -52,18 +24,42 @@ def test_a_broken_questions_file_is_the_only_problem_reported(kb, site):
     assert "unknown question id" not in result.err
 
 
-def test_malformed_yaml_points_at_line(kb, site):
-    site.article("account/x.md", "---\ntitle: X\ncategory: account\ncovers: [forgot-password\nowner: me\n---\n")
-    result = check(kb, site)
-    assert result.code == 1
-    assert "articles/account/x.md:4: error: malformed YAML" in result.err
+# One bad file each: (file, its text, what `kb check` must print). Articles live in articles/account/.
+ERRORS = [
+    ("x.md", "---\ntitle: X\n---\n", ["articles/account/x.md:2: error: missing required key 'category' (add 'category: account')"]),
+    ("untitled.md", "---\ncategory: account\n---\nBody\n", ["articles/account/untitled.md:2: error: missing required key 'title' (add 'title: Reset your password')"]),
+    ("bare.md", "# Just a heading\n", ["articles/account/bare.md:1: error: article has no front matter"]),
+    ("x.md", "---\ntitle: X\nsummary: s\ncategory: acount\n---\n", ["articles/account/x.md:4: error: unknown category 'acount' (did you mean 'account'?)"]),
+    ("x.md", "---\ntitle: X\ncategory: account\ncovers: [forgot-password\nowner: me\n---\n", ["articles/account/x.md:4: error: malformed YAML"]),
+    ("x.md", "---\ntitle: X\n\nBody without the closing line\n", ["articles/account/x.md:1: error: front matter is not closed (add a line with '---' after the front matter)"]),
+    (
+        "x.md",
+        "---\ntitle: X\ncovers: forgot-password\nlang: fr\n---\n",
+        ["articles/account/x.md:3: error: 'covers' must be a list (write covers: [forgot-password])", "articles/account/x.md:4: error: unknown language 'fr'"],
+    ),
+    *(
+        ("x.md", f"---\ntitle: X\nreviewed: {value}\n---\n", [f"articles/account/x.md:3: error: 'reviewed' is not a valid date: '{value}' (write YYYY-MM-DD, e.g. 2026-09-14)"])
+        for value in ("2026-13-01", "last week", "2026/09/01")
+    ),
+    ("questions.yml", "questions:\n  - id: a\n    question: One\n  - id: a\n    question: Two\n", ["questions.yml:4: error: duplicate question id 'a' (first used on line 2)"]),
+    (
+        "questions.yml",
+        "questions:\n  - id: a\n    category: billing\n    question: Q\n  - id: b\n",
+        ["questions.yml:3: error: unknown category 'billing'", "questions.yml:5: error: missing required key 'question'"],
+    ),
+]
 
 
-def test_unclosed_front_matter(kb, site):
-    site.article("account/x.md", "---\ntitle: X\n\nBody without the closing line\n")
+@pytest.mark.parametrize(("name", "text", "expected"), ERRORS)
+def test_each_error_names_its_file_line_and_fix(kb, site, name, text, expected):
+    if name == "questions.yml":
+        site.write(name, text)
+    else:
+        site.article(f"account/{name}", text)
     result = check(kb, site)
     assert result.code == 1
-    assert "articles/account/x.md:1: error: front matter is not closed (add a line with '---' after the front matter)" in result.err
+    for message in expected:
+        assert message in result.err
 
 
 def test_article_not_utf8_says_so(kb, site):
@@ -97,21 +93,6 @@ def test_default_id_from_path_clashes_with_explicit_id(kb, site):
     assert "duplicate article id 'account/reset-password'" in result.err
 
 
-def test_duplicate_question_ids(kb, site):
-    site.write("questions.yml", "questions:\n  - id: a\n    question: One\n  - id: a\n    question: Two\n")
-    result = check(kb, site)
-    assert result.code == 1
-    assert "questions.yml:4: error: duplicate question id 'a' (first used on line 2)" in result.err
-
-
-@pytest.mark.parametrize("value", ["2026-13-01", "last week", "2026/09/01"])
-def test_bad_dates(kb, site, value):
-    site.article("account/x.md", f"---\ntitle: X\nreviewed: {value}\n---\n")
-    result = check(kb, site)
-    assert result.code == 1
-    assert f"articles/account/x.md:3: error: 'reviewed' is not a valid date: '{value}' (write YYYY-MM-DD, e.g. 2026-09-14)" in result.err
-
-
 @pytest.mark.parametrize(
     "front_matter, expected",
     [
@@ -127,14 +108,6 @@ def test_warnings_pass_check_but_fail_strict(kb, site, front_matter, expected):
     assert kb("check", "--strict", cwd=site.root).code == 1
 
 
-def test_wrong_types(kb, site):
-    site.article("account/x.md", "---\ntitle: X\ncovers: forgot-password\nlang: fr\n---\n")
-    result = check(kb, site)
-    assert result.code == 1
-    assert "articles/account/x.md:3: error: 'covers' must be a list (write covers: [forgot-password])" in result.err
-    assert "articles/account/x.md:4: error: unknown language 'fr'" in result.err
-
-
 def test_every_problem_in_one_run(kb, site):
     site.article("account/one.md", "---\ncategory: account\n---\n")
     site.article("account/two.md", "---\ntitle: Two\ncategory: nope\n---\n")
@@ -143,21 +116,6 @@ def test_every_problem_in_one_run(kb, site):
     assert result.code == 1
     assert "one.md:2" in result.err and "two.md:3" in result.err
     assert "questions.yml:4: error: 'volume' must be a whole number of 0 or more, got -3" in result.err
-
-
-def test_malformed_questions_file(kb, site):
-    site.write("questions.yml", "questions:\n  - id: a\n    question: [unclosed\n")
-    result = check(kb, site)
-    assert result.code == 1
-    assert "questions.yml:3: error: malformed YAML" in result.err
-
-
-def test_question_unknown_category_and_missing_text(kb, site):
-    site.write("questions.yml", "questions:\n  - id: a\n    category: billing\n    question: Q\n  - id: b\n")
-    result = check(kb, site)
-    assert result.code == 1
-    assert "questions.yml:3: error: unknown category 'billing'" in result.err
-    assert "questions.yml:5: error: missing required key 'question'" in result.err
 
 
 def test_missing_questions_file(kb, site):

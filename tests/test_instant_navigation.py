@@ -3,9 +3,7 @@ elements without loading the page: votes must be filed under the page the reader
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +12,8 @@ import pytest
 import yaml
 
 from playwright import sync_api
+
+from kb.build import mkdocs_command, mkdocs_env
 
 from .conftest import REPO, free_port
 from .endpoint import Endpoint, serving
@@ -42,8 +42,8 @@ def instant_site(tmp_path_factory, port) -> Path:
             plugin["kb"]["config_file"] = str(REPO / "kb.yml")
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     site = folder / "site"
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(folder / "mkdocs.yml"), "-d", str(site)]
-    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    command = mkdocs_command("build", "--strict", "-f", str(folder / "mkdocs.yml"), "-d", str(site))
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=mkdocs_env())
     assert result.returncode == 0, result.stderr
     return site
 

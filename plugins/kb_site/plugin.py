@@ -20,6 +20,7 @@ from kb.engine import build_matcher, cache_folder
 from kb.matcher import Matcher
 from kb.related import related_cached, related_html
 from kb.suggest import MANIFEST, write_snapshot
+from kb.textfile import write_text_atomically
 from kb.word_forms import add_to_search_index
 from kb.content import Content, is_landing_page, markdown_files
 from kb.model import Article
@@ -101,10 +102,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             search_index.write_text(json.dumps(add_to_search_index(index, self.articles.values()), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         for folder in self._data_folders(site):
             folder.mkdir(parents=True, exist_ok=True)
-            # Written beside and renamed over the old one: the endpoint may read it at any moment.
-            temp = folder / f".{MANIFEST}.tmp"
-            temp.write_text(json.dumps(manifest(list(self.articles.values()), self.site.synonyms), ensure_ascii=False, indent=1), encoding="utf-8")
-            temp.replace(folder / MANIFEST)
+            # The endpoint may read it at any moment.
+            write_text_atomically(folder / MANIFEST, json.dumps(manifest(list(self.articles.values()), self.site.synonyms), ensure_ascii=False, indent=1))
             write_snapshot(self.matcher.stats, folder)  # the endpoint's suggestions read it
 
     @staticmethod
