@@ -19,11 +19,12 @@ from pathlib import Path
 
 import yaml
 
-from kb.config import load_config
-from kb.coverage import LIKELY_THRESHOLD, analyse
-from kb.engine import build_matcher, site_report
+from kb.content.config import load_config
+from kb.coverage.analysis import LIKELY_THRESHOLD, analyse
+from kb.coverage.audit import site_report
+from kb.matching.matcher import build_matcher
 from kb.model import Question
-from kb.validate import load_site
+from kb.content.site import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_SET = ROOT / "benchmarks" / "data" / "coverage_eval.yml"
@@ -76,7 +77,7 @@ def sample_untagged(truth_file: Path = SAMPLE_TRUTH) -> dict[str, float]:
 
 def naive(eval_set: Path = EVAL_SET) -> list[Outcome]:
     """The baseline: one plain Whoosh search per question, its raw BM25F score as the confidence."""
-    from kb.search_index import ArticleIndex
+    from kb.matching.index import ArticleIndex
 
     config = load_config(ROOT / "kb.yml")
     articles = load_site(config).articles

@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from kb.coverage import analyse
-from kb.matcher import Matcher
-from kb.search_index import ArticleIndex
+from kb.coverage.analysis import analyse
+from kb.matching.matcher import Matcher
+from kb.matching.index import ArticleIndex
 
 from .corpus import articles, questions
 

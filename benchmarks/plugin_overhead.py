@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kb.build import mkdocs_env
+from kb.site.build import mkdocs_env
 
 from .corpus import write_site
 

@@ -25,8 +25,8 @@ import numpy as np
 import yaml
 
 from benchmarks.coverage_eval import EVAL_SET, ROOT, evaluate
-from kb.config import load_config
-from kb.validate import load_site
+from kb.content.config import load_config
+from kb.content.site import load_site
 
 
 class E5:

@@ -22,9 +22,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from kb.engine import build_matcher
-from kb.site import manifest
-from kb.suggest import MANIFEST, write_snapshot
+from kb.matching.matcher import build_matcher
+from kb.site.manifest import manifest
+from kb.search.suggest import MANIFEST, write_snapshot
 
 from .corpus import articles, questions
 

@@ -1,9 +1,6 @@
 """The "Was this article helpful?" widget and the endpoint that keeps the votes.
 
-Other reports read the votes through `read_summary(db_path)`: per-article helpful / not-helpful counts, the
-helpful rate and the latest comments.
+It imports nothing from kb: whoever starts the endpoint hands it the article manifest and, optionally, a
+suggester (any callable that answers a typed query). Reports read the votes as the records of `summary.py`,
+through `reports.read_feedback(db)`.
 """
-
-from .reports import read_summary
-
-__all__ = ["read_summary"]

@@ -32,8 +32,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from .catalog import ArticleCatalog
-from kb.suggest import MANIFEST, SNAPSHOT, Suggester
-
 from .exports import csv_chunks, json_chunks
 from .misses import LANGS, QUERY_MAX_CHARS, parse_miss
 from .privacy import new_salt, pseudonym
@@ -44,6 +42,9 @@ from .votes import VoteRefused, parse_vote
 from .writer import GroupCommitWriter, Record, WriterClosed
 
 log = logging.getLogger(__name__)
+
+# Answers a reader's typed words: (query, language or None, how many) -> [{"title", "url", "summary", "score"}].
+Suggest = Callable[[str, str | None, int], list[dict]]
 
 API_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
 
@@ -60,24 +61,20 @@ class Settings:
     max_body: int = 4096  # bytes; a vote with a full comment of Chinese text takes about 3.2 KB
     max_backlog: int = 50_000  # votes waiting for the disk before new ones are turned away with 503
 
-    @classmethod
-    def for_site(cls, db: Path, site_dir: Path, **options) -> Settings:
-        return cls(db=db, manifest=site_dir / MANIFEST, site_dir=site_dir, **options)
 
 
 class FeedbackApi:
     """The state the routes share (store, writer, rate limiter, articles) and the routes that are not hot."""
 
-    def __init__(self, settings: Settings, open_store: Callable[[Path], FeedbackStore] = SqliteStore):
+    def __init__(self, settings: Settings, open_store: Callable[[Path], FeedbackStore] = SqliteStore, suggest: Suggest | None = None):
         self.settings = settings
+        self.suggest_articles = suggest
         self.catalog = ArticleCatalog(settings.manifest)
         self.limiter = TokenBuckets(settings.rate, settings.burst) if settings.rate > 0 else None
         self._open_store = open_store
         self._ip_salt = new_salt()  # in memory only: a restart unlinks every rate-limit key from its address
         self.store: FeedbackStore | None = None
         self.writer: GroupCommitWriter | None = None
-        self._suggester: Suggester | None = None
-        self._suggester_stamp = 0
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -137,25 +134,11 @@ class FeedbackApi:
             return _error(400, f"q: at most {QUERY_MAX_CHARS} characters")
         if lang is not None and lang not in LANGS:
             return _error(400, f"lang: expected one of {', '.join(LANGS)}")
-        suggester = self.suggester()
-        if suggester is None:
-            return _error(404, "suggestions need the site's search snapshot (kb-search.npz): build the site with kb")
-        found = await run_in_threadpool(suggester.suggest, query, lang, 5)
-        body = [{"title": s.title, "url": s.url, "summary": s.summary, "score": s.score} for s in found]
+        if self.suggest_articles is None:
+            return _error(404, "suggestions are not available on this endpoint")
+        found = await run_in_threadpool(self.suggest_articles, query, lang, 5)
+        body = [{key: s[key] for key in ("title", "url", "summary", "score")} for s in found]
         return JSONResponse(body, headers=API_HEADERS)
-
-    def suggester(self) -> Suggester | None:
-        """The suggestions index, loaded from the built site and again whenever a rebuild replaces it."""
-        if self.settings.site_dir is None:
-            return None
-        snapshot = self.settings.site_dir / SNAPSHOT
-        try:
-            stamp = snapshot.stat().st_mtime_ns
-        except OSError:
-            return None
-        if self._suggester is None or stamp != self._suggester_stamp:
-            self._suggester, self._suggester_stamp = Suggester.from_site(self.settings.site_dir), stamp
-        return self._suggester
 
     async def health(self, request: Request) -> Response:
         if self.writer is not None and self.writer.alive:
@@ -240,8 +223,9 @@ def _headers(scope: Scope, wanted: tuple[bytes, ...]) -> dict[bytes, str]:
     return {name: value.decode("latin-1") for name, value in scope["headers"] if name in wanted}
 
 
-def create_app(settings: Settings, open_store: Callable[[Path], FeedbackStore] = SqliteStore) -> Starlette:
-    api = FeedbackApi(settings, open_store)
+def create_app(settings: Settings, open_store: Callable[[Path], FeedbackStore] = SqliteStore, suggest: Suggest | None = None) -> Starlette:
+    """The endpoint from plain parts: its settings, how to open the store, and optionally what answers suggestions."""
+    api = FeedbackApi(settings, open_store, suggest)
     routes = [
         Route("/api/feedback", VoteEndpoint(api), methods=["POST"]),
         Route("/api/search-miss", VoteEndpoint(api, lambda body, ip: parse_miss(body)), methods=["POST"]),

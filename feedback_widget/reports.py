@@ -1,4 +1,4 @@
-"""What readers said, for people and for other reports: per-article helpfulness and the latest comments."""
+"""What readers said, for people and for other reports: per-article helpfulness, comments, missed searches."""
 
 from __future__ import annotations
 
@@ -6,57 +6,41 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .sqlite_store import SqliteStore
-from .store import ArticleFeedback
+from .summary import ArticleFeedback, FeedbackSummary, MissedSearch
 
 
 def read_summary(db: Path, comments: int = 3) -> dict[str, ArticleFeedback]:
-    """Per-article {helpful, not_helpful, rate, latest_comments} by article id; empty when there is no database yet.
-
-    Comments are the readers' own text: escape them wherever they are shown as HTML.
-    """
+    """Per-article counts and latest comments by article id; empty when there is no database yet."""
     if not Path(db).is_file():
         return {}
-    store = SqliteStore(Path(db), writes=False)  # works while the endpoint runs
+    store = SqliteStore(Path(db), writes=False)  # read-only: works while the endpoint runs
     try:
         return {a.article: a for a in store.summary(comments)}
     finally:
         store.close()
 
 
-def for_coverage_report(db: Path | None, latest: int = 20) -> dict | None:
-    """Votes in the shape the coverage engine takes (kb.engine.with_feedback), or None without a database.
-
-    {"articles": {id: (helpful, not_helpful)}, "comments": [{"created", "article", "reason", "comment"}, newest first]}
-    """
+def read_feedback(db: Path | None, comments: int = 20, days: int = 90, misses: int = 20) -> FeedbackSummary | None:
+    """Everything a report shows of readers, or None when there is no database yet."""
     if db is None or not Path(db).is_file():
         return None
-    summary = read_summary(db, comments=5)
-    comments = sorted(
-        ({"id": c.vote_id, "created": c.day.isoformat(), "article": a.article, "reason": c.reason, "comment": c.text} for a in summary.values() for c in a.latest_comments),
-        key=lambda c: -c["id"],
-    )[:latest]
-    return {"articles": {a.article: (a.helpful, a.not_helpful) for a in summary.values()}, "comments": comments}
+    store = SqliteStore(Path(db), writes=False)
+    try:
+        articles = tuple(store.summary(comments=5))
+        found = tuple(store.missed_searches(days, misses))
+    finally:
+        store.close()
+    latest = sorted((c for a in articles for c in a.latest_comments), key=lambda c: -c.vote_id)[:comments]
+    return FeedbackSummary(articles, tuple(latest), found)
 
 
-def missed_searches(db: Path | None, days: int = 90, limit: int = 20) -> list[tuple[str, int]]:
-    """The most frequent searches that found nothing in the last `days` days: (query, count); [] without a database."""
+def missed_searches(db: Path | None, days: int = 90, limit: int = 20) -> list[MissedSearch]:
+    """The most frequent searches that found nothing in the last `days` days; [] without a database."""
     if db is None or not Path(db).is_file():
         return []
     store = SqliteStore(Path(db), writes=False)
     try:
-        return [(query, count) for query, _, count in store.missed_searches(days, limit)]
-    finally:
-        store.close()
-
-
-def missed_searches_by_lang(db: Path, days: int = 90, limit: int = 200) -> dict[str, list[tuple[str, int]]]:
-    """Missed searches of the last `days` days by language: {lang: [(query, count), most frequent first]}."""
-    store = SqliteStore(Path(db), writes=False)
-    try:
-        found: dict[str, list[tuple[str, int]]] = {}
-        for query, lang, count in store.missed_searches(days, limit):
-            found.setdefault(lang, []).append((query, count))
-        return found
+        return store.missed_searches(days, limit)
     finally:
         store.close()
 

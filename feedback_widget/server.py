@@ -11,7 +11,7 @@ from pathlib import Path
 
 import uvicorn
 
-from .app import Settings, create_app
+from .app import Settings, Suggest, create_app
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,10 @@ def export_token(token_file: Path | None, environ: Mapping[str, str] = os.enviro
     return token
 
 
-def serve(settings: Settings, host: str, port: int, log_level: str = "info") -> None:
+def serve(settings: Settings, host: str, port: int, log_level: str = "info", suggest: Suggest | None = None) -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, suggest=suggest),
         host=host,
         port=port,
         log_level=log_level,

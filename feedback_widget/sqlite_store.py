@@ -27,11 +27,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 from typing import TypeVar
 
-from .migrate import migrate
+from .migrate import SchemaTooNew, migrate, migrations
 from .privacy import dedupe_key, new_salt
-from .store import ArticleFeedback, Comment, StoredVote, StoreStats
+from .store import StoredVote, StoreStats
+from .summary import ArticleFeedback, Comment, MissedSearch
 from .misses import SearchMiss
 from .votes import Vote
 
@@ -98,6 +100,10 @@ class _Batch:
 class SqliteStore:
     """A `FeedbackStore` in one SQLite file.
 
+    Threading: the store that writes holds one write connection, used for its migrations and then by the writer
+    thread alone (`write`, `add_votes`). Every read opens a read-only connection of its own, on any thread, and
+    never waits for the writer (WAL). A store opened with `writes=False` has no write connection at all.
+
     Only one store per file may take votes (`writes=True`): vote ids and the day's dedupe keys live in its memory,
     so it holds a lock file beside the database while open, and a second one is refused instead of overwriting
     the first one's votes. Stores that only read (reports, `kb feedback stats`) need no lock.
@@ -106,14 +112,19 @@ class SqliteStore:
     def __init__(self, path: Path, clock: Clock = utc_now, writes: bool = True):
         self.path = Path(path)
         self._clock = clock
-        self._con = _connect(self.path, writer=True)  # migrations write, even for a store that only reads
         self._today: _Today | None = None
         self._lock: int | None = None
+        self._con: sqlite3.Connection | None = None
         try:
-            self.schema_version = migrate(self._con)
             if writes:
+                # The lock first: a second writer must not even migrate. Migrations and writes use the one
+                # write connection; reads never do.
                 self._lock = _lock_for_writing(self.path)
+                self._con = _connect(self.path, writer=True)
+                self.schema_version = migrate(self._con)
                 self._in_transaction(lambda: self._load_day(self._clock().date()))  # also erases earlier days' keys
+            else:
+                self.schema_version = _readable_version(self.path)
         except sqlite3.Error as exc:
             self.close()
             raise StoreError(f"{self.path}: {exc}") from None
@@ -137,15 +148,15 @@ class SqliteStore:
         rows = json.dumps([[day, m.lang, m.query] for m in misses])
         self._con.execute(_COUNT_MISSES, (rows,))  # autocommit: its own transaction
 
-    def missed_searches(self, days: int = 90, limit: int = 20) -> list[tuple[str, str, int]]:
-        """(query, lang, count) of the last `days` days, most frequent first."""
+    def missed_searches(self, days: int = 90, limit: int = 20) -> list[MissedSearch]:
+        """Searches that found nothing in the last `days` days, most frequent first."""
         since = (self._clock().date() - dt.timedelta(days=days)).isoformat()
         with closing(_connect(self.path)) as con:
             rows = con.execute(
                 "SELECT query, lang, sum(count) AS n FROM search_misses WHERE day >= ? GROUP BY query, lang ORDER BY n DESC, query LIMIT ?",
                 (since, limit),
             )
-            return [(query, lang, n) for query, lang, n in rows]
+            return [MissedSearch(query, lang, n) for query, lang, n in rows]
 
     def add_votes(self, votes: Sequence[Vote]) -> list[int]:
         if self._lock is None:
@@ -201,7 +212,7 @@ class SqliteStore:
             latest: dict[str, list[Comment]] = {}
             if comments > 0:
                 for article, vote_id, day, reason, text in con.execute(_LATEST_COMMENTS, (comments,)):
-                    latest.setdefault(article, []).append(Comment(vote_id, dt.date.fromisoformat(day), reason, text))
+                    latest.setdefault(article, []).append(Comment(vote_id, article, dt.date.fromisoformat(day), reason, text))
         return [ArticleFeedback(article, helpful, not_helpful, tuple(latest.get(article, ()))) for article, helpful, not_helpful in counts]
 
     def export(self) -> Iterator[StoredVote]:
@@ -223,7 +234,9 @@ class SqliteStore:
         return StoreStats(votes, articles, comments, _date_or_none(first), _date_or_none(last), self.schema_version)
 
     def close(self) -> None:
-        self._con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
         if self._lock is not None:
             os.close(self._lock)  # releases the lock (as the kernel does when the process dies)
             self._lock = None
@@ -247,6 +260,9 @@ def _plan(votes: Sequence[Vote], today: _Today, stamp: str) -> _Batch:
 
 
 def _lock_for_writing(path: Path) -> int:
+    if not path.parent.is_dir():
+        raise StoreError(f"{path}: the folder {path.parent} does not exist")
+    path = path.resolve()  # one lock per database file, whatever link or relative path names it
     lock = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -257,19 +273,43 @@ def _lock_for_writing(path: Path) -> int:
 
 
 def _connect(path: Path, writer: bool = False, any_thread: bool = False) -> sqlite3.Connection:
+    """The writer's connection (WAL, full sync), or a read-only one (`mode=ro`: it can neither write nor migrate)."""
     if not path.parent.is_dir():
         raise StoreError(f"{path}: the folder {path.parent} does not exist")
     try:
-        # isolation_level=None: transactions are begun and committed explicitly, never implicitly.
-        con = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=not (writer or any_thread))
-        mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if writer:
+            # isolation_level=None: transactions are begun and committed explicitly, never implicitly.
+            con = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+            mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        else:
+            uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+            con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30, check_same_thread=not any_thread)
+            mode = con.execute("PRAGMA journal_mode").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: {exc}") from None
     if mode != "wal":
         con.close()
         raise StoreError(f"{path}: cannot use write-ahead logging here (journal mode is {mode})")
-    con.execute("PRAGMA synchronous = FULL" if writer else "PRAGMA query_only = ON")
+    if writer:
+        con.execute("PRAGMA synchronous = FULL")
     return con
+
+
+def _readable_version(path: Path) -> int:
+    """The schema version of a database opened only to read: it must be one this package can read as it is."""
+    if not path.is_file():
+        raise StoreError(f"{path}: no such file")
+    with closing(_connect(path)) as con:
+        try:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: {exc}") from None
+    latest = len(migrations())
+    if version > latest:
+        raise SchemaTooNew(f"schema version {version} is newer than this package knows ({latest}); upgrade kb")
+    if version < latest:
+        raise StoreError(f"{path}: schema version {version} is older than this package's ({latest}); start the endpoint once to upgrade it")
+    return version
 
 
 def _parse_stamp(text: str) -> dt.datetime:

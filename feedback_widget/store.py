@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .misses import SearchMiss
+from .summary import ArticleFeedback, MissedSearch
 from .votes import Vote
 
 
@@ -26,32 +27,6 @@ class StoredVote:
     comment: str | None
     day: dt.date
     created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class Comment:
-    vote_id: int
-    day: dt.date
-    reason: str | None
-    text: str
-
-
-@dataclass(frozen=True)
-class ArticleFeedback:
-    """How readers rated one article; `rate` is the share of votes that said it helped (0 to 1)."""
-
-    article: str
-    helpful: int
-    not_helpful: int
-    latest_comments: tuple[Comment, ...] = ()
-
-    @property
-    def votes(self) -> int:
-        return self.helpful + self.not_helpful
-
-    @property
-    def rate(self) -> float | None:
-        return self.helpful / self.votes if self.votes else None
 
 
 @dataclass(frozen=True)
@@ -71,8 +46,8 @@ class FeedbackStore(Protocol):
     def add_votes(self, votes: Sequence[Vote]) -> list[int]:
         """Make the votes durable in one transaction; their ids in order. Only the writer thread calls this."""
 
-    def missed_searches(self, days: int = 90, limit: int = 20) -> list[tuple[str, str, int]]:
-        """(query, lang, count) of searches that found nothing in the last `days` days, most frequent first."""
+    def missed_searches(self, days: int = 90, limit: int = 20) -> list[MissedSearch]:
+        """Searches that found nothing in the last `days` days, most frequent first."""
 
     def summary(self, comments: int = 3) -> list[ArticleFeedback]:
         """Per-article counts, with each article's latest `comments` comments."""

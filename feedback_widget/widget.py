@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .votes import REASONS
+
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 PROVIDER = "kb"
 DEFAULT_ENDPOINT = "/api/feedback"
@@ -45,6 +47,12 @@ LABELS: dict[str, dict[str, str]] = {
         "thanks_no": "感谢您的反馈。您可以在下方告诉我们更多。",
     },
 }
+
+
+def reason_labels(lang: str = "en") -> dict[str, str]:
+    """What each vote reason code means, in words, for reports."""
+    labels = LABELS.get(lang, LABELS["en"])
+    return {code: labels[code] for code in REASONS}
 
 
 def sibling(endpoint: str, route: str) -> str:

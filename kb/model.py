@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+# The languages a help center's articles and questions may be in. The feedback endpoint accepts the same ones
+# (feedback_widget declares its own copy, since it imports nothing from kb; a test keeps the two equal).
+LANGUAGES = ("en", "zh")
+
 
 @dataclass(frozen=True)
 class Category:

@@ -12,3 +12,8 @@ def with_theme_dir(dirs: list[str], custom_dir: str | None, ours: Path) -> list[
     rest = [d for d in dirs if d != mine]
     position = 1 if custom_dir and rest and Path(rest[0]) == Path(custom_dir) else 0
     return rest[:position] + [mine] + rest[position:]
+
+
+def page_base(page) -> str:
+    """The relative path from a page to the site root ("" at the root, "../" one level down, ...)."""
+    return "../" * page.url.count("/") if page.url else ""

@@ -1,5 +1,5 @@
-from kb.analysis import pairs, terms
-from kb.matcher import build_query, clean
+from kb.matching.analysis import pairs, terms
+from kb.matching.matcher import build_query, clean
 
 
 def test_english_is_stemmed_with_porter2():
@@ -36,7 +36,7 @@ def test_contractions_typed_without_apostrophe_are_stop_words():
 
 
 def test_a_misspelling_is_corrected_only_to_words_with_its_first_letter(tmp_path):
-    from kb.engine import build_matcher
+    from kb.matching.matcher import build_matcher
     from kb.model import Article
 
     articles = [

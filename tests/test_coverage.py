@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from kb.coverage import analyse
-from kb.engine import build_matcher
+from kb.coverage.analysis import analyse
+from kb.matching.matcher import build_matcher
 from kb.model import Article, Question
-from kb.report_output import to_csv, to_dict, to_terminal
-from kb.report_page import render
+from kb.reports.data import to_csv, to_dict, to_terminal
+from kb.reports.page import render
 
 
 def article(aid, title, body, covers=(), lang="en", reviewed=dt.date(2026, 10, 1), category="account"):
@@ -146,7 +146,7 @@ def test_report_page_escapes_everything(tmp_path):
 
 
 def test_index_updates_only_changed_articles(tmp_path):
-    from kb.search_index import ArticleIndex
+    from kb.matching.index import ArticleIndex
 
     folder = tmp_path / "index"
     _, first = ArticleIndex.build(ARTICLES, folder)
@@ -159,16 +159,21 @@ def test_index_updates_only_changed_articles(tmp_path):
 
 
 def test_feedback_flags_unhelpful_articles_and_the_questions_they_alone_answer(report):
-    from kb.engine import with_feedback
+    import datetime as dt
+
+    from feedback_widget.summary import ArticleFeedback, Comment, FeedbackSummary
+    from kb.coverage.audit import with_feedback
 
     votes = {"reset-password": (5, 15), "refunds": (40, 2), "refunds-old": (1, 1), "zh-password": (3, 7)}
-    comments = [{"created": "2026-11-20", "article": "reset-password", "reason": "outdated", "comment": "<b>old</b> screens"}]
-    rated = with_feedback(report, ARTICLES, {"articles": votes, "comments": comments})
+    comment = Comment(7, "reset-password", dt.date(2026, 11, 20), "outdated", "<b>old</b> screens")
+    summary = FeedbackSummary(tuple(ArticleFeedback(a, *counts) for a, counts in votes.items()), (comment,))
+    rated = with_feedback(report, ARTICLES, summary)
     assert [h.article.id for h in rated.unhelpful] == ["reset-password", "zh-password"]  # refunds-old: too few votes
     assert [r.question.id for r in rated.answered_only_by_unhelpful] == ["forgot-password", "zh-forgot"]
     page = render(rated, {})
     assert "&lt;b&gt;old&lt;/b&gt; screens" in page and "<b>old" not in page
     assert "Under 85% with at least 10 votes" in page
+    assert "It is out of date" in page  # the reason in words, not its code
 
 
 def test_a_help_centers_own_synonyms_join_the_matching(tmp_path):

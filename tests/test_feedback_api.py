@@ -32,9 +32,9 @@ def write_manifest(site: Path, ids: list[str]) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     site = tmp_path / "site"
-    write_manifest(site, ARTICLES)
+    manifest = write_manifest(site, ARTICLES)
     (site / "index.html").write_text("<h1>Help center</h1>", encoding="utf-8")
-    return Settings.for_site(tmp_path / "votes.db", site, export_token=TOKEN, burst=1000, allow_origins=("https://help.example.com",))
+    return Settings(db=tmp_path / "votes.db", manifest=manifest, site_dir=site, export_token=TOKEN, burst=1000, allow_origins=("https://help.example.com",))
 
 
 @pytest.fixture

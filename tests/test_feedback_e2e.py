@@ -83,11 +83,11 @@ def test_the_home_page_has_no_widget(page, endpoint):
 
 
 def test_the_vote_shows_in_the_coverage_report(page, endpoint):
-    from feedback_widget.reports import for_coverage_report
-    from kb.config import load_config
-    from kb.engine import site_report
-    from kb.report_page import render
-    from kb.validate import load_site
+    from feedback_widget.reports import read_feedback
+    from kb.content.config import load_config
+    from kb.coverage.audit import site_report
+    from kb.reports.page import render
+    from kb.content.site import load_site
 
     page.goto(f"{endpoint.url}/{ARTICLE}/")
     page.get_by_role("button", name="No").click()
@@ -97,7 +97,7 @@ def test_the_vote_shows_in_the_coverage_report(page, endpoint):
     endpoint.wait_for_votes(1, last=(ARTICLE, 0, "outdated", "Screens <i>changed</i> in v5"))
     config = load_config(REPO / "kb.yml")
     content = load_site(config)
-    report = site_report(config, content.articles, content.questions, feedback=for_coverage_report(endpoint.db))
+    report = site_report(config, content.articles, content.questions, feedback=read_feedback(endpoint.db))
     health = next(h for h in report.feedback if h.article.id == ARTICLE)
     assert health.not_helpful >= 1
     html = render(report, {})

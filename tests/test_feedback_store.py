@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from feedback_widget import read_summary
+from feedback_widget.reports import read_summary
 from feedback_widget.migrate import SchemaTooNew, migrate, migrations
 from feedback_widget.ratelimit import TokenBuckets, retry_after
 from feedback_widget.reports import stats_table

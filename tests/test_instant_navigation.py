@@ -13,7 +13,7 @@ import yaml
 
 from playwright import sync_api
 
-from kb.build import mkdocs_command, mkdocs_env
+from kb.site.build import mkdocs_command, mkdocs_env
 
 from .conftest import REPO, free_port
 from .endpoint import Endpoint, serving

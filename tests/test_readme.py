@@ -1,6 +1,6 @@
 """The README's reference tables are the schema's own output: they cannot drift apart."""
 
-from kb.schema import ARTICLE_FIELDS, QUESTION_FIELDS, reference_table
+from kb.content.schema import ARTICLE_FIELDS, QUESTION_FIELDS, reference_table
 
 from .conftest import REPO
 

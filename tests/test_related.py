@@ -1,5 +1,5 @@
-from kb.engine import build_matcher
-from kb.related import related, related_html
+from kb.matching.matcher import build_matcher
+from kb.search.related import related, related_html
 
 from .test_coverage import ARTICLES
 
@@ -22,9 +22,9 @@ def test_related_html_escapes_and_links_from_the_page(tmp_path):
 
 
 def test_related_is_cached_under_the_index_key(tmp_path):
-    from kb.related import related_cached
-    from kb.search_index import ArticleIndex
-    from kb.matcher import Matcher
+    from kb.search.related import related_cached
+    from kb.matching.index import ArticleIndex
+    from kb.matching.matcher import Matcher
 
     index, _ = ArticleIndex.build(ARTICLES, tmp_path / "index")
     matcher = Matcher(index.stats())

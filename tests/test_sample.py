@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.config import load_config
-from kb.validate import load_site
+from kb.content.config import load_config
+from kb.content.site import load_site
 
 from .conftest import REPO
 

@@ -11,9 +11,9 @@ from starlette.testclient import TestClient
 
 from feedback_widget.app import Settings, create_app
 from feedback_widget.reports import missed_searches
-from kb.engine import build_matcher
-from kb.site import manifest
-from kb.suggest import MANIFEST, write_snapshot
+from kb.matching.matcher import build_matcher
+from kb.site.manifest import manifest
+from kb.search.suggest import MANIFEST, SiteSuggester, write_snapshot
 
 from .test_coverage import ARTICLES
 
@@ -24,12 +24,12 @@ def settings(tmp_path):
     site.mkdir()
     (site / MANIFEST).write_text(json.dumps(manifest(ARTICLES)), encoding="utf-8")
     write_snapshot(build_matcher(ARTICLES, tmp_path / "index").stats, site)
-    return Settings.for_site(tmp_path / "votes.db", site, burst=1000, allow_origins=("https://help.example.com",))
+    return Settings(db=tmp_path / "votes.db", manifest=site / MANIFEST, site_dir=site, burst=1000, allow_origins=("https://help.example.com",))
 
 
 @pytest.fixture
 def client(settings):
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(settings, suggest=SiteSuggester(settings.site_dir))) as c:
         yield c
 
 
@@ -56,7 +56,7 @@ def test_missed_searches_are_counted_per_query_without_identity(client, settings
 def test_missed_searches_reach_the_report(client, settings):
     for query in ("paypal", "paypal", "dark mode"):
         miss(client, {"query": query})
-    assert missed_searches(settings.db) == [("paypal", 2), ("dark mode", 1)]
+    assert [(m.query, m.count) for m in missed_searches(settings.db)] == [("paypal", 2), ("dark mode", 1)]
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_other_sites_cannot_report_searches(client):
 def test_missed_searches_are_rate_limited(tmp_path, settings):
     from dataclasses import replace
 
-    with TestClient(create_app(replace(settings, burst=2, rate=0.01))) as client:
+    with TestClient(create_app(replace(settings, burst=2, rate=0.01), suggest=SiteSuggester(settings.site_dir))) as client:
         codes = [miss(client, {"query": f"q{i}"}).status_code for i in range(3)]
         assert codes == [201, 201, 429]
         assert int(miss(client, {"query": "q"}).headers["Retry-After"]) >= 1
@@ -124,13 +124,15 @@ def test_suggest_reloads_after_a_rebuild(client, settings, tmp_path):
 
 
 def test_missed_searches_are_listed_escaped_on_the_report_page(client, settings, tmp_path):
-    from kb.coverage import analyse
+    from feedback_widget.reports import read_feedback
+    from kb.coverage.analysis import analyse
+    from kb.coverage.audit import with_feedback
     from kb.model import Question
-    from kb.report_page import render
+    from kb.reports.page import render
 
     for _ in range(2):
         miss(client, {"query": "<script>paypal</script>"})
     report = analyse(ARTICLES, [Question("q", "refund", "en", volume=1)], build_matcher(ARTICLES, tmp_path / "index2"))
-    page = render(report, {}, missed_searches=missed_searches(settings.db))
+    page = render(with_feedback(report, ARTICLES, read_feedback(settings.db)), {})
     assert "Searches that found nothing" in page
     assert "<td>2</td><td>&lt;script&gt;paypal&lt;/script&gt;</td>" in page

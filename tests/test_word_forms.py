@@ -1,4 +1,4 @@
-from kb.word_forms import FIELD, add_to_search_index, extra_terms, forms
+from kb.search.word_forms import FIELD, add_to_search_index, extra_terms, forms
 
 from .test_coverage import ARTICLES
 

@@ -11,13 +11,15 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from kb.coverage import Report
-from kb.engine import site_report
-from kb.report_output import headline, to_csv, to_json
-from kb.report_page import render
+from feedback_widget.reports import read_feedback
+from kb.coverage.audit import site_report
+from kb.coverage.model import Report
+from kb.problems import KbError
+from kb.reports.data import headline, to_csv, to_json
+from kb.reports.page import render
+from kb.site.session import open_session
 
 from .config import KbCoverageConfig
-from feedback_widget.reports import for_coverage_report, missed_searches
 
 log = get_plugin_logger(__name__)
 NOINDEX = '<meta name="robots" content="noindex, nofollow">'
@@ -26,29 +28,32 @@ NOINDEX = '<meta name="robots" content="noindex, nofollow">'
 class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
     def __init__(self) -> None:
         self.report: Report | None = None
-        self.missed: list[tuple[str, int]] = []
-        self.titles: dict[str, str] = {}
         self.serving = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
-    @event_priority(-50)  # after the kb plugin has loaded the articles
+    @event_priority(-50)  # after the kb plugin has checked the articles and reported their problems
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
-        kb = config.plugins.get("kb")
-        if kb is None or kb.content is None:
-            raise PluginError("kb-coverage needs the kb plugin: add '- kb' before it in mkdocs.yml's plugins")
-        site, content = kb.site, kb.content
+        root = Path(config.config_file_path).parent
+        try:
+            session = open_session(root / self.config.config_file)
+        except KbError as exc:
+            raise PluginError(f"kb-coverage: invalid {self.config.config_file}:\n{exc}") from None
+        site = session.config
         if self.config.fail_under is not None:
             site = replace(site, fail_under=float(self.config.fail_under))
-        db = Path(config.config_file_path).parent / self.config.feedback_db if self.config.feedback_db else site.feedback_db
-        self.report = site_report(site, content.articles, content.questions, kb.matcher, feedback=for_coverage_report(db))
-        self.missed = missed_searches(db)
-        self.titles = {c.id: c.title("en") for c in site.categories}
+        db = root / self.config.feedback_db if self.config.feedback_db else site.feedback_db
+        content = session.content
+        self.report = site_report(site, content.articles, content.questions, session.matcher, feedback=read_feedback(db))
+        titles = {c.id: c.title("en") for c in site.categories}
         address = File.generated(config, self.config.page, content="").url  # links lead from the page's own address
-        files.append(File.generated(config, self.config.page, content=self._page(base="../" * address.count("/") or "./")))
+        overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()
+        body = render(self.report, titles, "../" * address.count("/") or "./", overrides)
+        front = "---\ntitle: Coverage report\nsearch:\n  exclude: true\nhide:\n  - feedback\n---\n\n"
+        files.append(File.generated(config, self.config.page, content=front + body + "\n"))
         log.info(headline(self.report))
         if not self.report.passed:
             if self.serving and not self.config.fail_on_serve:
@@ -56,10 +61,6 @@ class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
             else:
                 raise PluginError(self.report.failure_message())
         return files
-
-    def _page(self, base: str) -> str:
-        front = "---\ntitle: Coverage report\nsearch:\n  exclude: true\nhide:\n  - feedback\n---\n\n"
-        return front + render(self.report, self.titles, base, self.missed) + "\n"
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self.report is not None and page.file.src_uri == self.config.page:

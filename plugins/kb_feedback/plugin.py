@@ -5,8 +5,6 @@ Every handler hands over to `feedback_widget.widget`; what the widget does lives
 
 from __future__ import annotations
 
-import os
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.nav import Navigation
@@ -34,9 +32,7 @@ class KbFeedbackPlugin(BasePlugin[KbFeedbackConfig]):
         if config.theme.name != "material":
             log.warning("the feedback widget needs the Material theme (theme.name: material)")  # fails --strict
             return config
-        # `kb serve` runs the endpoint beside the live preview and names it here.
-        endpoint = os.environ.get("KB_FEEDBACK_ENDPOINT") or self.config.endpoint
-        analytics = merge_analytics(config.extra.get("analytics"), endpoint, config.theme.get("language", "en"))
+        analytics = merge_analytics(config.extra.get("analytics"), self.config.endpoint, config.theme.get("language", "en"))
         config.extra["analytics"] = analytics
         self.active = analytics.get("provider") == PROVIDER
         if not self.active:

@@ -1,5 +1,9 @@
+import os
+
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
+
+from kb.site.build import PREVIEW_DIR_ENV
 
 
 class KbSiteConfig(Config):
@@ -18,3 +22,8 @@ class KbSiteConfig(Config):
     # Material's labels and <html lang> in each page's language (a Chinese article in an English site gets them
     # in Chinese); off keeps the theme's language on every page.
     page_language = opt.Type(bool, default=True)
+
+    # A second folder that receives the article manifest and suggestions snapshot after each build, for an
+    # endpoint that serves another folder than the site's. `kb serve` names its endpoint's folder through
+    # KB_PREVIEW_DIR, the default here; a site may set the option instead.
+    endpoint_data_dir = opt.Type(str, default=os.environ.get(PREVIEW_DIR_ENV, ""))

@@ -1,0 +1,56 @@
+"""What readers said, as the reports read it: one family of frozen records, declared once.
+
+The endpoint's store returns these, and kb's coverage report and digest read them; nothing else crosses from the
+votes to a report. Comments and missed searches are readers' own text: escape them wherever they are shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Comment:
+    vote_id: int
+    article: str
+    day: dt.date
+    reason: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ArticleFeedback:
+    """How readers rated one article; `rate` is the share of votes that said it helped (0 to 1)."""
+
+    article: str
+    helpful: int
+    not_helpful: int
+    latest_comments: tuple[Comment, ...] = ()
+
+    @property
+    def votes(self) -> int:
+        return self.helpful + self.not_helpful
+
+    @property
+    def rate(self) -> float | None:
+        return self.helpful / self.votes if self.votes else None
+
+
+@dataclass(frozen=True)
+class MissedSearch:
+    query: str
+    lang: str
+    count: int
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    """Everything a report shows of readers: per-article counts, the latest comments, the missed searches."""
+
+    articles: tuple[ArticleFeedback, ...] = ()
+    comments: tuple[Comment, ...] = ()  # newest first
+    missed_searches: tuple[MissedSearch, ...] = ()  # most frequent first
+
+    def of(self, article: str) -> ArticleFeedback | None:
+        return next((a for a in self.articles if a.article == article), None)

@@ -1,0 +1,95 @@
+"""`kb feedback serve` and `kb feedback stats`: the door that starts the endpoint and reads its figures.
+
+The endpoint imports nothing from kb: this door hands it the site's article manifest and the suggester. Its
+modules (Starlette, uvicorn) are imported only when a feedback command runs, so other commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+
+from kb.cli.common import OK, UsageError, show_help
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the `feedback` command group to the kb command."""
+    feedback = commands.add_parser(
+        "feedback",
+        help="the 'Was this article helpful?' endpoint and its figures",
+        description="Serve the built site with the feedback endpoint, and read what readers said.",
+    )
+    subcommands = feedback.add_subparsers(title="commands", metavar="COMMAND")
+
+    serve = subcommands.add_parser(
+        "serve",
+        help="serve the built site and the feedback endpoint on one origin",
+        description="Serve DIR at / and the feedback API at /api/feedback; votes are kept in the SQLite file --db.",
+    )
+    serve.add_argument("--db", type=Path, required=True, help="the SQLite file for votes (created when missing)")
+    serve.add_argument("--site", type=Path, required=True, help="the built site (with kb-articles.json), e.g. site/")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN", help="another origin whose pages may send votes, e.g. https://help.example.com (repeatable)")
+    serve.add_argument("--token-file", type=Path, help="file holding the export token (default: $KB_FEEDBACK_TOKEN; neither disables export)")
+    serve.add_argument("--rate-limit", type=float, default=30, metavar="PER_MINUTE", help="requests a client may keep sending per minute once its burst is spent (0: no limit; default 30)")
+    serve.add_argument("--burst", type=int, default=20, help="requests a client may send at once (default 20)")
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.set_defaults(run=cmd_serve)
+
+    stats = subcommands.add_parser(
+        "stats", help="print each article's helpful rate", description="Print a table of votes per article, least helpful first."
+    )
+    stats.add_argument("--db", type=Path, required=True, help="the SQLite file the endpoint writes")
+    stats.set_defaults(run=cmd_stats)
+
+    feedback.set_defaults(run=lambda args: show_help(feedback))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from feedback_widget.app import Settings
+    from feedback_widget.catalog import CatalogError, read_manifest
+    from feedback_widget.migrate import SchemaTooNew
+    from feedback_widget.server import TokenError, export_token, serve
+    from feedback_widget.sqlite_store import SqliteStore, StoreError
+    from kb.search.suggest import MANIFEST, SiteSuggester
+
+    if not args.site.is_dir():
+        raise UsageError(f"{args.site}: no such folder (build the site first: kb build)")
+    if args.rate_limit < 0 or args.burst < 1:
+        raise UsageError("--rate-limit must be 0 or more and --burst at least 1")
+    try:
+        read_manifest(args.site / MANIFEST)
+        token = export_token(args.token_file, os.environ)
+        SqliteStore(args.db).close()  # create or migrate the database now, so a bad path fails before serving
+    except (CatalogError, TokenError, StoreError, SchemaTooNew) as exc:
+        raise UsageError(str(exc)) from None
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
+    settings = Settings(
+        db=args.db,
+        manifest=args.site / MANIFEST,
+        site_dir=args.site,
+        allow_origins=tuple(args.allow_origin),
+        export_token=token,
+        rate=args.rate_limit / 60,
+        burst=args.burst,
+    )
+    serve(settings, args.host, args.port, args.log_level, suggest=SiteSuggester(args.site))
+    return OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from feedback_widget.migrate import SchemaTooNew
+    from feedback_widget.reports import read_summary, stats_table
+    from feedback_widget.sqlite_store import StoreError
+
+    if not args.db.is_file():
+        raise UsageError(f"{args.db}: no such file (the endpoint creates it: kb feedback serve --db ...)")
+    try:
+        summary = read_summary(args.db, comments=0)
+    except (StoreError, SchemaTooNew) as exc:
+        raise UsageError(str(exc)) from None
+    print(stats_table(summary.values()))
+    return OK

@@ -1,0 +1,139 @@
+"""The site's own settings (`kb.yml`), read without MkDocs so the CLI and the plugins agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.model import LANGUAGES, Category
+from kb.problems import KbError, Problem, did_you_mean
+from kb.content.schema import Vocabulary
+from kb.content.textfile import read_text
+from kb.content.yamltext import parse_yaml
+
+CONFIG_NAME = "kb.yml"
+GATE_ON = ("answered", "tagged")  # what the coverage gate counts: covered + likely, or covered (tagged) only
+_KEYS = {"articles", "questions", "default_lang", "categories", "coverage", "feedback", "synonyms"}
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    articles_dir: Path
+    questions_path: Path
+    default_lang: str = "en"
+    categories: tuple[Category, ...] = ()
+    stale_after_days: int = 180
+    fail_under: float = 80.0
+    gate_on: str = "answered"
+    feedback_db: Path | None = None  # the endpoint's SQLite file: the coverage report shows its votes
+    synonyms: tuple[tuple[str, ...], ...] = ()  # the help center's own words for the same thing, for matching
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(frozenset(c.id for c in self.categories), frozenset(LANGUAGES))
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where builds keep what they can reuse (the article index, related articles, embeddings)."""
+        return self.root / ".kb-cache"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.cache_dir / "index"
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def relative(self, path: Path) -> str:
+        """A path as the user sees it: relative to the current folder when possible."""
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
+
+
+def find_config(start: Path | None = None) -> Path:
+    """The nearest kb.yml in `start` or a parent folder."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    raise KbError(Problem(CONFIG_NAME, 0, f"no {CONFIG_NAME} found in {here} or its parents", "run kb from the help center's folder or pass --config"))
+
+
+def load_config(path: Path | None = None) -> SiteConfig:
+    path = path or find_config()
+    shown = str(path)
+    located, problems = parse_yaml(read_text(path, shown), shown)
+    data = located.value
+    if not isinstance(data, dict):
+        raise KbError(Problem(shown, 1, "expected a mapping of settings", "see the README's kb.yml section"))
+    for key in data:
+        if key not in _KEYS:
+            problems.append(Problem(shown, located.line_of(key), f"unknown setting '{key}'", did_you_mean(key, _KEYS)))
+    default_lang = data.get("default_lang", "en")
+    if default_lang not in LANGUAGES:
+        problems.append(Problem(shown, located.line_of("default_lang"), f"unknown language {default_lang!r}", did_you_mean(str(default_lang), LANGUAGES)))
+    categories = _categories(data.get("categories"), located, shown, problems)
+    coverage = data.get("coverage") or {}
+    if not isinstance(coverage, dict):
+        problems.append(Problem(shown, located.line_of("coverage"), "'coverage' must be a mapping", "e.g. coverage: {fail_under: 80}"))
+        coverage = {}
+    stale_after_days = _number(coverage, "stale_after_days", 180, int, located, shown, problems)
+    fail_under = _number(coverage, "fail_under", 80, float, located, shown, problems)
+    gate_on = coverage.get("gate_on", "answered")
+    if gate_on not in GATE_ON:
+        line = located.children.get("coverage", located).line_of("gate_on")
+        problems.append(Problem(shown, line, f"coverage.gate_on must be answered or tagged, got {gate_on!r}", did_you_mean(str(gate_on), GATE_ON)))
+    feedback = data.get("feedback") or {}
+    if not isinstance(feedback, dict) or not isinstance(feedback.get("db", ""), str):
+        problems.append(Problem(shown, located.line_of("feedback"), "'feedback' must be a mapping with a 'db' path", "e.g. feedback: {db: feedback.sqlite3}"))
+        feedback = {}
+    synonyms = data.get("synonyms") or []
+    if not isinstance(synonyms, list) or not all(isinstance(g, list) and len(g) >= 2 and all(isinstance(w, str) and w.strip() for w in g) for g in synonyms):
+        problems.append(Problem(shown, located.line_of("synonyms"), "'synonyms' must be a list of groups of two or more words", "e.g. synonyms: [[refund, money back]]"))
+        synonyms = []
+    if problems:
+        raise KbError(problems)
+    root = path.parent
+    return SiteConfig(
+        root=root,
+        articles_dir=root / str(data.get("articles", "articles")),
+        questions_path=root / str(data.get("questions", "questions.yml")),
+        default_lang=default_lang,
+        categories=categories,
+        stale_after_days=stale_after_days,
+        fail_under=fail_under,
+        gate_on=gate_on,
+        feedback_db=root / feedback["db"] if feedback.get("db") else None,
+        synonyms=tuple(tuple(w.strip() for w in group) for group in synonyms),
+    )
+
+
+def _number(section: dict, key: str, default: float, kind: type, located, shown: str, problems: list[Problem]):
+    """A number of 0 or more from the `coverage` settings; a problem naming the line when it is anything else."""
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (kind is int and value != int(value)):
+        what = "a whole number" if kind is int else "a number"
+        section_lines = located.children.get("coverage", located)
+        problems.append(Problem(shown, section_lines.line_of(key), f"coverage.{key} must be {what} of 0 or more, got {value!r}", f"e.g. {key}: {default}"))
+        return kind(default)
+    return kind(value)
+
+
+def _categories(raw: object, located, shown: str, problems: list[Problem]) -> tuple[Category, ...]:
+    line = located.line_of("categories")
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(shown, line, "'categories' must be a non-empty list", "e.g. categories: [{id: account, title: Account and sign-in}]"))
+        return ()
+    categories = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            problems.append(Problem(shown, line, f"each category needs an 'id', got {item!r}"))
+            continue
+        titles = {lang: str(item[f"title_{lang}"]) for lang in LANGUAGES if f"title_{lang}" in item}
+        titles.setdefault("en", str(item.get("title", item["id"])))
+        categories.append(Category(item["id"], titles))
+    return tuple(categories)

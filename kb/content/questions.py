@@ -1,0 +1,77 @@
+"""Common questions made from files: the help center's questions.yml, or any questions file an audit is given
+(YAML, or a ticket export as CSV). Every `Question` is made here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kb.content.articles import check_fields
+from kb.content.questions_import import DEFAULT_COLUMNS, decode_csv, merge_rows, read_rows
+from kb.content.schema import QUESTION_FIELDS, Vocabulary
+from kb.content.text import detect_lang, text_id, unique_id
+from kb.content.textfile import read_text
+from kb.content.yamltext import Located, parse_yaml
+from kb.model import Question
+from kb.problems import KbError, Problem
+
+
+def load_questions(path: Path, vocabulary: Vocabulary, default_lang: str = "en", shown: str | None = None) -> tuple[list[Question], list[Problem]]:
+    """Read questions.yml: either a list of questions or a mapping with a `questions:` list."""
+    shown = shown or str(path)
+    located, problems = parse_yaml(read_text(path, shown), shown)
+    data = located.value
+    items_node = located
+    if isinstance(data, dict):
+        if "questions" not in data:
+            raise KbError(Problem(shown, located.line, "no 'questions' list found", "put the questions under 'questions:'"))
+        items_node = located.children.get("questions", Located(data["questions"], located.line_of("questions")))
+        data = data["questions"]
+    if data is None:
+        return [], problems
+    if not isinstance(data, list):
+        raise KbError(Problem(shown, items_node.line, "'questions' must be a list", "each item starts with '- id: ...'"))
+    questions: list[Question] = []
+    seen: dict[str, int] = {}
+    for item in items_node.items:
+        if not isinstance(item.value, dict):
+            problems.append(Problem(shown, item.line, "each question must be a mapping with 'id' and 'question'", "e.g. - id: forgot-password"))
+            continue
+        found: list[Problem] = []
+        values = check_fields(item.value, item, QUESTION_FIELDS, vocabulary, shown, found)
+        problems.extend(found)
+        if "id" not in values or "question" not in values or any(p.is_error for p in found):
+            continue
+        qid = values["id"]
+        if qid in seen:
+            problems.append(Problem(shown, item.line_of("id"), f"duplicate question id '{qid}'", f"first used on line {seen[qid]}"))
+            continue
+        seen[qid] = item.line_of("id")
+        questions.append(
+            Question(
+                id=qid,
+                question=values["question"],
+                lang=values.get("lang") or default_lang,
+                category=values.get("category", ""),
+                volume=values.get("volume", 0),
+                variants=values.get("variants", ()),
+                line=item.line,
+            )
+        )
+    return questions, problems
+
+
+def load_any_questions(path: Path) -> tuple[list[Question], list[Problem]]:
+    """Our questions YAML, or a CSV with a `question` column and an optional `count`; languages detected."""
+    if path.suffix.lower() == ".csv":
+        text, _ = decode_csv(path, None)
+        rows = merge_rows(read_rows(text, str(path), DEFAULT_COLUMNS))
+        taken: set[str] = set()
+        questions = []
+        for row in rows:
+            qid = unique_id(text_id(row.question), taken)
+            taken.add(qid)
+            questions.append(Question(qid, row.question, detect_lang(row.question), row.category, row.count, line=row.line))
+        return questions, []
+    if not path.is_file():
+        raise KbError(Problem(str(path), 0, "questions file not found"))
+    return load_questions(path, Vocabulary(None, None), "en")

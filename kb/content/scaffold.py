@@ -1,0 +1,56 @@
+"""`kb new`: a new article that passes `kb check` from the start, with the questions it might answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+from kb.matching.analysis import terms
+from kb.content.config import SiteConfig
+from kb.model import Question
+from kb.problems import KbError, Problem, did_you_mean
+from kb.content.text import slugify, text_id
+
+
+def likely_questions(title: str, questions: list[Question], limit: int = 5) -> list[Question]:
+    """Questions whose wording shares the most terms with the title, most tickets first among equals.
+
+    Words found in more than a tenth of the questions ("get", "course") say nothing about which one is meant.
+    """
+    asked_terms = [set().union(*(terms(t) for t in (q.question, *q.variants))) for q in questions]
+    counts = Counter(term for asked in asked_terms for term in asked)
+    common = {term for term, n in counts.items() if len(questions) >= 10 and n * 10 > len(questions)}
+    wanted = set(terms(title)) - common
+    scored = []
+    for q, asked in zip(questions, asked_terms):
+        asked = asked - common
+        overlap = len(wanted & asked)
+        if overlap:
+            scored.append((overlap / len(wanted | asked), q.volume, q))
+    scored.sort(key=lambda s: (-s[0], -s[1]))
+    return [q for _, _, q in scored[:limit]]
+
+
+def article_path(config: SiteConfig, title: str, category: str, lang: str, slug: str | None) -> Path:
+    if config.category(category) is None:
+        raise KbError(Problem("kb.yml", 0, f"unknown category '{category}'", did_you_mean(category, [c.id for c in config.categories])))
+    name = slug or slugify(title) or text_id(title, "article")
+    folder = config.articles_dir / (lang if lang != config.default_lang else "") / category
+    return folder / f"{name}.md"
+
+
+def render_article(title: str, category: str, lang: str, suggestions: list[Question], today: dt.date, owner: str = "") -> str:
+    quoted = title.replace('"', '\\"')
+    lines = ["---", f'title: "{quoted}"', f"category: {category}", f"lang: {lang}", "covers: []"]
+    for q in suggestions:
+        lines.append(f"# might cover: {q.id} ({q.volume} tickets): {q.question}")
+    lines.append(f"reviewed: {today.isoformat()}")
+    if owner:
+        lines.append(f"owner: {owner}")
+    lines += ["---", ""]
+    if lang == "zh":
+        lines += ["先用一两句话直接回答问题。", "", "## 操作步骤", "", "1. 第一步。", "2. 第二步。", ""]
+    else:
+        lines += ["Answer the question in one or two sentences first.", "", "## Steps", "", "1. First step.", "2. Second step.", ""]
+    return "\n".join(lines)

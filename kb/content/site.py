@@ -1,0 +1,47 @@
+"""Whole-site checks: everything `kb check` and the build plugin report, in one pass."""
+
+from __future__ import annotations
+
+from kb.content.config import SiteConfig
+from kb.content.articles import ArticleRules, Content, load_articles
+from kb.content.questions import load_questions
+from kb.model import Article, Question
+from kb.problems import KbError, Problem, Severity, did_you_mean
+
+
+def article_rules(config: SiteConfig) -> ArticleRules:
+    return ArticleRules(config.vocabulary, config.default_lang, require_front_matter=True)
+
+
+def load_site(config: SiteConfig) -> Content:
+    """Load and cross-check the site's articles and questions, collecting every problem."""
+    content = Content()
+    shown_root = config.relative(config.articles_dir)
+    try:
+        content.articles, found = load_articles(config.articles_dir, article_rules(config), shown_root)
+        content.problems.extend(found)
+    except KbError as exc:
+        content.problems.extend(exc.problems)
+    try:
+        content.questions, found = load_questions(config.questions_path, config.vocabulary, config.default_lang, config.relative(config.questions_path))
+        content.problems.extend(found)
+    except KbError as exc:
+        # Without the questions no `covers:` id can be checked: saying each one is unknown would bury the one
+        # problem that matters under a line per article.
+        content.problems.extend(exc.problems)
+        return content
+    content.problems.extend(check_covers(content.articles, content.questions, shown_root))
+    return content
+
+
+def check_covers(articles: list[Article], questions: list[Question], shown_root: str) -> list[Problem]:
+    """Every id in `covers:` must name a common question."""
+    known = {q.id for q in questions}
+    problems = []
+    for article in articles:
+        for qid in article.covers:
+            if qid not in known:
+                problems.append(
+                    Problem(f"{shown_root}/{article.path}", article.line_of.get("covers", 1), f"unknown question id '{qid}' in covers", did_you_mean(qid, known), Severity.WARNING)
+                )
+    return problems

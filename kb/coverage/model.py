@@ -1,0 +1,152 @@
+"""The coverage report as data: what the analysis finds for each question and for the help center as a whole."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from feedback_widget.summary import ArticleFeedback, FeedbackSummary
+from kb.model import Article, Question
+
+FINDABLE_RANK = 3  # a covering article further down the results than this is "hard to find"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    article: Article
+    score: float
+    rank: int | None
+    coverage: float = 0.0
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: Question
+    status: str  # covered | likely | gap
+    candidates: tuple[Candidate, ...]
+    confidence: float = 0.0
+    ranks: tuple[tuple[str, int | None], ...] = ()  # for covered questions: (wording, rank of its article)
+
+    @property
+    def hard_to_find(self) -> bool:
+        if self.status != "covered" or not self.ranks:
+            return False
+        misses = [rank for _, rank in self.ranks if rank is None or rank > FINDABLE_RANK]
+        own = self.ranks[0][1]
+        return own is None or own > FINDABLE_RANK or len(misses) * 2 > len(self.ranks)
+
+    @property
+    def answered(self) -> bool:
+        return self.status in ("covered", "likely")
+
+    @property
+    def suggestion(self) -> str:
+        """The line a writer adds to the suggested article for a likely-covered question."""
+        if self.status != "likely" or not self.candidates:
+            return ""
+        return f"covers: [{', '.join((*self.candidates[0].article.covers, self.question.id))}]"
+
+
+@dataclass(frozen=True)
+class Figures:
+    questions: int
+    volume: int
+    covered: int
+    likely: int
+    gaps: int
+    covered_volume: int
+    likely_volume: int
+    gap_volume: int
+
+    @property
+    def by_count(self) -> float | None:
+        return None if not self.questions else 100.0 * (self.covered + self.likely) / self.questions
+
+    @property
+    def by_volume(self) -> float | None:
+        return None if not self.volume else 100.0 * (self.covered_volume + self.likely_volume) / self.volume
+
+    @property
+    def tagged_by_volume(self) -> float | None:
+        return None if not self.volume else 100.0 * self.covered_volume / self.volume
+
+    @classmethod
+    def of(cls, results: Iterable[QuestionResult]) -> "Figures":
+        counts: dict[str, int] = defaultdict(int)
+        volumes: dict[str, int] = defaultdict(int)
+        total = n = 0
+        for r in results:
+            n += 1
+            total += r.question.volume
+            counts[r.status] += 1
+            volumes[r.status] += r.question.volume
+        return cls(n, total, counts["covered"], counts["likely"], counts["gap"], volumes["covered"], volumes["likely"], volumes["gap"])
+
+
+@dataclass(frozen=True)
+class ArticleHealth:
+    """An article of this help center with what its readers said of it."""
+
+    article: Article
+    votes: ArticleFeedback
+
+
+@dataclass(frozen=True)
+class Report:
+    results: tuple[QuestionResult, ...]
+    overall: Figures
+    by_category: dict[str, Figures]
+    by_lang: dict[str, Figures]
+    fail_under: float
+    gate_on: str = "answered"  # the gate counts covered + likely ("answered") or covered only ("tagged")
+    duplicates: tuple[tuple[Question, tuple[Article, ...]], ...] = ()
+    orphans: tuple[Article, ...] = ()
+    stale: tuple[tuple[Article, int], ...] = ()  # (article, days since review)
+    warnings: tuple[str, ...] = ()
+    feedback: tuple[ArticleHealth, ...] = ()
+    readers: FeedbackSummary | None = None  # votes, latest comments and missed searches, when there is a database
+    min_votes: int = 10
+    target_rate: float = 0.85  # the share of helpful votes an article should reach
+
+    @property
+    def gated(self) -> float | None:
+        """The share of ticket volume the gate compares with fail_under."""
+        return self.overall.tagged_by_volume if self.gate_on == "tagged" else self.overall.by_volume
+
+    @property
+    def passed(self) -> bool:
+        return self.gated is None or self.gated >= self.fail_under
+
+    def with_status(self, status: str) -> list[QuestionResult]:
+        return sorted((r for r in self.results if r.status == status), key=lambda r: (-r.question.volume, r.question.id))
+
+    @property
+    def hard_to_find(self) -> list[QuestionResult]:
+        return sorted((r for r in self.results if r.hard_to_find), key=lambda r: (-r.question.volume, r.question.id))
+
+    @property
+    def unhelpful(self) -> list[ArticleHealth]:
+        """Articles with enough votes whose helpful rate is under the target."""
+        weak = (h for h in self.feedback if h.votes.votes >= self.min_votes and h.votes.rate is not None and h.votes.rate < self.target_rate)
+        return sorted(weak, key=lambda h: h.votes.rate)
+
+    @property
+    def answered_only_by_unhelpful(self) -> list[QuestionResult]:
+        weak = {h.article.id for h in self.unhelpful}
+        found = []
+        for r in self.results:
+            answering = [c.article.id for c in r.candidates] if r.status == "covered" else []
+            if answering and all(a in weak for a in answering):
+                found.append(r)
+        return sorted(found, key=lambda r: -r.question.volume)
+
+    def failure_message(self, top: int = 5) -> str:
+        shortfall = self.fail_under - (self.gated or 0.0)
+        gaps = ", ".join(f"{r.question.id} ({r.question.volume})" for r in self.with_status("gap")[:top])
+        what = "tagged coverage" if self.gate_on == "tagged" else "coverage"
+        message = f"{what} {self.gated or 0.0:.1f}% of ticket volume is {shortfall:.1f} points under fail_under {self.fail_under:g}%; top gaps: {gaps or 'none'}"
+        likely = self.overall.likely
+        if self.gate_on == "tagged" and likely:
+            message += f"; {likely} likely covered questions count once their covers: line is added"
+        return message

@@ -1,0 +1,248 @@
+"""Scoring many questions against all articles at once.
+
+The matcher reads the index's posting lists once into arrays and scores every wording of every question with
+BM25F (field boosts, per-field length normalisation, saturation after the fields are combined) plus phrase
+evidence from adjacent term pairs. Besides a rank it measures *coverage*: how much of the question's meaning
+(idf-weighted concepts, a word or any of its synonyms) the article contains. Raw BM25 scores are not comparable
+between questions; coverage is, which is what lets one threshold separate answered questions from gaps.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from kb.content.text import CJK
+from kb.matching.analysis import pairs, query_words
+from kb.matching.index import FIELD_BOOSTS, PAIR_FIELD, TEXT_FIELDS, ArticleIndex, TermStats
+from kb.model import Article
+from kb.matching.synonyms import synonym_groups
+
+_BRACKET_TAG = re.compile(r"\[[^\]]{1,20}\]|【[^】]{1,20}】")
+_VERSION = re.compile(r"\bv?\d+(?:\.\d+)+\b", re.IGNORECASE)
+_URL = re.compile(r"https?://\S+")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when b is a with one letter inserted, deleted, replaced, or two neighbours swapped."""
+    if a == b:
+        return False
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+@dataclass(frozen=True)
+class Params:
+    k1: float = 1.2
+    b: float = 0.75
+    boosts: dict[str, float] = field(default_factory=lambda: dict(FIELD_BOOSTS))
+    pair_weight: float = 0.6  # phrase evidence, relative to single terms
+    synonym_weight: float = 0.7  # a synonym counts a little less than the customer's own word
+    near_weight: float = 0.7  # a corrected misspelling, or a known word inside an unknown Chinese one
+
+
+_DEFAULTS = Params()
+
+
+def clean(text: str) -> str:
+    """Strip what customers paste around a question: bracket tags ([BUG], 【问题】), links, version numbers."""
+    return _VERSION.sub(" ", _URL.sub(" ", _BRACKET_TAG.sub(" ", text)))
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One idea in a question: the customer's word and its synonyms; present in an article if any of them is."""
+
+    terms: tuple[str, ...]
+    weights: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Query:
+    concepts: tuple[Concept, ...]
+    pairs: tuple[str, ...]
+
+
+def build_query(text: str, synonyms: dict[str, tuple[str, ...]] | None = None, params: Params | None = None) -> Query:
+    synonyms = synonym_groups() if synonyms is None else synonyms
+    params = params or _DEFAULTS
+    words = query_words(clean(text))
+    seen: dict[str, Concept] = {}
+    for word, parts in words:
+        if word in seen:
+            continue
+        alternatives = [w for w in synonyms.get(word, ()) if w != word]
+        weights = [params.synonym_weight] * len(alternatives) + [params.near_weight] * len(parts)
+        seen[word] = Concept((word, *alternatives, *parts), (1.0, *weights))
+    plain = [w for w, _ in words]
+    return Query(tuple(seen.values()), tuple(dict.fromkeys(pairs(plain))))
+
+
+@dataclass(frozen=True)
+class Ranked:
+    position: int  # the document's position in the matcher's arrays
+    score: float
+    coverage: float
+
+
+class Matcher:
+    def __init__(self, stats: TermStats, params: Params | None = None, synonyms: tuple[tuple[str, ...], ...] = ()) -> None:
+        self.stats = stats
+        self.params = params or Params()
+        self.synonyms = synonym_groups(synonyms)
+        self.size = len(stats.ids)
+        self._term_index = {term: i for i, term in enumerate(stats.vocabulary)}
+        self._docs, self._weights, self._offsets, idf = self._bm25f(TEXT_FIELDS)
+        self._pair_docs, self._pair_weights, self._pair_offsets, _ = self._bm25f((PAIR_FIELD,))
+        self._idf = idf
+        self._unknown_idf = math.log(1 + (self.size + 0.5) / 0.5)
+
+    def _bm25f(self, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per term, its documents and BM25F weights, grouped by term (offsets index the groups); and idf by term.
+
+        Each field's frequency is boosted and length-normalised, summed over the fields, then saturated once: a
+        word in both title and body counts more than either, but not twice.
+        """
+        p, n, v = self.params, self.size, len(self.stats.vocabulary)
+        keys, contributions = [], []
+        for name in fields:
+            postings = self.stats.fields[name]
+            lengths = postings.lengths
+            average = float(lengths.mean()) if n else 1.0
+            norm = 1 - p.b + p.b * lengths / (average or 1.0)
+            keys.append(postings.terms.astype(np.int64) * max(n, 1) + postings.docs)
+            contributions.append(p.boosts.get(name, 1.0) * postings.freqs / norm[postings.docs])
+        key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        unique, inverse = np.unique(key, return_inverse=True)
+        pseudo_tf = np.bincount(inverse, weights=np.concatenate(contributions)) if len(key) else np.zeros(0)
+        term_of = unique // max(n, 1)
+        docs = (unique % max(n, 1)).astype(np.int32)
+        df = np.bincount(term_of, minlength=v)
+        idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+        weights = (idf[term_of] * pseudo_tf * (p.k1 + 1) / (pseudo_tf + p.k1)).astype(np.float32)
+        offsets = np.searchsorted(term_of, np.arange(v + 1))
+        return docs, weights, offsets, np.where(df > 0, idf, np.nan)
+
+    def _posting(self, term: str, pair: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+        i = self._term_index.get(term)
+        if i is None:
+            return None
+        offsets, docs, weights = (self._pair_offsets, self._pair_docs, self._pair_weights) if pair else (self._offsets, self._docs, self._weights)
+        start, end = offsets[i], offsets[i + 1]
+        return (docs[start:end], weights[start:end]) if end > start else None
+
+    def idf(self, term: str) -> float:
+        i = self._term_index.get(term)
+        value = self._idf[i] if i is not None else math.nan
+        return self._unknown_idf if math.isnan(value) else float(value)
+
+    def score(self, query: Query, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(BM25F score, coverage in 0..1) of every document for the query."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        present = np.zeros(self.size, dtype=np.float32)
+        total = 0.0
+        for concept in query.concepts:
+            concept = self.resolve(concept)
+            if concept is None:
+                continue
+            concept_idf = self._concept_idf(concept)
+            total += concept_idf
+            hit = np.zeros(self.size, dtype=bool)
+            for term, weight in zip(concept.terms, concept.weights):
+                posting = self._posting(term)
+                if posting is not None:
+                    docs, values = posting
+                    scores[docs] += weight * values
+                    hit[docs] = True
+            present += hit * concept_idf
+        for pair in query.pairs:
+            posting = self._posting(pair, pair=True)
+            if posting is not None:
+                docs, values = posting
+                scores[docs] += self.params.pair_weight * values
+        coverage = present / total if total else present
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0)
+            coverage = np.where(allowed, coverage, 0)
+        return scores, coverage
+
+    def query(self, text: str) -> Query:
+        """A customer's words as a query, with the built-in synonyms and the help center's own."""
+        return build_query(text, self.synonyms, self.params)
+
+    def resolve(self, concept: Concept) -> Concept | None:
+        """The concept as the index can match it: a word no article uses is looked up as a misspelling (Latin) or
+        by the known words inside it (Chinese, where segmentation differs between question and article). A token
+        with digits that no article has (a version, a device model, a reference number) is context, not intent:
+        it is dropped. Known words pass unchanged."""
+        if any(t in self._known for t in concept.terms):
+            return concept
+        word = concept.terms[0]
+        if any(ch.isdigit() for ch in word):
+            return None
+        alternatives = self._near_words(word)
+        if not alternatives:
+            return concept  # a word no article has: it counts fully against coverage
+        return Concept((word, *alternatives), (1.0, *([self.params.near_weight] * len(alternatives))))
+
+    @cached_property
+    def _known(self) -> frozenset[str]:
+        return frozenset(term for term, i in self._term_index.items() if not math.isnan(self._idf[i]))
+
+    @cached_property
+    def _deletions(self) -> dict[str, list[str]]:
+        """Latin terms by each form with one letter deleted: finds words one typo away in a few lookups."""
+        table: dict[str, list[str]] = {}
+        for term in self._known:
+            if len(term) >= 4 and term.isascii() and term.isalpha():
+                for variant in {term[:i] + term[i + 1 :] for i in range(len(term))} | {term}:
+                    table.setdefault(variant, []).append(term)
+        return table
+
+    def _near_words(self, word: str) -> tuple[str, ...]:
+        if CJK.match(word):
+            parts = {word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1) if (i, j) != (0, len(word))}
+            return tuple(sorted(p for p in parts if p in self._known))
+        if len(word) < 4 or not word.isascii():
+            return ()
+        forms = {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
+        found = {candidate for form in forms for candidate in self._deletions.get(form, ()) if candidate[0] == word[0] and _one_edit(word, candidate)}
+        best = sorted(found, key=lambda t: self.idf(t))[:2]  # the commonest spellings are the likeliest meant
+        return tuple(best)
+
+    def _concept_idf(self, concept: Concept) -> float:
+        """The rarest known form of the concept; a word no article uses counts as rarest of all."""
+        return max((self.idf(t) for t in concept.terms if t in self._known), default=self._unknown_idf)
+
+    def rank(self, query: Query, allowed: np.ndarray | None = None, limit: int = 5) -> list[Ranked]:
+        scores, coverage = self.score(query, allowed)
+        if not scores.any():
+            return []
+        limit = min(limit, self.size)
+        top = np.argpartition(-scores, limit - 1)[:limit] if limit < self.size else np.arange(self.size)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [Ranked(int(i), float(scores[i]), float(coverage[i])) for i in top if scores[i] > 0]
+
+    @cached_property
+    def lang_masks(self) -> dict[str, np.ndarray]:
+        langs = np.array(self.stats.langs)
+        return {lang: langs == lang for lang in set(self.stats.langs)}
+
+    def allowed(self, lang: str) -> np.ndarray:
+        return self.lang_masks.get(lang, np.zeros(self.size, dtype=bool))
+
+
+def build_matcher(articles: list[Article], cache: Path, synonyms: tuple[tuple[str, ...], ...] = ()) -> Matcher:
+    """A matcher over the articles, from the Whoosh index in `cache` (created, or updated for what changed)."""
+    index, _ = ArticleIndex.build(articles, cache)
+    return Matcher(index.stats(), synonyms=synonyms)

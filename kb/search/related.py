@@ -1,0 +1,61 @@
+"""Related articles: for each article, the closest others in the same language, computed once at build time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from kb.matching.matcher import Matcher
+from kb.model import Article
+from kb.templates import render as render_template
+
+_HEADING = {"en": "Related articles", "zh": "相关文章"}
+MIN_COVERAGE = 0.2  # below this an article shares only a word or two with the one being read
+
+
+def related(articles: list[Article], matcher: Matcher, limit: int = 5) -> dict[str, list[Article]]:
+    """article id -> up to `limit` related articles, best first; never the article itself."""
+    by_id = {a.id: a for a in articles}
+    positions = {article_id: i for i, article_id in enumerate(matcher.stats.ids)}
+    result: dict[str, list[Article]] = {}
+    for article in articles:
+        allowed = matcher.allowed(article.lang).copy()
+        own = positions.get(article.id)
+        if own is not None:
+            allowed[own] = False
+        query = matcher.query(f"{article.title} {article.summary}")
+        scores, coverage = matcher.score(query, allowed)
+        order = [int(i) for i in np.argsort(-scores, kind="stable")[: limit * 2] if scores[i] > 0 and coverage[i] >= MIN_COVERAGE]
+        result[article.id] = [by_id[matcher.stats.ids[i]] for i in order if matcher.stats.ids[i] in by_id][:limit]
+    return result
+
+
+def related_cached(articles: list[Article], matcher: Matcher, limit: int, folder: Path) -> dict[str, list[Article]]:
+    """`related()`, kept on disk under the index's content key: an unchanged help center does not recompute it."""
+    by_id = {a.id: a for a in articles}
+    key = hashlib.sha1(f"{matcher.stats.key}|{limit}|{sorted(matcher.synonyms.items())}".encode()).hexdigest()[:16]
+    cache = folder / f"related-{key}.json" if matcher.stats.key else None
+    if cache is not None and cache.is_file():
+        try:
+            ids = json.loads(cache.read_text(encoding="utf-8"))
+            return {aid: [by_id[o] for o in others if o in by_id] for aid, others in ids.items() if aid in by_id}
+        except (OSError, ValueError):
+            pass
+    found = related(articles, matcher, limit)
+    if cache is not None:
+        for old in folder.glob("related-*.json"):
+            old.unlink(missing_ok=True)
+        cache.write_text(json.dumps({aid: [o.id for o in others] for aid, others in found.items()}), encoding="utf-8")
+    return found
+
+
+def related_html(article: Article, others: list[Article], base: str, overrides: Sequence[Path | str] = ()) -> str:
+    """A plain list of links written into the page (template `kb/related.html`), so it works without JavaScript."""
+    if not others:
+        return ""
+    heading = _HEADING.get(article.lang, _HEADING["en"])
+    return render_template("related.html", overrides, heading=heading, others=others, base=base)
