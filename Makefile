@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test bench check build clean
+.PHONY: install run test lint bench check build clean
 
 install: $(INSTALLED)
 
@@ -17,9 +17,13 @@ $(INSTALLED): pyproject.toml
 run: $(INSTALLED)
 	$(BIN)/kb serve --host 127.0.0.1 --port 8000
 
-test: $(INSTALLED)
+test: $(INSTALLED) lint
 	scripts/ensure-debian-package chromium /usr/bin/chromium
 	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check kb plugins feedback_widget tests benchmarks scripts
+	$(BIN)/ruff format --check kb plugins feedback_widget tests benchmarks scripts
 
 check: $(INSTALLED)
 	$(BIN)/kb check

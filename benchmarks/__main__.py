@@ -1,6 +1,6 @@
 """`make bench`: every benchmark in turn, each printing `name: value` lines.
 
-    python -m benchmarks [NAME ...]     # default: all of them, in the order below
+python -m benchmarks [NAME ...]     # default: all of them, in the order below
 """
 
 from __future__ import annotations

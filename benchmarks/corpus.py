@@ -30,7 +30,10 @@ def topics(count: int, seed: int = 7) -> list[list[str]]:
 
 
 def _sentence(rng: random.Random, topic: list[str]) -> str:
-    words = [rng.choice(topic) if rng.random() < 0.25 else rng.choice(COMMON if rng.random() < 0.6 else FILLER) for _ in range(rng.randint(8, 16))]
+    words = [
+        rng.choice(topic) if rng.random() < 0.25 else rng.choice(COMMON if rng.random() < 0.6 else FILLER)
+        for _ in range(rng.randint(8, 16))
+    ]
     return " ".join(words).capitalize() + "."
 
 
@@ -40,7 +43,9 @@ def articles(count: int, seed: int = 11, topic_list: list[list[str]] | None = No
     result = []
     for i in range(count):
         topic = topic_list[i % len(topic_list)]
-        paragraphs = ["\n".join(_sentence(rng, topic) for _ in range(rng.randint(3, 6))) for _ in range(rng.randint(3, 5))]
+        paragraphs = [
+            "\n".join(_sentence(rng, topic) for _ in range(rng.randint(3, 6))) for _ in range(rng.randint(3, 5))
+        ]
         headings = tuple(f"{rng.choice(COMMON).capitalize()} {topic[j % 4]}" for j in range(3))
         body = "\n\n".join(f"## {h}\n\n{p}" for h, p in zip(headings, paragraphs))
         result.append(
@@ -68,7 +73,11 @@ def questions(count: int, article_count: int, seed: int = 13, gap_share: float =
         topic = rng.choice(unknown if rng.random() < gap_share else known)
         words = [rng.choice(topic), rng.choice(COMMON), rng.choice(topic), rng.choice(FILLER), rng.choice(COMMON)]
         variants = tuple(" ".join(rng.sample(words, 3)) for _ in range(rng.randint(0, 2)))
-        result.append(Question(f"q{i:05d}", f"How do I {' '.join(words)}?", "en", CATEGORIES[i % 6], rng.randint(1, 500), variants))
+        result.append(
+            Question(
+                f"q{i:05d}", f"How do I {' '.join(words)}?", "en", CATEGORIES[i % 6], rng.randint(1, 500), variants
+            )
+        )
     return result
 
 
@@ -83,13 +92,21 @@ def write_site(folder: Path, count: int, with_coverage: bool, question_count: in
         front = {"title": a.title, "summary": a.summary, "category": a.category, "reviewed": "2026-10-01"}
         path.write_text("---\n" + yaml.safe_dump(front) + "---\n\n" + a.body + "\n", encoding="utf-8")
     (docs / "index.md").write_text("# Help\n", encoding="utf-8")
-    qs = [{"id": q.id, "question": q.question, "category": q.category, "volume": q.volume} for q in questions(question_count, count)]
+    qs = [
+        {"id": q.id, "question": q.question, "category": q.category, "volume": q.volume}
+        for q in questions(question_count, count)
+    ]
     (folder / "questions.yml").write_text(yaml.safe_dump({"questions": qs}, allow_unicode=True), encoding="utf-8")
     (folder / "kb.yml").write_text(
-        "articles: articles\nquestions: questions.yml\ncategories:\n" + "".join(f"  - id: {c}\n    title: {c.capitalize()}\n" for c in CATEGORIES) + "coverage:\n  fail_under: 0\n",
+        "articles: articles\nquestions: questions.yml\ncategories:\n"
+        + "".join(f"  - id: {c}\n    title: {c.capitalize()}\n" for c in CATEGORIES)
+        + "coverage:\n  fail_under: 0\n",
         encoding="utf-8",
     )
     plugins = "  - search\n  - kb\n" + ("  - kb-coverage\n" if with_coverage else "")
     mkdocs = folder / "mkdocs.yml"
-    mkdocs.write_text(f"site_name: Bench\ndocs_dir: articles\ntheme:\n  name: material\n  features: [navigation.prune]\nplugins:\n{plugins}", encoding="utf-8")
+    mkdocs.write_text(
+        f"site_name: Bench\ndocs_dir: articles\ntheme:\n  name: material\n  features: [navigation.prune]\nplugins:\n{plugins}",
+        encoding="utf-8",
+    )
     return mkdocs

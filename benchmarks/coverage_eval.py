@@ -20,11 +20,11 @@ from pathlib import Path
 import yaml
 
 from kb.content.config import load_config
+from kb.content.site import load_site
 from kb.coverage.analysis import LIKELY_THRESHOLD, analyse
 from kb.coverage.audit import site_report
 from kb.matching.matcher import build_matcher
 from kb.model import Question
-from kb.content.site import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_SET = ROOT / "benchmarks" / "data" / "coverage_eval.yml"
@@ -50,7 +50,14 @@ def evaluate(eval_set: Path = EVAL_SET) -> list[Outcome]:
     outcomes = []
     for item, result in zip(items, report.results):
         answers = frozenset([item["answer"], *item.get("also", [])]) if item.get("answer") else frozenset()
-        outcomes.append(Outcome(answers, tuple(item.get("kinds", ())), tuple(c.article.id for c in result.candidates[:3]), result.confidence))
+        outcomes.append(
+            Outcome(
+                answers,
+                tuple(item.get("kinds", ())),
+                tuple(c.article.id for c in result.candidates[:3]),
+                result.confidence,
+            )
+        )
     return outcomes
 
 
@@ -69,9 +76,16 @@ def sample_untagged(truth_file: Path = SAMPLE_TRUTH) -> dict[str, float]:
     answered = [r for r in judged if truth[r.question.id]]
     return {
         "untagged": len(judged),
-        "gap_precision": sum(1 for r in called_gap if truth[r.question.id] is None) / len(called_gap) if called_gap else 0.0,
+        "gap_precision": sum(1 for r in called_gap if truth[r.question.id] is None) / len(called_gap)
+        if called_gap
+        else 0.0,
         "gap_recall": sum(1 for r in true_gaps if r.status == "gap") / len(true_gaps) if true_gaps else 0.0,
-        "likely_with_right_article": sum(1 for r in answered if r.status == "likely" and r.candidates[0].article.path[:-3] == truth[r.question.id]) / len(answered) if answered else 0.0,
+        "likely_with_right_article": sum(
+            1 for r in answered if r.status == "likely" and r.candidates[0].article.path[:-3] == truth[r.question.id]
+        )
+        / len(answered)
+        if answered
+        else 0.0,
     }
 
 
@@ -88,7 +102,9 @@ def naive(eval_set: Path = EVAL_SET) -> list[Outcome]:
         for item in items:
             hits = index.search(item["q"], item.get("lang", "en"), limit=3)
             answers = frozenset([item["answer"], *item.get("also", [])]) if item.get("answer") else frozenset()
-            outcomes.append(Outcome(answers, tuple(item.get("kinds", ())), tuple(h for h, _ in hits), hits[0][1] if hits else 0.0))
+            outcomes.append(
+                Outcome(answers, tuple(item.get("kinds", ())), tuple(h for h, _ in hits), hits[0][1] if hits else 0.0)
+            )
     return outcomes
 
 
@@ -120,7 +136,13 @@ def scores(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
 
 def best_threshold(outcomes: list[Outcome]) -> float:
     candidates = sorted({round(o.confidence, 3) for o in outcomes} | {LIKELY_THRESHOLD})
-    return max(candidates, key=lambda t: (min(scores(outcomes, t)["gap_precision"], scores(outcomes, t)["gap_recall"]), -abs(t - LIKELY_THRESHOLD)))
+    return max(
+        candidates,
+        key=lambda t: (
+            min(scores(outcomes, t)["gap_precision"], scores(outcomes, t)["gap_recall"]),
+            -abs(t - LIKELY_THRESHOLD),
+        ),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     baseline = naive()
     _, precision, recall = balanced(baseline)
     print(f"naive_recall_at_3: {scores(baseline, 0)['recall_at_3']:.3f} (one Whoosh search per question)")
-    print(f"naive_balanced_gap_precision_recall: {precision:.3f} / {recall:.3f} (best single threshold on the raw score)")
+    print(
+        f"naive_balanced_gap_precision_recall: {precision:.3f} / {recall:.3f} (best single threshold on the raw score)"
+    )
     for name, value in sample_untagged().items():
         print(f"sample_{name}: {value:.3f}" if isinstance(value, float) else f"sample_{name}: {value}")
     if args.sweep:
@@ -154,7 +178,12 @@ def main(argv: list[str] | None = None) -> int:
             for kind in o.kinds:
                 groups[kind].append(o)
         for kind, members in sorted(groups.items()):
-            right = sum(1 for o in members if (o.answers & set(o.top3) and o.confidence >= LIKELY_THRESHOLD) or (not o.answers and o.confidence < LIKELY_THRESHOLD))
+            right = sum(
+                1
+                for o in members
+                if (o.answers & set(o.top3) and o.confidence >= LIKELY_THRESHOLD)
+                or (not o.answers and o.confidence < LIKELY_THRESHOLD)
+            )
             print(f"  {kind:<14} {right}/{len(members)} right")
     print(f"eval_aim_0.8_met: {'yes' if met else 'no'}")
     return 0 if met else 1

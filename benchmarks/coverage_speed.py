@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from kb.coverage.analysis import analyse
-from kb.matching.matcher import Matcher
 from kb.matching.index import ArticleIndex
+from kb.matching.matcher import Matcher
 
 from .corpus import articles, questions
 

@@ -25,7 +25,10 @@ def make_site(folder: Path, articles: int) -> Path:
     """A site folder holding just the manifest: the endpoint needs no pages to take votes."""
     site = folder / "site"
     site.mkdir(parents=True, exist_ok=True)
-    entries = [{"id": a, "title": a, "url": f"{a}/", "lang": "en", "category": "bench", "summary": ""} for a in article_ids(articles)]
+    entries = [
+        {"id": a, "title": a, "url": f"{a}/", "lang": "en", "category": "bench", "summary": ""}
+        for a in article_ids(articles)
+    ]
     (site / "kb-articles.json").write_text(json.dumps({"version": 1, "articles": entries}), encoding="utf-8")
     return site
 
@@ -59,11 +62,30 @@ class Endpoint:
             self.kill()
 
 
-def start_endpoint(db: Path, site: Path, port: int, *, limit_rate: bool = True, python: str = sys.executable) -> Endpoint:
+def start_endpoint(
+    db: Path, site: Path, port: int, *, limit_rate: bool = True, python: str = sys.executable
+) -> Endpoint:
     """`kb feedback serve` as a real process. All load comes from one address, so the limiter is set so high
     that it refuses nothing while still doing its work on every request."""
     limits = ["--rate-limit", "1e12", "--burst", "1000000000"] if limit_rate else ["--rate-limit", "0"]
-    command = [python, "-m", "kb", "feedback", "serve", "--db", str(db), "--site", str(site), "--host", HOST, "--port", str(port), "--log-level", "warning", *limits]
+    command = [
+        python,
+        "-m",
+        "kb",
+        "feedback",
+        "serve",
+        "--db",
+        str(db),
+        "--site",
+        str(site),
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        *limits,
+    ]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     log = db.with_suffix(".log")
     with log.open("ab") as sink:  # a file, not a pipe: a pipe nobody reads would block the server when full

@@ -41,7 +41,9 @@ class Acknowledged:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="kill -9 the feedback endpoint under load and check every acknowledged vote")
+    parser = argparse.ArgumentParser(
+        description="kill -9 the feedback endpoint under load and check every acknowledged vote"
+    )
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--python", default=sys.executable, help="the Python that runs the endpoint")
@@ -79,7 +81,9 @@ async def send_votes(port: int, round_no: int, worker: int, acknowledged: Acknow
     try:
         for n in range(1_000_000):
             article, helpful, comment = articles[n % ARTICLES], n % 3 != 0, f"kill r{round_no} w{worker} n{n}"
-            body = json.dumps({"article": article, "helpful": helpful, "comment": comment, "client": f"k{round_no}-{worker}-{n}"}).encode()
+            body = json.dumps(
+                {"article": article, "helpful": helpful, "comment": comment, "client": f"k{round_no}-{worker}-{n}"}
+            ).encode()
             head = f"POST /api/feedback HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
             writer.write(head.encode() + body)
             status, payload = await read_response(reader)
@@ -115,7 +119,10 @@ def check(db: Path, acknowledged: Acknowledged) -> Check:
     """Open the database as the next start would (recovering the WAL) and compare it with the answers."""
     with sqlite3.connect(db) as con:
         integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
-        rows = {vote_id: (article, bool(helpful), comment) for vote_id, article, helpful, comment in con.execute("SELECT id, article, helpful, comment FROM votes")}
+        rows = {
+            vote_id: (article, bool(helpful), comment)
+            for vote_id, article, helpful, comment in con.execute("SELECT id, article, helpful, comment FROM votes")
+        }
     missing = sum(1 for vote_id in acknowledged.votes if vote_id not in rows)
     changed = sum(1 for vote_id, vote in acknowledged.votes.items() if vote_id in rows and rows[vote_id] != vote)
     return Check(integrity, len(rows), missing, changed)

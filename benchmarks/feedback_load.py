@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="feedback endpoint throughput under wrk")
     parser.add_argument("--seconds", type=int, default=10, help="length of each measured run")
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=1, help="wrk threads (the machine has 2 cores: one is the server's)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="wrk threads (the machine has 2 cores: one is the server's)"
+    )
     parser.add_argument("--python", default=sys.executable, help="the Python that runs the endpoint")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -96,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         db = root / "votes.db"
         endpoint = start_endpoint(db, make_site(root, ARTICLES), free_port(), python=args.python)
         try:
+
             def wrk(path: str, seconds: int, script: Path | None = None, run: str = "") -> WrkResult:
                 return run_wrk(f"{endpoint.url}{path}", seconds, args.connections, args.threads, script, run)
 
@@ -110,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if report(votes, hello, stored, http_stack(args.python)) else 1
 
 
-def run_wrk(url: str, seconds: int, connections: int, threads: int, script: Path | None = None, run: str = "") -> WrkResult:
+def run_wrk(
+    url: str, seconds: int, connections: int, threads: int, script: Path | None = None, run: str = ""
+) -> WrkResult:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     command += ["-s", str(script), url, "--", run] if script else [url]
     output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout

@@ -27,7 +27,11 @@ CONFIGS = {"bare": "  - search\n", "kb": "  - search\n  - kb\n", "kb_coverage": 
 
 def _build(mkdocs_yml: Path, out: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(mkdocs_yml), "-d", str(out)], check=True, env=mkdocs_env())
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(mkdocs_yml), "-d", str(out)],
+        check=True,
+        env=mkdocs_env(),
+    )
     return time.perf_counter() - started
 
 

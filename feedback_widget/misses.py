@@ -12,7 +12,9 @@ QUERY_MAX_CHARS = 200
 _SPACE = re.compile(r"\s+")
 
 MISS_FIELDS: tuple[VoteField, ...] = (
-    VoteField("query", str, required=True, max_chars=QUERY_MAX_CHARS, meaning="what the reader typed into the search box"),
+    VoteField(
+        "query", str, required=True, max_chars=QUERY_MAX_CHARS, meaning="what the reader typed into the search box"
+    ),
     VoteField("lang", str, choices=LANGS, meaning="the language of the page the reader searched from"),
 )
 

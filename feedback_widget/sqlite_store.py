@@ -27,14 +27,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 from typing import TypeVar
+from urllib.parse import quote
 
 from .migrate import SchemaTooNew, migrate, migrations
+from .misses import SearchMiss
 from .privacy import dedupe_key, new_salt
 from .store import StoredVote, StoreStats
 from .summary import ArticleFeedback, Comment, MissedSearch
-from .misses import SearchMiss
 from .votes import Vote
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class StoreError(Exception):
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -184,7 +184,10 @@ class SqliteStore:
             self._con.execute("INSERT INTO day_salts (day, salt) VALUES (?, ?)", (text, salt))
         oldest = self._con.execute("SELECT min(day) FROM day_salts WHERE day < ?", (text,)).fetchone()[0]
         if oldest:
-            self._con.execute("UPDATE votes SET dedupe_key = NULL WHERE day >= ? AND day < ? AND dedupe_key IS NOT NULL", (oldest, text))
+            self._con.execute(
+                "UPDATE votes SET dedupe_key = NULL WHERE day >= ? AND day < ? AND dedupe_key IS NOT NULL",
+                (oldest, text),
+            )
             self._con.execute("DELETE FROM day_salts WHERE day < ?", (text,))
         rows = self._con.execute("SELECT dedupe_key, id FROM votes WHERE day = ? AND dedupe_key IS NOT NULL", (text,))
         seen = dict(rows.fetchall())
@@ -208,12 +211,19 @@ class SqliteStore:
 
     def summary(self, comments: int = 3) -> list[ArticleFeedback]:
         with closing(_connect(self.path)) as con:
-            counts = con.execute("SELECT article, helpful, not_helpful FROM article_totals WHERE helpful + not_helpful > 0 ORDER BY article").fetchall()
+            counts = con.execute(
+                "SELECT article, helpful, not_helpful FROM article_totals WHERE helpful + not_helpful > 0 ORDER BY article"
+            ).fetchall()
             latest: dict[str, list[Comment]] = {}
             if comments > 0:
                 for article, vote_id, day, reason, text in con.execute(_LATEST_COMMENTS, (comments,)):
-                    latest.setdefault(article, []).append(Comment(vote_id, article, dt.date.fromisoformat(day), reason, text))
-        return [ArticleFeedback(article, helpful, not_helpful, tuple(latest.get(article, ()))) for article, helpful, not_helpful in counts]
+                    latest.setdefault(article, []).append(
+                        Comment(vote_id, article, dt.date.fromisoformat(day), reason, text)
+                    )
+        return [
+            ArticleFeedback(article, helpful, not_helpful, tuple(latest.get(article, ())))
+            for article, helpful, not_helpful in counts
+        ]
 
     def export(self) -> Iterator[StoredVote]:
         # The generator may be resumed on another thread (a streamed response runs it in a thread pool).
@@ -222,7 +232,15 @@ class SqliteStore:
             cursor = con.execute("SELECT id, article, helpful, reason, comment, day, created_at FROM votes ORDER BY id")
             while rows := cursor.fetchmany(500):
                 for vote_id, article, helpful, reason, comment, day, created_at in rows:
-                    yield StoredVote(vote_id, article, bool(helpful), reason, comment, dt.date.fromisoformat(day), _parse_stamp(created_at))
+                    yield StoredVote(
+                        vote_id,
+                        article,
+                        bool(helpful),
+                        reason,
+                        comment,
+                        dt.date.fromisoformat(day),
+                        _parse_stamp(created_at),
+                    )
         finally:
             con.close()
 
@@ -308,14 +326,15 @@ def _readable_version(path: Path) -> int:
     if version > latest:
         raise SchemaTooNew(f"schema version {version} is newer than this package knows ({latest}); upgrade kb")
     if version < latest:
-        raise StoreError(f"{path}: schema version {version} is older than this package's ({latest}); start the endpoint once to upgrade it")
+        raise StoreError(
+            f"{path}: schema version {version} is older than this package's ({latest}); start the endpoint once to upgrade it"
+        )
     return version
 
 
 def _parse_stamp(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, _STAMP).replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.strptime(text, _STAMP).replace(tzinfo=dt.UTC)
 
 
 def _date_or_none(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
-

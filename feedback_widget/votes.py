@@ -37,7 +37,13 @@ VOTE_FIELDS: tuple[VoteField, ...] = (
     VoteField("helpful", bool, required=True, meaning="true for 'Yes', false for 'No'"),
     VoteField("reason", str, choices=REASONS, meaning="why the article did not help (votes that say no only)"),
     VoteField("comment", str, max_chars=COMMENT_MAX_CHARS, meaning="the reader's own words, kept as plain text"),
-    VoteField("client", str, pattern=CLIENT_ID, pattern_hint="8 to 64 letters, digits, '-' or '_'", meaning="a random id the browser keeps, so repeated votes count once"),
+    VoteField(
+        "client",
+        str,
+        pattern=CLIENT_ID,
+        pattern_hint="8 to 64 letters, digits, '-' or '_'",
+        meaning="a random id the browser keeps, so repeated votes count once",
+    ),
 )
 
 
@@ -73,7 +79,13 @@ def parse_vote(body: bytes, articles: Container[str], remote: str) -> Vote:
     if values["reason"] is not None and values["helpful"]:
         raise VoteRefused(422, "reason: only a vote that says no has a reason")
     client = values["client"]
-    return Vote(values["article"], values["helpful"], values["reason"], values["comment"], f"client:{client}" if client else f"ip:{remote}")
+    return Vote(
+        values["article"],
+        values["helpful"],
+        values["reason"],
+        values["comment"],
+        f"client:{client}" if client else f"ip:{remote}",
+    )
 
 
 def check_body(body: bytes, fields: tuple[VoteField, ...], example: str) -> dict[str, Any]:
@@ -140,5 +152,12 @@ def _check_text(spec: VoteField, value: str) -> None:
 
 
 def _json_type(value: Any) -> str:
-    names = {bool: "true/false", int: "a number", float: "a number", str: "a string", list: "an array", dict: "an object"}
+    names = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+    }
     return names.get(type(value), type(value).__name__)

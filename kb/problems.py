@@ -7,9 +7,9 @@ every mistake in one run, printed as ``path:line: message (hint)``.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable
 
 
 class Severity(str, Enum):

@@ -116,13 +116,23 @@ def sample_site(tmp_path_factory) -> Path:
     import sys
 
     out = tmp_path_factory.mktemp("sample") / "site"
-    result = subprocess.run([sys.executable, "-m", "kb", "build", "--site-dir", str(out)], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "kb", "build", "--site-dir", str(out)], cwd=REPO, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     return out
 
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +143,9 @@ def browser():
     tests' asyncio.run() must not find."""
     from playwright.sync_api import sync_playwright
 
-    assert CHROMIUM.exists(), "chromium is missing: run scripts/ensure-debian-package chromium /usr/bin/chromium (make test does)"
+    assert CHROMIUM.exists(), (
+        "chromium is missing: run scripts/ensure-debian-package chromium /usr/bin/chromium (make test does)"
+    )
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield instance

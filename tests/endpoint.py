@@ -52,8 +52,28 @@ class Endpoint:
 def serving(site: Path, db: Path, port: int | None = None) -> Iterator[Endpoint]:
     """`kb feedback serve` as a real process: the built site and the API on one origin."""
     port = port or free_port()
-    command = [sys.executable, "-m", "kb", "feedback", "serve", "--db", str(db), "--site", str(site), "--port", str(port), "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=REPO, env={**os.environ, "KB_FEEDBACK_TOKEN": ""}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [
+        sys.executable,
+        "-m",
+        "kb",
+        "feedback",
+        "serve",
+        "--db",
+        str(db),
+        "--site",
+        str(site),
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env={**os.environ, "KB_FEEDBACK_TOKEN": ""},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(server, url)

@@ -21,7 +21,14 @@ def test_pairs_are_adjacent_terms():
 
 
 def test_cleaning_drops_tags_links_and_versions_but_keeps_error_codes():
-    assert clean("[BUG] crash on iOS 17.2.1 see https://x.example/a Error 224003").split() == ["crash", "on", "iOS", "see", "Error", "224003"]
+    assert clean("[BUG] crash on iOS 17.2.1 see https://x.example/a Error 224003").split() == [
+        "crash",
+        "on",
+        "iOS",
+        "see",
+        "Error",
+        "224003",
+    ]
 
 
 def test_query_concepts_carry_synonyms():
@@ -32,7 +39,11 @@ def test_query_concepts_carry_synonyms():
 
 
 def test_contractions_typed_without_apostrophe_are_stop_words():
-    assert terms("i cant log in and it wont let me, dont know why") == terms("I can't log in and it won't let me, don't know why") == ["log", "let", "know"]
+    assert (
+        terms("i cant log in and it wont let me, dont know why")
+        == terms("I can't log in and it won't let me, don't know why")
+        == ["log", "let", "know"]
+    )
 
 
 def test_a_misspelling_is_corrected_only_to_words_with_its_first_letter(tmp_path):
@@ -40,8 +51,20 @@ def test_a_misspelling_is_corrected_only_to_words_with_its_first_letter(tmp_path
     from kb.model import Article
 
     articles = [
-        Article(id="a", path="a.md", title="Reset your password", lang="en", body="Each reset link reaches you by email and is valid for a day."),
-        Article(id="b", path="b.md", title="Video settings", lang="en", body="Mark a lesson as done; change the code or move to the next one."),
+        Article(
+            id="a",
+            path="a.md",
+            title="Reset your password",
+            lang="en",
+            body="Each reset link reaches you by email and is valid for a day.",
+        ),
+        Article(
+            id="b",
+            path="b.md",
+            title="Video settings",
+            lang="en",
+            body="Mark a lesson as done; change the code or move to the next one.",
+        ),
     ]
     matcher = build_matcher(articles, tmp_path / "index")
 

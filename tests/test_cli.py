@@ -63,7 +63,9 @@ def test_new_scaffolds_a_valid_article_and_suggests_questions(kb, site):
 
 
 def test_new_chinese_article_goes_under_its_language(kb, site):
-    result = kb("new", "忘记密码怎么办", "--category", "account", "--lang", "zh", "--slug", "forgot-password", cwd=site.root)
+    result = kb(
+        "new", "忘记密码怎么办", "--category", "account", "--lang", "zh", "--slug", "forgot-password", cwd=site.root
+    )
     assert result.code == 0, result.err
     assert (site.root / "articles/zh/account/forgot-password.md").is_file()
     assert "zh-forgot-password" in result.out
@@ -145,25 +147,43 @@ def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable):
 
     from .conftest import free_port
 
-    buildable.write("kb.yml", (buildable.root / "kb.yml").read_text(encoding="utf-8") + "feedback:\n  db: votes.sqlite3\n")
+    buildable.write(
+        "kb.yml", (buildable.root / "kb.yml").read_text(encoding="utf-8") + "feedback:\n  db: votes.sqlite3\n"
+    )
     buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-feedback\n")
     port = free_port()
     while not _port_is_free(port + 1):  # the endpoint takes the next port
         port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--port", str(port)], cwd=buildable.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kb", "serve", "--port", str(port)],
+        cwd=buildable.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         page = health = None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and (page is None or health is None):
             try:
-                page = page or urllib.request.urlopen(f"http://127.0.0.1:{port}/account/reset-password/", timeout=2).read().decode()
+                page = (
+                    page
+                    or urllib.request.urlopen(f"http://127.0.0.1:{port}/account/reset-password/", timeout=2)
+                    .read()
+                    .decode()
+                )
                 health = health or urllib.request.urlopen(f"http://127.0.0.1:{port + 1}/healthz", timeout=2).read()
             except OSError:
                 time.sleep(0.2)
         assert page and health, "kb serve did not come up"
-        assert f"http://127.0.0.1:{port + 1}/api/feedback" in page  # the widget talks to the endpoint beside the preview
+        assert (
+            f"http://127.0.0.1:{port + 1}/api/feedback" in page
+        )  # the widget talks to the endpoint beside the preview
         vote = json.dumps({"article": "account/reset-password", "helpful": True}).encode()
-        request = urllib.request.Request(f"http://127.0.0.1:{port + 1}/api/feedback", vote, {"Content-Type": "application/json", "Origin": f"http://127.0.0.1:{port}"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port + 1}/api/feedback",
+            vote,
+            {"Content-Type": "application/json", "Origin": f"http://127.0.0.1:{port}"},
+        )
         assert urllib.request.urlopen(request, timeout=5).status == 201
         with sqlite3.connect(buildable.root / "votes.sqlite3") as con:
             assert con.execute("SELECT article, helpful FROM votes").fetchall() == [("account/reset-password", 1)]
@@ -172,7 +192,11 @@ def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable):
         new_vote = json.dumps({"article": "account/new-article", "helpful": True}).encode()
         deadline, status = time.monotonic() + 30, None
         while time.monotonic() < deadline and status != 201:
-            request = urllib.request.Request(f"http://127.0.0.1:{port + 1}/api/feedback", new_vote, {"Content-Type": "application/json", "Origin": f"http://127.0.0.1:{port}"})
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port + 1}/api/feedback",
+                new_vote,
+                {"Content-Type": "application/json", "Origin": f"http://127.0.0.1:{port}"},
+            )
             try:
                 status = urllib.request.urlopen(request, timeout=5).status
             except urllib.error.HTTPError as refused:

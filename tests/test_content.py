@@ -26,26 +26,62 @@ def test_a_broken_questions_file_is_the_only_problem_reported(kb, site):
 
 # One bad file each: (file, its text, what `kb check` must print). Articles live in articles/account/.
 ERRORS = [
-    ("x.md", "---\ntitle: X\n---\n", ["articles/account/x.md:2: error: missing required key 'category' (add 'category: account')"]),
-    ("untitled.md", "---\ncategory: account\n---\nBody\n", ["articles/account/untitled.md:2: error: missing required key 'title' (add 'title: Reset your password')"]),
+    (
+        "x.md",
+        "---\ntitle: X\n---\n",
+        ["articles/account/x.md:2: error: missing required key 'category' (add 'category: account')"],
+    ),
+    (
+        "untitled.md",
+        "---\ncategory: account\n---\nBody\n",
+        ["articles/account/untitled.md:2: error: missing required key 'title' (add 'title: Reset your password')"],
+    ),
     ("bare.md", "# Just a heading\n", ["articles/account/bare.md:1: error: article has no front matter"]),
-    ("x.md", "---\ntitle: X\nsummary: s\ncategory: acount\n---\n", ["articles/account/x.md:4: error: unknown category 'acount' (did you mean 'account'?)"]),
-    ("x.md", "---\ntitle: X\ncategory: account\ncovers: [forgot-password\nowner: me\n---\n", ["articles/account/x.md:4: error: malformed YAML"]),
-    ("x.md", "---\ntitle: X\n\nBody without the closing line\n", ["articles/account/x.md:1: error: front matter is not closed (add a line with '---' after the front matter)"]),
+    (
+        "x.md",
+        "---\ntitle: X\nsummary: s\ncategory: acount\n---\n",
+        ["articles/account/x.md:4: error: unknown category 'acount' (did you mean 'account'?)"],
+    ),
+    (
+        "x.md",
+        "---\ntitle: X\ncategory: account\ncovers: [forgot-password\nowner: me\n---\n",
+        ["articles/account/x.md:4: error: malformed YAML"],
+    ),
+    (
+        "x.md",
+        "---\ntitle: X\n\nBody without the closing line\n",
+        ["articles/account/x.md:1: error: front matter is not closed (add a line with '---' after the front matter)"],
+    ),
     (
         "x.md",
         "---\ntitle: X\ncovers: forgot-password\nlang: fr\n---\n",
-        ["articles/account/x.md:3: error: 'covers' must be a list (write covers: [forgot-password])", "articles/account/x.md:4: error: unknown language 'fr'"],
+        [
+            "articles/account/x.md:3: error: 'covers' must be a list (write covers: [forgot-password])",
+            "articles/account/x.md:4: error: unknown language 'fr'",
+        ],
     ),
     *(
-        ("x.md", f"---\ntitle: X\nreviewed: {value}\n---\n", [f"articles/account/x.md:3: error: 'reviewed' is not a valid date: '{value}' (write YYYY-MM-DD, e.g. 2026-09-14)"])
+        (
+            "x.md",
+            f"---\ntitle: X\nreviewed: {value}\n---\n",
+            [
+                f"articles/account/x.md:3: error: 'reviewed' is not a valid date: '{value}' (write YYYY-MM-DD, e.g. 2026-09-14)"
+            ],
+        )
         for value in ("2026-13-01", "last week", "2026/09/01")
     ),
-    ("questions.yml", "questions:\n  - id: a\n    question: One\n  - id: a\n    question: Two\n", ["questions.yml:4: error: duplicate question id 'a' (first used on line 2)"]),
+    (
+        "questions.yml",
+        "questions:\n  - id: a\n    question: One\n  - id: a\n    question: Two\n",
+        ["questions.yml:4: error: duplicate question id 'a' (first used on line 2)"],
+    ),
     (
         "questions.yml",
         "questions:\n  - id: a\n    category: billing\n    question: Q\n  - id: b\n",
-        ["questions.yml:3: error: unknown category 'billing'", "questions.yml:5: error: missing required key 'question'"],
+        [
+            "questions.yml:3: error: unknown category 'billing'",
+            "questions.yml:5: error: missing required key 'question'",
+        ],
     ),
 ]
 
@@ -97,7 +133,10 @@ def test_default_id_from_path_clashes_with_explicit_id(kb, site):
     "front_matter, expected",
     [
         ("cover: [forgot-password]", "articles/account/x.md:4: warning: unknown key 'cover' (did you mean 'covers'?)"),
-        ("covers:\n  - forgot-pasword", "articles/account/x.md:4: warning: unknown question id 'forgot-pasword' in covers (did you mean 'forgot-password'?)"),
+        (
+            "covers:\n  - forgot-pasword",
+            "articles/account/x.md:4: warning: unknown question id 'forgot-pasword' in covers (did you mean 'forgot-password'?)",
+        ),
     ],
 )
 def test_warnings_pass_check_but_fail_strict(kb, site, front_matter, expected):

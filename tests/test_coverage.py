@@ -15,16 +15,57 @@ from kb.reports.page import render
 
 
 def article(aid, title, body, covers=(), lang="en", reviewed=dt.date(2026, 10, 1), category="account"):
-    return Article(id=aid, path=f"{aid}.md", title=title, lang=lang, body=body, category=category, covers=tuple(covers), reviewed=reviewed)
+    return Article(
+        id=aid,
+        path=f"{aid}.md",
+        title=title,
+        lang=lang,
+        body=body,
+        category=category,
+        covers=tuple(covers),
+        reviewed=reviewed,
+    )
 
 
 ARTICLES = [
-    article("reset-password", "Reset your password", "Open Settings > Password and click Forgot password. We email a reset link valid for 24 hours.", ["forgot-password"]),
-    article("refunds", "Request a refund", "You can get your money back within 14 days of purchase. Open Purchases and choose Request refund.", ["refund"]),
-    article("refunds-old", "Refund rules", "Refunds are paid to the card used for the purchase within 5 business days.", ["refund"], reviewed=dt.date(2025, 1, 1)),
-    article("certificate", "Download your certificate", "When you finish every lesson of a course, open My courses and click Download certificate as PDF.", category="courses"),
-    article("subtitles", "Turn on subtitles", "Click the CC button under the video player and choose the subtitle language.", category="video"),
-    article("zh-password", "忘记密码怎么办", "在登录页点击忘记密码，输入手机号，收到验证码后设置新密码。", ["zh-forgot"], lang="zh"),
+    article(
+        "reset-password",
+        "Reset your password",
+        "Open Settings > Password and click Forgot password. We email a reset link valid for 24 hours.",
+        ["forgot-password"],
+    ),
+    article(
+        "refunds",
+        "Request a refund",
+        "You can get your money back within 14 days of purchase. Open Purchases and choose Request refund.",
+        ["refund"],
+    ),
+    article(
+        "refunds-old",
+        "Refund rules",
+        "Refunds are paid to the card used for the purchase within 5 business days.",
+        ["refund"],
+        reviewed=dt.date(2025, 1, 1),
+    ),
+    article(
+        "certificate",
+        "Download your certificate",
+        "When you finish every lesson of a course, open My courses and click Download certificate as PDF.",
+        category="courses",
+    ),
+    article(
+        "subtitles",
+        "Turn on subtitles",
+        "Click the CC button under the video player and choose the subtitle language.",
+        category="video",
+    ),
+    article(
+        "zh-password",
+        "忘记密码怎么办",
+        "在登录页点击忘记密码，输入手机号，收到验证码后设置新密码。",
+        ["zh-forgot"],
+        lang="zh",
+    ),
 ]
 
 QUESTIONS = [
@@ -66,7 +107,9 @@ def test_unanswered_questions_are_gaps(report):
 
 def test_a_variant_alone_does_not_make_an_unrelated_article_likely(tmp_path):
     # The variant "video player" is all in the subtitles article; the question itself has none of its words.
-    question = Question("dark-theme", "Is there a dark theme for studying at night?", "en", "video", 10, ("video player",))
+    question = Question(
+        "dark-theme", "Is there a dark theme for studying at night?", "en", "video", 10, ("video player",)
+    )
     matcher = build_matcher(ARTICLES, tmp_path / "index")
     alone = analyse(ARTICLES, [Question("v", "video player", "en", "video", 10)], matcher)
     assert alone.results[0].status == "likely" and alone.results[0].candidates[0].article.id == "subtitles"
@@ -128,7 +171,14 @@ def test_empty_question_list_says_so(tmp_path):
 
 def test_json_contract(report):
     data = json.loads(json.dumps(to_dict(report)))
-    assert set(data["summary"]) >= {"questions", "volume", "coverage_by_count", "coverage_by_volume", "fail_under", "passed"}
+    assert set(data["summary"]) >= {
+        "questions",
+        "volume",
+        "coverage_by_count",
+        "coverage_by_volume",
+        "fail_under",
+        "passed",
+    }
     row = next(q for q in data["questions"] if q["id"] == "refund")
     assert {"id", "question", "volume", "status", "articles"} <= set(row)
     assert row["status"] == "covered"
@@ -139,7 +189,10 @@ def test_json_contract(report):
 
 def test_report_page_escapes_everything(tmp_path):
     evil = [article("x", "<script>alert(1)</script>", "payments refund", ["q"], reviewed=dt.date(2020, 1, 1))]
-    questions = [Question("q", "payments refund", "en", "", 5), Question("g", "<img src=x onerror=alert(1)> <b>gap</b>", "en", "", 5)]
+    questions = [
+        Question("q", "payments refund", "en", "", 5),
+        Question("g", "<img src=x onerror=alert(1)> <b>gap</b>", "en", "", 5),
+    ]
     page = render(analyse(evil, questions, build_matcher(evil, tmp_path / "index")), {})
     assert "<script>" not in page and "<img" not in page and "<b>gap" not in page
     assert "&lt;script&gt;" in page and "&lt;img src=x" in page
@@ -177,7 +230,9 @@ def test_feedback_flags_unhelpful_articles_and_the_questions_they_alone_answer(r
 
 
 def test_a_help_centers_own_synonyms_join_the_matching(tmp_path):
-    articles = [article("sso", "Sign in with your company account", "Use the company sign-in button and your work password.")]
+    articles = [
+        article("sso", "Sign in with your company account", "Use the company sign-in button and your work password.")
+    ]
     questions = [Question("okta", "Can I log on with Okta?", "en", volume=1)]
     plain = analyse(articles, questions, build_matcher(articles, tmp_path / "a"))
     own = analyse(articles, questions, build_matcher(articles, tmp_path / "b", synonyms=(("okta", "company account"),)))

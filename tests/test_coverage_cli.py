@@ -11,18 +11,40 @@ import pytest
 def foreign(tmp_path):
     docs = tmp_path / "docs"
     (docs / "billing").mkdir(parents=True)
-    (docs / "billing" / "refunds.md").write_text("# Getting a refund\n\nOpen your orders and press Refund within 14 days to get your money back.\n", encoding="utf-8")
-    (docs / "passwords.md").write_text("---\ntitle: Reset a forgotten password\n---\nClick 'Forgot password' on the sign-in page and follow the email.\n", encoding="utf-8")
-    (docs / "shipping_times.md").write_text("Parcels arrive in 3 to 5 working days; tracking numbers come by email.\n", encoding="utf-8")
+    (docs / "billing" / "refunds.md").write_text(
+        "# Getting a refund\n\nOpen your orders and press Refund within 14 days to get your money back.\n",
+        encoding="utf-8",
+    )
+    (docs / "passwords.md").write_text(
+        "---\ntitle: Reset a forgotten password\n---\nClick 'Forgot password' on the sign-in page and follow the email.\n",
+        encoding="utf-8",
+    )
+    (docs / "shipping_times.md").write_text(
+        "Parcels arrive in 3 to 5 working days; tracking numbers come by email.\n", encoding="utf-8"
+    )
     (docs / "zh.md").write_text("# 忘记密码\n\n在登录页点击忘记密码，按邮件提示重置密码。\n", encoding="utf-8")
     questions = tmp_path / "tickets.csv"
-    questions.write_text("question,count\nHow do I get my money back?,40\nI forgot my password,30\nDo you ship to Canada by boat?,20\n忘记密码怎么办,5\n", encoding="utf-8")
+    questions.write_text(
+        "question,count\nHow do I get my money back?,40\nI forgot my password,30\nDo you ship to Canada by boat?,20\n忘记密码怎么办,5\n",
+        encoding="utf-8",
+    )
     return docs, questions
 
 
 def test_audit_of_plain_markdown_folder_as_json(kb, foreign, tmp_path):
     docs, questions = foreign
-    result = kb("coverage", "--articles", str(docs), "--questions", str(questions), "--format", "json", "--fail-under", "0", cwd=tmp_path)
+    result = kb(
+        "coverage",
+        "--articles",
+        str(docs),
+        "--questions",
+        str(questions),
+        "--format",
+        "json",
+        "--fail-under",
+        "0",
+        cwd=tmp_path,
+    )
     assert result.code == 0, result.err
     data = json.loads(result.out)
     by_question = {q["question"]: q for q in data["questions"]}
@@ -37,7 +59,20 @@ def test_audit_of_plain_markdown_folder_as_json(kb, foreign, tmp_path):
 
 def test_audit_titles_come_from_front_matter_heading_or_file_name(kb, foreign, tmp_path):
     docs, questions = foreign
-    data = json.loads(kb("coverage", "--articles", str(docs), "--questions", str(questions), "--format", "json", "--fail-under", "0", cwd=tmp_path).out)
+    data = json.loads(
+        kb(
+            "coverage",
+            "--articles",
+            str(docs),
+            "--questions",
+            str(questions),
+            "--format",
+            "json",
+            "--fail-under",
+            "0",
+            cwd=tmp_path,
+        ).out
+    )
     titles = {a["path"]: a["title"] for q in data["questions"] for a in q["articles"]}
     assert titles.get("billing/refunds.md") == "Getting a refund"
     assert titles.get("passwords.md") == "Reset a forgotten password"
@@ -85,7 +120,11 @@ def test_site_coverage_text_lists_gaps_by_volume(kb, site):
 def test_gate_on_tagged_from_kb_yml_or_the_command_line(kb, site):
     # An untagged question the reset article answers: likely covered, so answered but not tagged.
     questions = (site.root / "questions.yml").read_text(encoding="utf-8")
-    site.write("questions.yml", questions + "  - id: reset-email\n    question: Where is my password reset email?\n    category: account\n    volume: 60\n")
+    site.write(
+        "questions.yml",
+        questions
+        + "  - id: reset-email\n    question: Where is my password reset email?\n    category: account\n    volume: 60\n",
+    )
     answered = kb("coverage", "--format", "json", "--fail-under", "0", cwd=site.root)
     assert json.loads(answered.out)["summary"]["likely"] == 1
     summary = json.loads(answered.out)["summary"]

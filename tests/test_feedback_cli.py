@@ -17,7 +17,9 @@ from feedback_widget.votes import Vote
 def built_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     site.mkdir()
-    (site / "kb-articles.json").write_text(json.dumps({"version": 1, "articles": [{"id": "account/reset-password"}]}), encoding="utf-8")
+    (site / "kb-articles.json").write_text(
+        json.dumps({"version": 1, "articles": [{"id": "account/reset-password"}]}), encoding="utf-8"
+    )
     return site
 
 
@@ -27,8 +29,13 @@ def test_feedback_alone_prints_help(kb, tmp_path):
 
 
 def test_stats_prints_the_table(kb, tmp_path):
-    store = SqliteStore(tmp_path / "votes.db", clock=lambda: dt.datetime(2026, 9, 14, tzinfo=dt.timezone.utc))
-    store.add_votes([Vote("account/reset-password", True, voter="client:aaaa1111"), Vote("account/reset-password", False, voter="client:bbbb2222")])
+    store = SqliteStore(tmp_path / "votes.db", clock=lambda: dt.datetime(2026, 9, 14, tzinfo=dt.UTC))
+    store.add_votes(
+        [
+            Vote("account/reset-password", True, voter="client:aaaa1111"),
+            Vote("account/reset-password", False, voter="client:bbbb2222"),
+        ]
+    )
     store.close()
     result = kb("feedback", "stats", "--db", str(tmp_path / "votes.db"), cwd=tmp_path)
     assert result.code == 0
@@ -56,18 +63,40 @@ def test_serve_needs_a_built_site(kb, tmp_path):
 
 
 def test_serve_checks_the_database_path_before_serving(kb, tmp_path, built_site):
-    result = kb("feedback", "serve", "--db", str(tmp_path / "missing" / "v.db"), "--site", str(built_site), cwd=tmp_path)
+    result = kb(
+        "feedback", "serve", "--db", str(tmp_path / "missing" / "v.db"), "--site", str(built_site), cwd=tmp_path
+    )
     assert result.code == 2 and "does not exist" in result.err
 
 
 def test_serve_refuses_an_empty_token_file(kb, tmp_path, built_site):
     (tmp_path / "token").write_text("\n")
-    result = kb("feedback", "serve", "--db", str(tmp_path / "v.db"), "--site", str(built_site), "--token-file", str(tmp_path / "token"), cwd=tmp_path)
+    result = kb(
+        "feedback",
+        "serve",
+        "--db",
+        str(tmp_path / "v.db"),
+        "--site",
+        str(built_site),
+        "--token-file",
+        str(tmp_path / "token"),
+        cwd=tmp_path,
+    )
     assert result.code == 2 and "empty" in result.err
 
 
 def test_serve_refuses_a_negative_rate(kb, tmp_path, built_site):
-    result = kb("feedback", "serve", "--db", str(tmp_path / "v.db"), "--site", str(built_site), "--rate-limit", "-1", cwd=tmp_path)
+    result = kb(
+        "feedback",
+        "serve",
+        "--db",
+        str(tmp_path / "v.db"),
+        "--site",
+        str(built_site),
+        "--rate-limit",
+        "-1",
+        cwd=tmp_path,
+    )
     assert result.code == 2
 
 

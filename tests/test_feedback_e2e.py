@@ -6,7 +6,6 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
-
 from playwright import sync_api
 
 from .conftest import REPO
@@ -39,9 +38,13 @@ def test_a_reader_says_no_and_tells_why(page, endpoint):
     page.get_by_role("button", name="No").click()
     sync_api.expect(page.get_by_role("status")).to_have_text("Thank you. You can tell us more below.")
     # ... and the reasons are indeed below it, not above.
-    assert page.evaluate("document.querySelector('.kb-feedback__status').compareDocumentPosition(document.querySelector('.kb-feedback__details')) & Node.DOCUMENT_POSITION_FOLLOWING")
+    assert page.evaluate(
+        "document.querySelector('.kb-feedback__status').compareDocumentPosition(document.querySelector('.kb-feedback__details')) & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
     page.get_by_label("It did not solve my problem").check()
-    page.get_by_label("Anything else you want to tell us? (optional)").fill("The <b>reset</b> link expired after 5 minutes")
+    page.get_by_label("Anything else you want to tell us? (optional)").fill(
+        "The <b>reset</b> link expired after 5 minutes"
+    )
     page.get_by_role("button", name="Send").click()
     sync_api.expect(page.get_by_role("status")).to_have_text("Thank you for your feedback.")
     expected = (ARTICLE, 0, "not_solved", "The <b>reset</b> link expired after 5 minutes")
@@ -85,9 +88,9 @@ def test_the_home_page_has_no_widget(page, endpoint):
 def test_the_vote_shows_in_the_coverage_report(page, endpoint):
     from feedback_widget.reports import read_feedback
     from kb.content.config import load_config
+    from kb.content.site import load_site
     from kb.coverage.audit import site_report
     from kb.reports.page import render
-    from kb.content.site import load_site
 
     page.goto(f"{endpoint.url}/{ARTICLE}/")
     page.get_by_role("button", name="No").click()
@@ -128,7 +131,9 @@ def test_the_contact_page_suggests_articles_while_typing(page, endpoint):
     page.goto(f"{endpoint.url}/contact/")
     page.fill("#kb-suggest-subject", "I was charged twice this month")
     page.wait_for_selector("#kb-suggestions li a")
-    links = page.eval_on_selector_all("#kb-suggestions li a", "links => links.map(a => [a.textContent, a.getAttribute('href')])")
+    links = page.eval_on_selector_all(
+        "#kb-suggestions li a", "links => links.map(a => [a.textContent, a.getAttribute('href')])"
+    )
     assert 1 <= len(links) <= 5
     assert any("payments/" in href for _, href in links)
     page.locator("#kb-suggestions li a").first.click()

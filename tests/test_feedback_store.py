@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from feedback_widget.reports import read_summary
 from feedback_widget.migrate import SchemaTooNew, migrate, migrations
 from feedback_widget.ratelimit import TokenBuckets, retry_after
-from feedback_widget.reports import stats_table
+from feedback_widget.reports import read_summary, stats_table
 from feedback_widget.sqlite_store import SqliteStore, StoreError
 from feedback_widget.votes import Vote
 from feedback_widget.writer import GroupCommitWriter, WriterClosed
 
-DAY = dt.datetime(2026, 9, 14, 10, 30, tzinfo=dt.timezone.utc)
+DAY = dt.datetime(2026, 9, 14, 10, 30, tzinfo=dt.UTC)
 
 
 class Clock:
@@ -29,11 +28,15 @@ class Clock:
         return self.now
 
 
-def vote(article: str = "account/reset-password", helpful: bool = True, voter: str = "client:aaaa1111", **extra) -> Vote:
+def vote(
+    article: str = "account/reset-password", helpful: bool = True, voter: str = "client:aaaa1111", **extra
+) -> Vote:
     return Vote(article, helpful, voter=voter, **extra)
 
 
-def rows(db: Path, sql: str = "SELECT id, article, helpful, reason, comment, day FROM votes ORDER BY id") -> list[tuple]:
+def rows(
+    db: Path, sql: str = "SELECT id, article, helpful, reason, comment, day FROM votes ORDER BY id"
+) -> list[tuple]:
     with sqlite3.connect(db) as con:  # a separate connection: sees only what was committed
         return con.execute(sql).fetchall()
 
@@ -51,7 +54,12 @@ def store(tmp_path: Path, clock: Clock):
 
 
 def test_votes_are_committed_in_one_batch_with_ids_in_order(store, tmp_path):
-    ids = store.add_votes([vote(voter="client:a1234567"), vote(helpful=False, voter="client:b1234567", reason="unclear", comment="Step 2?")])
+    ids = store.add_votes(
+        [
+            vote(voter="client:a1234567"),
+            vote(helpful=False, voter="client:b1234567", reason="unclear", comment="Step 2?"),
+        ]
+    )
     assert ids == [1, 2]
     assert rows(tmp_path / "votes.db") == [
         (1, "account/reset-password", 1, None, None, "2026-09-14"),
@@ -69,7 +77,9 @@ def test_a_readers_repeat_on_the_same_day_replaces_the_earlier_vote(store, tmp_p
     [first] = store.add_votes([vote(helpful=False)])
     [again] = store.add_votes([vote(helpful=False, reason="outdated", comment="old screenshots")])
     assert again == first
-    assert rows(tmp_path / "votes.db") == [(first, "account/reset-password", 0, "outdated", "old screenshots", "2026-09-14")]
+    assert rows(tmp_path / "votes.db") == [
+        (first, "account/reset-password", 0, "outdated", "old screenshots", "2026-09-14")
+    ]
     [changed] = store.add_votes([vote(helpful=True)])
     assert changed == first
     [article] = store.summary()
@@ -124,7 +134,9 @@ def test_opening_the_store_purges_old_keys_too(tmp_path, clock):
 
 
 def test_no_ip_address_or_client_id_reaches_the_disk(store, tmp_path):
-    store.add_votes([vote(voter="ip:203.0.113.77"), vote(voter="client:c0ffee0123456789", helpful=False, comment="hello")])
+    store.add_votes(
+        [vote(voter="ip:203.0.113.77"), vote(voter="client:c0ffee0123456789", helpful=False, comment="hello")]
+    )
     store.close()
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("votes.db*"))
     assert b"hello" in stored  # the comment is there: the files were read
@@ -133,7 +145,9 @@ def test_no_ip_address_or_client_id_reaches_the_disk(store, tmp_path):
 
 def test_summary_counts_rates_and_latest_comments(store):
     store.add_votes([vote(voter=f"client:h{n:07d}") for n in range(3)])
-    store.add_votes([vote(helpful=False, voter=f"client:n{n:07d}", reason="unclear", comment=f"comment {n}") for n in range(4)])
+    store.add_votes(
+        [vote(helpful=False, voter=f"client:n{n:07d}", reason="unclear", comment=f"comment {n}") for n in range(4)]
+    )
     store.add_votes([vote(article="payments/refund-policy", helpful=False, voter="client:p0000000")])
     reset, refund = store.summary(comments=2)
     assert (reset.article, reset.helpful, reset.not_helpful, reset.votes) == ("account/reset-password", 3, 4, 7)
@@ -144,7 +158,7 @@ def test_summary_counts_rates_and_latest_comments(store):
 
 
 def test_comments_come_back_as_the_text_that_was_sent(store):
-    script = '<script>alert("x")</script> & \'quotes\''
+    script = "<script>alert(\"x\")</script> & 'quotes'"
     store.add_votes([vote(helpful=False, comment=script)])
     [stored] = list(store.export())
     assert stored.comment == script
@@ -163,7 +177,13 @@ def test_stats(store):
     assert store.stats().votes == 0
     store.add_votes([vote(), vote(article="payments/refund-policy", helpful=False, comment="?")])
     stats = store.stats()
-    assert (stats.votes, stats.articles, stats.comments, stats.first_day, stats.schema_version) == (2, 2, 1, DAY.date(), len(migrations()))
+    assert (stats.votes, stats.articles, stats.comments, stats.first_day, stats.schema_version) == (
+        2,
+        2,
+        1,
+        DAY.date(),
+        len(migrations()),
+    )
 
 
 def test_totals_follow_votes_deleted_by_hand(store, tmp_path):
@@ -190,8 +210,12 @@ def test_migrating_a_version_1_database_keeps_its_votes_and_counts_them(tmp_path
     db = tmp_path / "votes.db"
     with sqlite3.connect(db, isolation_level=None) as con:
         migrate(con, migrations()[:1])
-        con.execute("INSERT INTO votes (article, helpful, day, created_at) VALUES ('a', 1, '2026-01-02', '2026-01-02T00:00:00Z')")
-        con.execute("INSERT INTO votes (article, helpful, day, created_at) VALUES ('a', 0, '2026-01-02', '2026-01-02T00:00:00Z')")
+        con.execute(
+            "INSERT INTO votes (article, helpful, day, created_at) VALUES ('a', 1, '2026-01-02', '2026-01-02T00:00:00Z')"
+        )
+        con.execute(
+            "INSERT INTO votes (article, helpful, day, created_at) VALUES ('a', 0, '2026-01-02', '2026-01-02T00:00:00Z')"
+        )
     store = SqliteStore(db, clock=clock)
     assert store.schema_version == len(migrations())
     [article] = store.summary()

@@ -61,7 +61,12 @@ def make_site(site: Site, extra_yml: str = "") -> Site:
 
 def build(site: Site) -> Path:
     out = site.root / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)], cwd=site.root, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     return out
 
@@ -86,7 +91,12 @@ def test_article_pages_get_the_form_and_their_settings(built):
     html = (built / "account/reset-password/index.html").read_text(encoding="utf-8")
     assert '<form class="md-feedback" name="feedback" hidden>' in html
     settings = widget_settings(html)
-    assert settings == {"article": "account/reset-password", "lang": "en", "endpoint": "/api/feedback", "labels": LABELS["en"]}
+    assert settings == {
+        "article": "account/reset-password",
+        "lang": "en",
+        "endpoint": "/api/feedback",
+        "labels": LABELS["en"],
+    }
     assert "kb-feedback/feedback.js" in html and "function __md_analytics" in html
 
 
@@ -123,7 +133,12 @@ def test_a_site_with_its_own_analytics_keeps_them(site):
 
 def test_the_endpoint_option_reaches_the_page(site):
     make_site(site)
-    site.write("mkdocs.yml", MKDOCS_YML.replace("  - kb-feedback\n", "  - kb-feedback:\n      endpoint: https://feedback.example.com/api/feedback\n"))
+    site.write(
+        "mkdocs.yml",
+        MKDOCS_YML.replace(
+            "  - kb-feedback\n", "  - kb-feedback:\n      endpoint: https://feedback.example.com/api/feedback\n"
+        ),
+    )
     settings = widget_settings((build(site) / "account/reset-password/index.html").read_text(encoding="utf-8"))
     assert settings["endpoint"] == "https://feedback.example.com/api/feedback"
 
@@ -189,7 +204,11 @@ def test_a_sites_own_analytics_win():
 def test_our_templates_come_after_the_sites_custom_dir():
     ours = str(THEME_DIR)
     assert with_theme_dir(["/material", "/mkdocs"], None, THEME_DIR) == [ours, "/material", "/mkdocs"]
-    assert with_theme_dir(["/site/overrides", "/material"], "/site/overrides", THEME_DIR) == ["/site/overrides", ours, "/material"]
+    assert with_theme_dir(["/site/overrides", "/material"], "/site/overrides", THEME_DIR) == [
+        "/site/overrides",
+        ours,
+        "/material",
+    ]
     assert with_theme_dir([ours, "/material"], None, THEME_DIR) == [ours, "/material"]
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from playwright import sync_api
 
 from kb.site.build import mkdocs_command, mkdocs_env

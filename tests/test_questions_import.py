@@ -10,11 +10,19 @@ def load(site):
 
 
 def test_import_adds_questions_with_generated_ids_and_sums_duplicates(kb, site):
-    site.write("tickets.csv", "question,count,category\nCan I pay with PayPal?,30,payments\ncan i pay with paypal,12,\n忘记了用户名,7,account\n")
+    site.write(
+        "tickets.csv",
+        "question,count,category\nCan I pay with PayPal?,30,payments\ncan i pay with paypal,12,\n忘记了用户名,7,account\n",
+    )
     result = kb("questions", "import", "tickets.csv", cwd=site.root)
     assert result.code == 0, result.err
     questions = load(site)
-    assert questions["can-i-pay-with-paypal"] == {"id": "can-i-pay-with-paypal", "question": "Can I pay with PayPal?", "category": "payments", "volume": 42}
+    assert questions["can-i-pay-with-paypal"] == {
+        "id": "can-i-pay-with-paypal",
+        "question": "Can I pay with PayPal?",
+        "category": "payments",
+        "volume": 42,
+    }
     chinese = [q for q in questions.values() if q["question"] == "忘记了用户名"]
     assert len(chinese) == 1 and chinese[0]["id"].startswith("q-") and chinese[0]["volume"] == 7
     assert "2 added, 0 updated" in result.out
@@ -38,7 +46,9 @@ def test_import_into_question_without_volume(kb, site):
 def test_column_mapping_for_other_headers(kb, site):
     site.write("export.csv", "Subject,Tickets,Queue\nHow do I change my email,9,account\n")
     assert kb("questions", "import", "export.csv", cwd=site.root).code == 1  # no "question" column
-    result = kb("questions", "import", "export.csv", "--columns", "question=Subject,count=Tickets,category=Queue", cwd=site.root)
+    result = kb(
+        "questions", "import", "export.csv", "--columns", "question=Subject,count=Tickets,category=Queue", cwd=site.root
+    )
     assert result.code == 0, result.err
     assert load(site)["how-do-i-change-my-email"]["volume"] == 9
 
@@ -47,7 +57,10 @@ def test_missing_question_column_names_headers(kb, site):
     site.write("export.csv", "Subject,Tickets\nX,1\n")
     result = kb("questions", "import", "export.csv", cwd=site.root)
     assert result.code == 1
-    assert "export.csv:1: error: no 'question' column; the header has: Subject, Tickets (name the columns with --columns" in result.err
+    assert (
+        "export.csv:1: error: no 'question' column; the header has: Subject, Tickets (name the columns with --columns"
+        in result.err
+    )
 
 
 def test_bad_count_names_the_line_and_writes_nothing(kb, site):
@@ -69,7 +82,7 @@ def test_gbk_csv_from_excel_is_detected(kb, site):
 
 
 def test_utf8_bom_and_thousands_separators(kb, site):
-    (site.root / "tickets.csv").write_bytes("\ufeffquestion,count\nWhere is my certificate,\"1,204\"\n".encode("utf-8"))
+    (site.root / "tickets.csv").write_bytes('\ufeffquestion,count\nWhere is my certificate,"1,204"\n'.encode("utf-8"))
     assert kb("questions", "import", "tickets.csv", cwd=site.root).code == 0
     assert load(site)["where-is-my-certificate"]["volume"] == 1204
 
@@ -116,7 +129,13 @@ def test_missed_searches_become_candidate_questions(kb, site):
     with sqlite3.connect(db) as con:
         con.executemany(
             "INSERT INTO search_misses (day, lang, query, count) VALUES (?, ?, ?, ?)",
-            [("2026-11-20", "en", "paypal", 3), ("2026-11-21", "en", "paypal", 2), ("2026-11-21", "en", "reset link expired", 4), ("2026-11-21", "zh", "花呗", 2), ("2026-11-21", "en", "typo once", 1)],
+            [
+                ("2026-11-20", "en", "paypal", 3),
+                ("2026-11-21", "en", "paypal", 2),
+                ("2026-11-21", "en", "reset link expired", 4),
+                ("2026-11-21", "zh", "花呗", 2),
+                ("2026-11-21", "en", "typo once", 1),
+            ],
         )
     dry = kb("questions", "import", "--missed-searches", "--dry-run", cwd=site.root)
     assert dry.code == 0 and "added    paypal" in dry.out

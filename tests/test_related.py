@@ -22,9 +22,9 @@ def test_related_html_escapes_and_links_from_the_page(tmp_path):
 
 
 def test_related_is_cached_under_the_index_key(tmp_path):
-    from kb.search.related import related_cached
     from kb.matching.index import ArticleIndex
     from kb.matching.matcher import Matcher
+    from kb.search.related import related_cached
 
     index, _ = ArticleIndex.build(ARTICLES, tmp_path / "index")
     matcher = Matcher(index.stats())

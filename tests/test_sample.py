@@ -52,7 +52,14 @@ def test_article_lengths(content):
 
 def test_strict_build_has_navigation_by_category(built):
     home = (built / "index.html").read_text(encoding="utf-8")
-    for title in ("Account and sign-in", "Payments and refunds", "Courses and certificates", "Video and technical problems", "Mobile app", "Privacy and data"):
+    for title in (
+        "Account and sign-in",
+        "Payments and refunds",
+        "Courses and certificates",
+        "Video and technical problems",
+        "Mobile app",
+        "Privacy and data",
+    ):
         assert title in home
     assert 'class="kb-hero-search"' in home and 'name="q"' in home
 
@@ -109,7 +116,10 @@ def test_related_articles_are_written_into_pages(built):
     assert 1 <= len(links) <= 5
     assert not any("reset-your-password" in link for link in links)
     zh = (built / "zh/account/forgot-password/index.html").read_text(encoding="utf-8")
-    assert all("/zh/" in link for link in re.findall(r'href="([^"]+)"', re.search(r'<nav class="kb-related".*?</nav>', zh, re.S).group(0)))
+    assert all(
+        "/zh/" in link
+        for link in re.findall(r'href="([^"]+)"', re.search(r'<nav class="kb-related".*?</nav>', zh, re.S).group(0))
+    )
 
 
 def test_report_page_links_lead_to_the_articles(built):
@@ -123,7 +133,12 @@ def test_report_page_links_lead_to_the_articles(built):
 
 def test_each_page_speaks_its_own_language(built):
     # The theme is English; Chinese pages still get lang="zh" and Material's Chinese labels.
-    for page, lang, search in (("zh/account/forgot-password", "zh", "搜索"), ("zh", "zh", "搜索"), ("account/reset-your-password", "en", "Search"), ("", "en", "Search")):
+    for page, lang, search in (
+        ("zh/account/forgot-password", "zh", "搜索"),
+        ("zh", "zh", "搜索"),
+        ("account/reset-your-password", "en", "Search"),
+        ("", "en", "Search"),
+    ):
         html = (built / page / "index.html").read_text(encoding="utf-8")
         assert f'<html lang="{lang}"' in html, page
         assert f'placeholder="{search}"' in html, page

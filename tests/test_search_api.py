@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 from feedback_widget.app import Settings, create_app
 from feedback_widget.reports import missed_searches
 from kb.matching.matcher import build_matcher
-from kb.site.manifest import manifest
 from kb.search.suggest import MANIFEST, SiteSuggester, write_snapshot
+from kb.site.manifest import manifest
 
 from .test_coverage import ARTICLES
 
@@ -24,7 +24,13 @@ def settings(tmp_path):
     site.mkdir()
     (site / MANIFEST).write_text(json.dumps(manifest(ARTICLES)), encoding="utf-8")
     write_snapshot(build_matcher(ARTICLES, tmp_path / "index").stats, site)
-    return Settings(db=tmp_path / "votes.db", manifest=site / MANIFEST, site_dir=site, burst=1000, allow_origins=("https://help.example.com",))
+    return Settings(
+        db=tmp_path / "votes.db",
+        manifest=site / MANIFEST,
+        site_dir=site,
+        burst=1000,
+        allow_origins=("https://help.example.com",),
+    )
 
 
 @pytest.fixture
@@ -81,7 +87,12 @@ def test_bad_missed_searches_get_a_4xx(client, settings, body, status, message):
 
 def test_oversized_and_non_json_bodies(client):
     assert miss(client, {"query": "x" * 5000}).status_code == 413
-    assert client.post("/api/search-miss", content=b"query=x", headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 415
+    assert (
+        client.post(
+            "/api/search-miss", content=b"query=x", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        ).status_code
+        == 415
+    )
 
 
 def test_other_sites_cannot_report_searches(client):
@@ -92,7 +103,9 @@ def test_other_sites_cannot_report_searches(client):
 def test_missed_searches_are_rate_limited(tmp_path, settings):
     from dataclasses import replace
 
-    with TestClient(create_app(replace(settings, burst=2, rate=0.01), suggest=SiteSuggester(settings.site_dir))) as client:
+    with TestClient(
+        create_app(replace(settings, burst=2, rate=0.01), suggest=SiteSuggester(settings.site_dir))
+    ) as client:
         codes = [miss(client, {"query": f"q{i}"}).status_code for i in range(3)]
         assert codes == [201, 201, 429]
         assert int(miss(client, {"query": "q"}).headers["Retry-After"]) >= 1

@@ -16,7 +16,11 @@ from .conftest import free_port
 def served(sample_site):
     """The built sample on a real HTTP server (the search index is fetched like any other file)."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(sample_site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(sample_site)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/"
     for _ in range(100):
         try:
@@ -42,7 +46,9 @@ def search(browser, url: str, query: str) -> list[str]:
         page.click("input.md-search__input")
         type_query(page, query)
         page.wait_for_selector(".md-search-result__item", timeout=15_000)
-        return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.getAttribute('href'))")
+        return page.eval_on_selector_all(
+            ".md-search-result__item > a", "links => links.map(a => a.getAttribute('href'))"
+        )
     finally:
         page.close()
 
@@ -64,7 +70,11 @@ def test_both_languages_in_one_session(browser, served):
         page.click("input.md-search__input")
         for query, expected in (("refunds", "payments/request-a-refund"), ("重置密码", "zh/account/forgot-password")):
             type_query(page, query)
-            page.wait_for_function("expected => [...document.querySelectorAll('.md-search-result__item > a')].some(a => a.href.includes(expected))", arg=expected, timeout=15_000)
+            page.wait_for_function(
+                "expected => [...document.querySelectorAll('.md-search-result__item > a')].some(a => a.href.includes(expected))",
+                arg=expected,
+                timeout=15_000,
+            )
     finally:
         page.close()
 

@@ -17,7 +17,14 @@ def test_extra_terms_skip_stop_words_contractions_and_words_present():
 
 
 def test_search_index_gets_a_field_for_english_articles_only():
-    index = {"config": {"fields": {"title": {"boost": 1000.0}}}, "docs": [{"location": "reset-password/", "title": "x", "text": ""}, {"location": "zh-password/", "title": "y", "text": ""}, {"location": "reset-password/#steps", "title": "z", "text": ""}]}
+    index = {
+        "config": {"fields": {"title": {"boost": 1000.0}}},
+        "docs": [
+            {"location": "reset-password/", "title": "x", "text": ""},
+            {"location": "zh-password/", "title": "y", "text": ""},
+            {"location": "reset-password/#steps", "title": "z", "text": ""},
+        ],
+    }
     out = add_to_search_index(index, ARTICLES)
     assert "passwords" in out["docs"][0][FIELD].split()
     assert FIELD not in out["docs"][1] and FIELD not in out["docs"][2]

@@ -24,7 +24,9 @@ def site_config(args: argparse.Namespace) -> SiteConfig:
         return load_config(args.config)
     except KbError as exc:
         if any(p.line == 0 for p in exc.problems):
-            raise UsageError("; ".join(f"{p.message} ({p.hint})" if p.hint else p.message for p in exc.problems)) from None
+            raise UsageError(
+                "; ".join(f"{p.message} ({p.hint})" if p.hint else p.message for p in exc.problems)
+            ) from None
         raise
 
 
@@ -37,7 +39,9 @@ def find_mkdocs_yml(args: argparse.Namespace, config: SiteConfig) -> Path:
 
 def check_language(lang: str | None, config: SiteConfig) -> None:
     if lang and lang not in config.vocabulary.languages:
-        raise UsageError(f"unknown language '{lang}' (expected one of: {', '.join(sorted(config.vocabulary.languages))})")
+        raise UsageError(
+            f"unknown language '{lang}' (expected one of: {', '.join(sorted(config.vocabulary.languages))})"
+        )
 
 
 def print_problems(problems: list[Problem]) -> None:

@@ -13,11 +13,19 @@ from kb.problems import KbError, has_errors
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    check = commands.add_parser("check", help="validate articles and questions without building", description="Validate every article and the questions file; print each problem as path:line: message (hint).")
+    check = commands.add_parser(
+        "check",
+        help="validate articles and questions without building",
+        description="Validate every article and the questions file; print each problem as path:line: message (hint).",
+    )
     check.add_argument("--strict", action="store_true", help="treat warnings (unknown keys, ...) as errors")
     check.set_defaults(run=cmd_check)
 
-    new = commands.add_parser("new", help="scaffold a new article", description="Create an article that passes `kb check`, and list the common questions it might cover.")
+    new = commands.add_parser(
+        "new",
+        help="scaffold a new article",
+        description="Create an article that passes `kb check`, and list the common questions it might cover.",
+    )
     new.add_argument("title", help='the article title, e.g. "How do I get a refund?"')
     new.add_argument("--category", required=True, help="one of the categories declared in kb.yml")
     new.add_argument("--lang", help="en or zh (default: the site's default language)")
@@ -25,7 +33,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     new.add_argument("--owner", default="", help="who keeps the article up to date")
     new.set_defaults(run=cmd_new)
 
-    schema = commands.add_parser("schema", help="print the front matter and questions reference", description="Print the article and question schemas as Markdown tables.")
+    schema = commands.add_parser(
+        "schema",
+        help="print the front matter and questions reference",
+        description="Print the article and question schemas as Markdown tables.",
+    )
     schema.set_defaults(run=cmd_schema)
 
 
@@ -53,7 +65,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     questions = load_site(config).questions
     suggestions = likely_questions(args.title, [q for q in questions if q.lang == lang] or questions)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_article(args.title, args.category, lang, suggestions, dt.date.today(), args.owner), encoding="utf-8")
+    path.write_text(
+        render_article(args.title, args.category, lang, suggestions, dt.date.today(), args.owner), encoding="utf-8"
+    )
     print(f"created {config.relative(path)}")
     if suggestions:
         print("questions it might cover (add their ids to covers:):")
@@ -68,4 +82,3 @@ def cmd_schema(args: argparse.Namespace) -> int:
     print("\nQuestions (questions.yml):\n")
     print(reference_table(QUESTION_FIELDS))
     return OK
-

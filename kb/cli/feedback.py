@@ -32,15 +32,33 @@ def register(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--site", type=Path, required=True, help="the built site (with kb-articles.json), e.g. site/")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN", help="another origin whose pages may send votes, e.g. https://help.example.com (repeatable)")
-    serve.add_argument("--token-file", type=Path, help="file holding the export token (default: $KB_FEEDBACK_TOKEN; neither disables export)")
-    serve.add_argument("--rate-limit", type=float, default=30, metavar="PER_MINUTE", help="requests a client may keep sending per minute once its burst is spent (0: no limit; default 30)")
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="another origin whose pages may send votes, e.g. https://help.example.com (repeatable)",
+    )
+    serve.add_argument(
+        "--token-file",
+        type=Path,
+        help="file holding the export token (default: $KB_FEEDBACK_TOKEN; neither disables export)",
+    )
+    serve.add_argument(
+        "--rate-limit",
+        type=float,
+        default=30,
+        metavar="PER_MINUTE",
+        help="requests a client may keep sending per minute once its burst is spent (0: no limit; default 30)",
+    )
     serve.add_argument("--burst", type=int, default=20, help="requests a client may send at once (default 20)")
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(run=cmd_serve)
 
     stats = subcommands.add_parser(
-        "stats", help="print each article's helpful rate", description="Print a table of votes per article, least helpful first."
+        "stats",
+        help="print each article's helpful rate",
+        description="Print a table of votes per article, least helpful first.",
     )
     stats.add_argument("--db", type=Path, required=True, help="the SQLite file the endpoint writes")
     stats.set_defaults(run=cmd_stats)

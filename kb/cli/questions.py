@@ -14,7 +14,9 @@ from kb.content.textfile import write_text_atomically
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    questions = commands.add_parser("questions", help="manage the common-question catalogue", description="Manage questions.yml.")
+    questions = commands.add_parser(
+        "questions", help="manage the common-question catalogue", description="Manage questions.yml."
+    )
     qcommands = questions.add_subparsers(title="commands", metavar="COMMAND")
     imp = qcommands.add_parser(
         "import",
@@ -23,8 +25,17 @@ def register(commands: argparse._SubParsersAction) -> None:
         "With --missed-searches, take the site searches that found nothing (from the feedback database) as candidate questions.",
     )
     imp.add_argument("csv", type=Path, nargs="?", help="the CSV file")
-    imp.add_argument("--missed-searches", action="store_true", help="import the most frequent searches that found nothing, from kb.yml's feedback.db")
-    imp.add_argument("--min-count", type=int, default=2, help="with --missed-searches: only searches made at least this often (default 2)")
+    imp.add_argument(
+        "--missed-searches",
+        action="store_true",
+        help="import the most frequent searches that found nothing, from kb.yml's feedback.db",
+    )
+    imp.add_argument(
+        "--min-count",
+        type=int,
+        default=2,
+        help="with --missed-searches: only searches made at least this often (default 2)",
+    )
     imp.add_argument("--columns", help="map other headers, e.g. question=Subject,count=Tickets,category=Queue")
     imp.add_argument("--lang", help="language of the imported questions (en or zh)")
     imp.add_argument("--encoding", help="the CSV's encoding (default: UTF-8, or GB18030 when detected)")
@@ -50,7 +61,15 @@ def cmd_questions_import(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.csv}: no such file")
     else:
         categories = frozenset(c.id for c in config.categories)
-        result = import_csv(args.csv, config.questions_path, columns, categories, args.lang, args.encoding, config.relative(config.questions_path))
+        result = import_csv(
+            args.csv,
+            config.questions_path,
+            columns,
+            categories,
+            args.lang,
+            args.encoding,
+            config.relative(config.questions_path),
+        )
     print_problems(result.warnings)
     if args.csv is not None and result.encoding != "utf-8" and not args.encoding:
         print(f"note: {args.csv} is not UTF-8; read it as {result.encoding.upper()}", file=sys.stderr)
@@ -69,7 +88,9 @@ def cmd_questions_import(args: argparse.Namespace) -> int:
 def _import_missed_searches(config: SiteConfig, min_count: int):
     """Searches that found nothing become candidate questions, their count as volume, in their language."""
     if config.feedback_db is None or not config.feedback_db.is_file():
-        raise UsageError("no feedback database yet (kb.yml's feedback.db): missed searches are recorded by the endpoint")
+        raise UsageError(
+            "no feedback database yet (kb.yml's feedback.db): missed searches are recorded by the endpoint"
+        )
     result = ImportResult()
     text = None
     by_lang: dict[str, list[ImportedRow]] = {}
@@ -77,9 +98,12 @@ def _import_missed_searches(config: SiteConfig, min_count: int):
         if miss.count >= min_count:
             by_lang.setdefault(miss.lang, []).append(ImportedRow(miss.query, miss.count, "", 0))
     for lang, rows in by_lang.items():
-        result = merge_into(rows, config.questions_path, lang, config.relative(config.questions_path), result, original=text)
+        result = merge_into(
+            rows, config.questions_path, lang, config.relative(config.questions_path), result, original=text
+        )
         text = result.text  # the next language merges into this text
     if text is None:
-        result.text = config.questions_path.read_text(encoding="utf-8") if config.questions_path.exists() else "questions:\n"
+        result.text = (
+            config.questions_path.read_text(encoding="utf-8") if config.questions_path.exists() else "questions:\n"
+        )
     return result
-

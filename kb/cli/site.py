@@ -15,7 +15,11 @@ from kb.site.build import ENDPOINT_ENV, PREVIEW_DIR_ENV, build_site, mkdocs_comm
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    build = commands.add_parser("build", help="build the site (strict: any warning fails)", description="Build the site with MkDocs in strict mode into a temporary folder; replace the output only on success.")
+    build = commands.add_parser(
+        "build",
+        help="build the site (strict: any warning fails)",
+        description="Build the site with MkDocs in strict mode into a temporary folder; replace the output only on success.",
+    )
     build.add_argument("--mkdocs", type=Path, default=None, help="mkdocs.yml (default: beside kb.yml)")
     build.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site/ beside mkdocs.yml)")
     build.set_defaults(run=cmd_build)
@@ -50,7 +54,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = site_config(args)
     mkdocs_yml = find_mkdocs_yml(args, config)
     watched = [str(p) for p in (config.root / "kb.yml", config.questions_path) if p.exists()]
-    serve = mkdocs_command("serve", "--config-file", str(mkdocs_yml), "--dev-addr", f"{args.host}:{args.port}", *(f"--watch={p}" for p in watched))
+    serve = mkdocs_command(
+        "serve",
+        "--config-file",
+        str(mkdocs_yml),
+        "--dev-addr",
+        f"{args.host}:{args.port}",
+        *(f"--watch={p}" for p in watched),
+    )
     if args.no_feedback:
         return subprocess.call(serve, env=mkdocs_env())
     preview = config.root / ".kb-cache" / "preview-site"
@@ -72,14 +83,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 return preview_server.returncode or CONTENT_PROBLEMS
             time.sleep(0.1)
         endpoint = subprocess.Popen(
-            [sys.executable, "-m", "kb", "feedback", "serve", "--db", str(db), "--site", str(preview), "--host", args.host, "--port", str(args.port + 1), "--allow-origin", f"http://{args.host}:{args.port}", "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "kb",
+                "feedback",
+                "serve",
+                "--db",
+                str(db),
+                "--site",
+                str(preview),
+                "--host",
+                args.host,
+                "--port",
+                str(args.port + 1),
+                "--allow-origin",
+                f"http://{args.host}:{args.port}",
+                "--log-level",
+                "warning",
+            ],
             env=env,
         )
-        print(f"help center: http://{args.host}:{args.port}/  feedback endpoint: {api}/  votes: {config.relative(db)}", flush=True)
+        print(
+            f"help center: http://{args.host}:{args.port}/  feedback endpoint: {api}/  votes: {config.relative(db)}",
+            flush=True,
+        )
         return preview_server.wait()
     finally:
         for process in (preview_server, endpoint):
             if process is not None and process.poll() is None:
                 process.terminate()
                 process.wait(timeout=15)
-

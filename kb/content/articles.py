@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kb.model import Article, Question
-from kb.problems import KbError, Problem, Severity, did_you_mean
 from kb.content.schema import ARTICLE_FIELDS, Field, Vocabulary, check_value
 from kb.content.text import detect_lang
 from kb.content.textfile import read_text
 from kb.content.yamltext import Located, parse_yaml
+from kb.model import Article, Question
+from kb.problems import KbError, Problem, Severity, did_you_mean
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -68,12 +68,18 @@ def parse_article(text: str, relpath: str, shown: str, rules: ArticleRules) -> t
     located, body, body_line, problems = split_front_matter(text, shown)
     if located is None:
         if rules.require_front_matter:
-            return None, [Problem(shown, 1, "article has no front matter", "start the file with '---', 'title: ...', '---'")]
+            return None, [
+                Problem(shown, 1, "article has no front matter", "start the file with '---', 'title: ...', '---'")
+            ]
         located = Located({}, 1)
     meta = located.value if located.value is not None else {}
     if not isinstance(meta, dict):
-        return None, problems + [Problem(shown, 2, "front matter must be a mapping of keys to values", "e.g. title: Reset your password")]
-    values = check_fields(meta, located, ARTICLE_FIELDS, rules.vocabulary, shown, problems, enforce_required=rules.require_front_matter)
+        return None, problems + [
+            Problem(shown, 2, "front matter must be a mapping of keys to values", "e.g. title: Reset your password")
+        ]
+    values = check_fields(
+        meta, located, ARTICLE_FIELDS, rules.vocabulary, shown, problems, enforce_required=rules.require_front_matter
+    )
     title = values.get("title")
     if title is None and not rules.require_front_matter:
         title = _title_from_body(body) or Path(relpath).stem.replace("-", " ").replace("_", " ").capitalize()
@@ -100,16 +106,34 @@ def parse_article(text: str, relpath: str, shown: str, rules: ArticleRules) -> t
     return article, problems
 
 
-def check_fields(meta: dict, located: Located, fields: tuple[Field, ...], vocabulary: Vocabulary, shown: str, problems: list[Problem], enforce_required: bool = True) -> dict:
+def check_fields(
+    meta: dict,
+    located: Located,
+    fields: tuple[Field, ...],
+    vocabulary: Vocabulary,
+    shown: str,
+    problems: list[Problem],
+    enforce_required: bool = True,
+) -> dict:
     by_name = {f.name: f for f in fields}
     values = {}
     for key in meta:
         if key not in by_name:
-            problems.append(Problem(shown, located.line_of(str(key)), f"unknown key '{key}'", did_you_mean(str(key), by_name), Severity.WARNING))
+            problems.append(
+                Problem(
+                    shown,
+                    located.line_of(str(key)),
+                    f"unknown key '{key}'",
+                    did_you_mean(str(key), by_name),
+                    Severity.WARNING,
+                )
+            )
     for f in fields:
         if f.name not in meta or meta[f.name] is None:
             if f.required and enforce_required:
-                problems.append(Problem(shown, located.line, f"missing required key '{f.name}'", f"add '{f.name}: {f.example}'"))
+                problems.append(
+                    Problem(shown, located.line, f"missing required key '{f.name}'", f"add '{f.name}: {f.example}'")
+                )
             continue
         value, message, hint = check_value(f, meta[f.name], vocabulary)
         if message:
@@ -125,12 +149,23 @@ def is_landing_page(relpath: str) -> bool:
 
 
 def markdown_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.md") if not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts))
+    return sorted(
+        p for p in folder.rglob("*.md") if not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
+    )
 
 
-def load_articles(folder: Path, rules: ArticleRules, shown_root: str | None = None) -> tuple[list[Article], list[Problem]]:
+def load_articles(
+    folder: Path, rules: ArticleRules, shown_root: str | None = None
+) -> tuple[list[Article], list[Problem]]:
     if not folder.is_dir():
-        raise KbError(Problem(shown_root or str(folder), 0, "articles folder not found", "check the 'articles' setting in kb.yml or --articles"))
+        raise KbError(
+            Problem(
+                shown_root or str(folder),
+                0,
+                "articles folder not found",
+                "check the 'articles' setting in kb.yml or --articles",
+            )
+        )
     articles: list[Article] = []
     problems: list[Problem] = []
     seen: dict[str, Article] = {}
@@ -149,7 +184,14 @@ def load_articles(folder: Path, rules: ArticleRules, shown_root: str | None = No
             continue
         if article.id in seen:
             first = seen[article.id]
-            problems.append(Problem(shown, article.line_of.get("id", 1), f"duplicate article id '{article.id}'", f"also used by {first.path}; give one of them another 'id'"))
+            problems.append(
+                Problem(
+                    shown,
+                    article.line_of.get("id", 1),
+                    f"duplicate article id '{article.id}'",
+                    f"also used by {first.path}; give one of them another 'id'",
+                )
+            )
             continue
         seen[article.id] = article
         articles.append(article)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.model import LANGUAGES, Category
-from kb.problems import KbError, Problem, did_you_mean
 from kb.content.schema import Vocabulary
 from kb.content.textfile import read_text
 from kb.content.yamltext import parse_yaml
+from kb.model import LANGUAGES, Category
+from kb.problems import KbError, Problem, did_you_mean
 
 CONFIG_NAME = "kb.yml"
 GATE_ON = ("answered", "tagged")  # what the coverage gate counts: covered + likely, or covered (tagged) only
@@ -60,7 +60,14 @@ def find_config(start: Path | None = None) -> Path:
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
             return candidate
-    raise KbError(Problem(CONFIG_NAME, 0, f"no {CONFIG_NAME} found in {here} or its parents", "run kb from the help center's folder or pass --config"))
+    raise KbError(
+        Problem(
+            CONFIG_NAME,
+            0,
+            f"no {CONFIG_NAME} found in {here} or its parents",
+            "run kb from the help center's folder or pass --config",
+        )
+    )
 
 
 def load_config(path: Path | None = None) -> SiteConfig:
@@ -75,25 +82,59 @@ def load_config(path: Path | None = None) -> SiteConfig:
             problems.append(Problem(shown, located.line_of(key), f"unknown setting '{key}'", did_you_mean(key, _KEYS)))
     default_lang = data.get("default_lang", "en")
     if default_lang not in LANGUAGES:
-        problems.append(Problem(shown, located.line_of("default_lang"), f"unknown language {default_lang!r}", did_you_mean(str(default_lang), LANGUAGES)))
+        problems.append(
+            Problem(
+                shown,
+                located.line_of("default_lang"),
+                f"unknown language {default_lang!r}",
+                did_you_mean(str(default_lang), LANGUAGES),
+            )
+        )
     categories = _categories(data.get("categories"), located, shown, problems)
     coverage = data.get("coverage") or {}
     if not isinstance(coverage, dict):
-        problems.append(Problem(shown, located.line_of("coverage"), "'coverage' must be a mapping", "e.g. coverage: {fail_under: 80}"))
+        problems.append(
+            Problem(
+                shown, located.line_of("coverage"), "'coverage' must be a mapping", "e.g. coverage: {fail_under: 80}"
+            )
+        )
         coverage = {}
     stale_after_days = _number(coverage, "stale_after_days", 180, int, located, shown, problems)
     fail_under = _number(coverage, "fail_under", 80, float, located, shown, problems)
     gate_on = coverage.get("gate_on", "answered")
     if gate_on not in GATE_ON:
         line = located.children.get("coverage", located).line_of("gate_on")
-        problems.append(Problem(shown, line, f"coverage.gate_on must be answered or tagged, got {gate_on!r}", did_you_mean(str(gate_on), GATE_ON)))
+        problems.append(
+            Problem(
+                shown,
+                line,
+                f"coverage.gate_on must be answered or tagged, got {gate_on!r}",
+                did_you_mean(str(gate_on), GATE_ON),
+            )
+        )
     feedback = data.get("feedback") or {}
     if not isinstance(feedback, dict) or not isinstance(feedback.get("db", ""), str):
-        problems.append(Problem(shown, located.line_of("feedback"), "'feedback' must be a mapping with a 'db' path", "e.g. feedback: {db: feedback.sqlite3}"))
+        problems.append(
+            Problem(
+                shown,
+                located.line_of("feedback"),
+                "'feedback' must be a mapping with a 'db' path",
+                "e.g. feedback: {db: feedback.sqlite3}",
+            )
+        )
         feedback = {}
     synonyms = data.get("synonyms") or []
-    if not isinstance(synonyms, list) or not all(isinstance(g, list) and len(g) >= 2 and all(isinstance(w, str) and w.strip() for w in g) for g in synonyms):
-        problems.append(Problem(shown, located.line_of("synonyms"), "'synonyms' must be a list of groups of two or more words", "e.g. synonyms: [[refund, money back]]"))
+    if not isinstance(synonyms, list) or not all(
+        isinstance(g, list) and len(g) >= 2 and all(isinstance(w, str) and w.strip() for w in g) for g in synonyms
+    ):
+        problems.append(
+            Problem(
+                shown,
+                located.line_of("synonyms"),
+                "'synonyms' must be a list of groups of two or more words",
+                "e.g. synonyms: [[refund, money back]]",
+            )
+        )
         synonyms = []
     if problems:
         raise KbError(problems)
@@ -115,10 +156,22 @@ def load_config(path: Path | None = None) -> SiteConfig:
 def _number(section: dict, key: str, default: float, kind: type, located, shown: str, problems: list[Problem]):
     """A number of 0 or more from the `coverage` settings; a problem naming the line when it is anything else."""
     value = section.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (kind is int and value != int(value)):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or value < 0
+        or (kind is int and value != int(value))
+    ):
         what = "a whole number" if kind is int else "a number"
         section_lines = located.children.get("coverage", located)
-        problems.append(Problem(shown, section_lines.line_of(key), f"coverage.{key} must be {what} of 0 or more, got {value!r}", f"e.g. {key}: {default}"))
+        problems.append(
+            Problem(
+                shown,
+                section_lines.line_of(key),
+                f"coverage.{key} must be {what} of 0 or more, got {value!r}",
+                f"e.g. {key}: {default}",
+            )
+        )
         return kind(default)
     return kind(value)
 
@@ -126,7 +179,14 @@ def _number(section: dict, key: str, default: float, kind: type, located, shown:
 def _categories(raw: object, located, shown: str, problems: list[Problem]) -> tuple[Category, ...]:
     line = located.line_of("categories")
     if not isinstance(raw, list) or not raw:
-        problems.append(Problem(shown, line, "'categories' must be a non-empty list", "e.g. categories: [{id: account, title: Account and sign-in}]"))
+        problems.append(
+            Problem(
+                shown,
+                line,
+                "'categories' must be a non-empty list",
+                "e.g. categories: [{id: account, title: Account and sign-in}]",
+            )
+        )
         return ()
     categories = []
     for item in raw:

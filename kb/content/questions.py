@@ -15,7 +15,9 @@ from kb.model import Question
 from kb.problems import KbError, Problem
 
 
-def load_questions(path: Path, vocabulary: Vocabulary, default_lang: str = "en", shown: str | None = None) -> tuple[list[Question], list[Problem]]:
+def load_questions(
+    path: Path, vocabulary: Vocabulary, default_lang: str = "en", shown: str | None = None
+) -> tuple[list[Question], list[Problem]]:
     """Read questions.yml: either a list of questions or a mapping with a `questions:` list."""
     shown = shown or str(path)
     located, problems = parse_yaml(read_text(path, shown), shown)
@@ -23,18 +25,29 @@ def load_questions(path: Path, vocabulary: Vocabulary, default_lang: str = "en",
     items_node = located
     if isinstance(data, dict):
         if "questions" not in data:
-            raise KbError(Problem(shown, located.line, "no 'questions' list found", "put the questions under 'questions:'"))
+            raise KbError(
+                Problem(shown, located.line, "no 'questions' list found", "put the questions under 'questions:'")
+            )
         items_node = located.children.get("questions", Located(data["questions"], located.line_of("questions")))
         data = data["questions"]
     if data is None:
         return [], problems
     if not isinstance(data, list):
-        raise KbError(Problem(shown, items_node.line, "'questions' must be a list", "each item starts with '- id: ...'"))
+        raise KbError(
+            Problem(shown, items_node.line, "'questions' must be a list", "each item starts with '- id: ...'")
+        )
     questions: list[Question] = []
     seen: dict[str, int] = {}
     for item in items_node.items:
         if not isinstance(item.value, dict):
-            problems.append(Problem(shown, item.line, "each question must be a mapping with 'id' and 'question'", "e.g. - id: forgot-password"))
+            problems.append(
+                Problem(
+                    shown,
+                    item.line,
+                    "each question must be a mapping with 'id' and 'question'",
+                    "e.g. - id: forgot-password",
+                )
+            )
             continue
         found: list[Problem] = []
         values = check_fields(item.value, item, QUESTION_FIELDS, vocabulary, shown, found)
@@ -43,7 +56,9 @@ def load_questions(path: Path, vocabulary: Vocabulary, default_lang: str = "en",
             continue
         qid = values["id"]
         if qid in seen:
-            problems.append(Problem(shown, item.line_of("id"), f"duplicate question id '{qid}'", f"first used on line {seen[qid]}"))
+            problems.append(
+                Problem(shown, item.line_of("id"), f"duplicate question id '{qid}'", f"first used on line {seen[qid]}")
+            )
             continue
         seen[qid] = item.line_of("id")
         questions.append(
@@ -70,7 +85,9 @@ def load_any_questions(path: Path) -> tuple[list[Question], list[Problem]]:
         for row in rows:
             qid = unique_id(text_id(row.question), taken)
             taken.add(qid)
-            questions.append(Question(qid, row.question, detect_lang(row.question), row.category, row.count, line=row.line))
+            questions.append(
+                Question(qid, row.question, detect_lang(row.question), row.category, row.count, line=row.line)
+            )
         return questions, []
     if not path.is_file():
         raise KbError(Problem(str(path), 0, "questions file not found"))

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from kb.problems import KbError, Problem, Severity, did_you_mean
 from kb.content.text import normalise, text_id, unique_id
 from kb.content.textfile import looks_like_gbk, read_text
 from kb.content.yamltext import Located, parse_yaml
+from kb.problems import KbError, Problem, Severity, did_you_mean
 
 DEFAULT_COLUMNS = {"question": "question", "count": "count", "category": "category"}
 
@@ -48,7 +48,9 @@ def parse_columns(spec: str | None) -> dict[str, str]:
     for pair in spec.split(","):
         ours, sep, theirs = pair.partition("=")
         if not sep or ours.strip() not in DEFAULT_COLUMNS or not theirs.strip():
-            raise ValueError(f"bad column mapping {pair!r}: write ours=theirs with ours one of {', '.join(DEFAULT_COLUMNS)}")
+            raise ValueError(
+                f"bad column mapping {pair!r}: write ours=theirs with ours one of {', '.join(DEFAULT_COLUMNS)}"
+            )
         columns[ours.strip()] = theirs.strip()
     return columns
 
@@ -72,14 +74,21 @@ def read_rows(text: str, shown: str, columns: dict[str, str]) -> list[ImportedRo
     try:
         header = next(reader)
     except StopIteration:
-        raise KbError(Problem(shown, 1, "the CSV file is empty", "the first line must name the columns, e.g. question,count")) from None
+        raise KbError(
+            Problem(shown, 1, "the CSV file is empty", "the first line must name the columns, e.g. question,count")
+        ) from None
     except csv.Error as exc:
         raise KbError(Problem(shown, 1, f"malformed CSV: {exc}")) from None
     index = {name.strip().casefold(): i for i, name in enumerate(header)}
     wanted = {ours: index.get(theirs.casefold()) for ours, theirs in columns.items()}
     if wanted["question"] is None:
         raise KbError(
-            Problem(shown, 1, f"no '{columns['question']}' column; the header has: {', '.join(h.strip() for h in header)}", "name the columns with --columns question=HEADER,count=HEADER")
+            Problem(
+                shown,
+                1,
+                f"no '{columns['question']}' column; the header has: {', '.join(h.strip() for h in header)}",
+                "name the columns with --columns question=HEADER,count=HEADER",
+            )
         )
     rows, problems = [], []
     try:
@@ -97,7 +106,14 @@ def read_rows(text: str, shown: str, columns: dict[str, str]) -> list[ImportedRo
                 if count < 0:
                     raise ValueError
             except ValueError:
-                problems.append(Problem(shown, line, f"count {count_text!r} is not a whole number of 0 or more", "write the number of tickets, e.g. 42"))
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        f"count {count_text!r} is not a whole number of 0 or more",
+                        "write the number of tickets, e.g. 42",
+                    )
+                )
                 continue
             rows.append(ImportedRow(question, count, _cell(row, wanted["category"]), line))
     except csv.Error as exc:
@@ -140,7 +156,13 @@ def import_csv(
     for row in rows:
         if row.category and categories is not None and row.category not in categories:
             result.warnings.append(
-                Problem(str(csv_path), row.line, f"category '{row.category}' is not declared in kb.yml; imported without a category", did_you_mean(row.category, categories), Severity.WARNING)
+                Problem(
+                    str(csv_path),
+                    row.line,
+                    f"category '{row.category}' is not declared in kb.yml; imported without a category",
+                    did_you_mean(row.category, categories),
+                    Severity.WARNING,
+                )
             )
             row.category = ""
     return merge_into(rows, questions_path, lang, shown_questions, result)
@@ -223,7 +245,9 @@ def _entry(qid: str, row: ImportedRow, lang: str | None, indent: str) -> str:
 
 def _scalar(text: str) -> str:
     """A YAML scalar for the text, quoted only when it needs to be."""
-    return yaml.safe_dump(text, allow_unicode=True, default_flow_style=True, width=10_000).removesuffix("\n...\n").strip()
+    return (
+        yaml.safe_dump(text, allow_unicode=True, default_flow_style=True, width=10_000).removesuffix("\n...\n").strip()
+    )
 
 
 _VOLUME = re.compile(r"^(\s*volume:\s*)(\d+)(.*)$")

@@ -6,11 +6,11 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
-from kb.matching.analysis import terms
 from kb.content.config import SiteConfig
+from kb.content.text import slugify, text_id
+from kb.matching.analysis import terms
 from kb.model import Question
 from kb.problems import KbError, Problem, did_you_mean
-from kb.content.text import slugify, text_id
 
 
 def likely_questions(title: str, questions: list[Question], limit: int = 5) -> list[Question]:
@@ -34,13 +34,19 @@ def likely_questions(title: str, questions: list[Question], limit: int = 5) -> l
 
 def article_path(config: SiteConfig, title: str, category: str, lang: str, slug: str | None) -> Path:
     if config.category(category) is None:
-        raise KbError(Problem("kb.yml", 0, f"unknown category '{category}'", did_you_mean(category, [c.id for c in config.categories])))
+        raise KbError(
+            Problem(
+                "kb.yml", 0, f"unknown category '{category}'", did_you_mean(category, [c.id for c in config.categories])
+            )
+        )
     name = slug or slugify(title) or text_id(title, "article")
     folder = config.articles_dir / (lang if lang != config.default_lang else "") / category
     return folder / f"{name}.md"
 
 
-def render_article(title: str, category: str, lang: str, suggestions: list[Question], today: dt.date, owner: str = "") -> str:
+def render_article(
+    title: str, category: str, lang: str, suggestions: list[Question], today: dt.date, owner: str = ""
+) -> str:
     quoted = title.replace('"', '\\"')
     lines = ["---", f'title: "{quoted}"', f"category: {category}", f"lang: {lang}", "covers: []"]
     for q in suggestions:
@@ -52,5 +58,13 @@ def render_article(title: str, category: str, lang: str, suggestions: list[Quest
     if lang == "zh":
         lines += ["先用一两句话直接回答问题。", "", "## 操作步骤", "", "1. 第一步。", "2. 第二步。", ""]
     else:
-        lines += ["Answer the question in one or two sentences first.", "", "## Steps", "", "1. First step.", "2. Second step.", ""]
+        lines += [
+            "Answer the question in one or two sentences first.",
+            "",
+            "## Steps",
+            "",
+            "1. First step.",
+            "2. Second step.",
+            "",
+        ]
     return "\n".join(lines)

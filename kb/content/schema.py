@@ -48,14 +48,40 @@ class Vocabulary:
 
 ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("title", Kind.TEXT, "Title shown in navigation, search and the page heading.", True, "Reset your password"),
-    Field("summary", Kind.TEXT, "One sentence shown in search suggestions and listings.", example="Get a reset link by email."),
-    Field("category", Kind.CATEGORY, "One of the category ids declared in `kb.yml`; places the article in navigation.", True, "account"),
-    Field("covers", Kind.IDS, "Ids of the common questions (questions.yml) this article answers.", example="[forgot-password]"),
+    Field(
+        "summary",
+        Kind.TEXT,
+        "One sentence shown in search suggestions and listings.",
+        example="Get a reset link by email.",
+    ),
+    Field(
+        "category",
+        Kind.CATEGORY,
+        "One of the category ids declared in `kb.yml`; places the article in navigation.",
+        True,
+        "account",
+    ),
+    Field(
+        "covers",
+        Kind.IDS,
+        "Ids of the common questions (questions.yml) this article answers.",
+        example="[forgot-password]",
+    ),
     Field("tags", Kind.STRINGS, "Free keywords for readers; not used for coverage.", example="[password, sign-in]"),
     Field("lang", Kind.LANG, "`en` or `zh`; defaults to the site's `default_lang`.", example="en"),
-    Field("reviewed", Kind.DATE, "Date of the last review, YYYY-MM-DD; older than `stale_after_days` is stale.", example="2026-09-14"),
+    Field(
+        "reviewed",
+        Kind.DATE,
+        "Date of the last review, YYYY-MM-DD; older than `stale_after_days` is stale.",
+        example="2026-09-14",
+    ),
     Field("owner", Kind.TEXT, "Who keeps the article up to date.", example="mei.chen"),
-    Field("id", Kind.ID, "Stable id kept across renames (votes and links use it); defaults to the path without `.md`.", example="reset-password"),
+    Field(
+        "id",
+        Kind.ID,
+        "Stable id kept across renames (votes and links use it); defaults to the path without `.md`.",
+        example="reset-password",
+    ),
 )
 
 QUESTION_FIELDS: tuple[Field, ...] = (
@@ -63,7 +89,12 @@ QUESTION_FIELDS: tuple[Field, ...] = (
     Field("question", Kind.TEXT, "The question as customers ask it.", True, "I forgot my password, what now?"),
     Field("category", Kind.CATEGORY, "One of the category ids declared in `kb.yml`.", example="account"),
     Field("volume", Kind.COUNT, "Tickets about it in the period; ranks the gaps. Defaults to 0.", example="420"),
-    Field("variants", Kind.STRINGS, "Other ways customers ask it; used for search matching.", example="[reset link expired]"),
+    Field(
+        "variants",
+        Kind.STRINGS,
+        "Other ways customers ask it; used for search matching.",
+        example="[reset link expired]",
+    ),
     Field("lang", Kind.LANG, "`en` or `zh`; defaults to the site's `default_lang`.", example="en"),
 )
 
@@ -79,7 +110,11 @@ def check_value(field: Field, value: Any, vocabulary: Vocabulary) -> tuple[Any, 
         return value.strip(), "", ""
     if kind is Kind.ID:
         if not isinstance(value, str) or not ID_PATTERN.match(value):
-            return None, f"'{field.name}' must be an id of lowercase letters, digits and '-', got {value!r}", f"e.g. {field.name}: {field.example}"
+            return (
+                None,
+                f"'{field.name}' must be an id of lowercase letters, digits and '-', got {value!r}",
+                f"e.g. {field.name}: {field.example}",
+            )
         return value, "", ""
     if kind in (Kind.IDS, Kind.STRINGS):
         if value is None:
@@ -103,17 +138,29 @@ def check_value(field: Field, value: Any, vocabulary: Vocabulary) -> tuple[Any, 
         if vocabulary.languages is None and isinstance(value, str) and value.strip():
             return value.strip(), "", ""
         if value not in (vocabulary.languages or ()):
-            return None, f"unknown language {value!r} in '{field.name}'", did_you_mean(str(value), vocabulary.languages or ())
+            return (
+                None,
+                f"unknown language {value!r} in '{field.name}'",
+                did_you_mean(str(value), vocabulary.languages or ()),
+            )
         return value, "", ""
     if kind is Kind.CATEGORY:
         if not isinstance(value, str):
-            return None, f"'{field.name}' must be a category id, got {value!r}", did_you_mean("", vocabulary.categories or ())
+            return (
+                None,
+                f"'{field.name}' must be a category id, got {value!r}",
+                did_you_mean("", vocabulary.categories or ()),
+            )
         if vocabulary.categories is not None and value not in vocabulary.categories:
             return None, f"unknown category '{value}'", did_you_mean(value, vocabulary.categories)
         return value, "", ""
     if kind is Kind.COUNT:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            return None, f"'{field.name}' must be a whole number of 0 or more, got {value!r}", f"e.g. {field.name}: {field.example}"
+            return (
+                None,
+                f"'{field.name}' must be a whole number of 0 or more, got {value!r}",
+                f"e.g. {field.name}: {field.example}",
+            )
         return value, "", ""
     raise AssertionError(f"unhandled kind {kind}")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kb.content.config import SiteConfig
 from kb.content.articles import ArticleRules, Content, load_articles
+from kb.content.config import SiteConfig
 from kb.content.questions import load_questions
 from kb.model import Article, Question
 from kb.problems import KbError, Problem, Severity, did_you_mean
@@ -23,7 +23,9 @@ def load_site(config: SiteConfig) -> Content:
     except KbError as exc:
         content.problems.extend(exc.problems)
     try:
-        content.questions, found = load_questions(config.questions_path, config.vocabulary, config.default_lang, config.relative(config.questions_path))
+        content.questions, found = load_questions(
+            config.questions_path, config.vocabulary, config.default_lang, config.relative(config.questions_path)
+        )
         content.problems.extend(found)
     except KbError as exc:
         # Without the questions no `covers:` id can be checked: saying each one is unknown would bury the one
@@ -42,6 +44,12 @@ def check_covers(articles: list[Article], questions: list[Question], shown_root:
         for qid in article.covers:
             if qid not in known:
                 problems.append(
-                    Problem(f"{shown_root}/{article.path}", article.line_of.get("covers", 1), f"unknown question id '{qid}' in covers", did_you_mean(qid, known), Severity.WARNING)
+                    Problem(
+                        f"{shown_root}/{article.path}",
+                        article.line_of.get("covers", 1),
+                        f"unknown question id '{qid}' in covers",
+                        did_you_mean(qid, known),
+                        Severity.WARNING,
+                    )
                 )
     return problems

@@ -55,4 +55,6 @@ def read_text(path: Path, shown_as: str | None = None, encoding: str | None = No
             )
         else:
             hint = "save the file as UTF-8"
-        raise KbError(Problem(shown, line, f"file is not UTF-8 text (undecodable byte at offset {exc.start})", hint)) from None
+        raise KbError(
+            Problem(shown, line, f"file is not UTF-8 text (undecodable byte at offset {exc.start})", hint)
+        ) from None

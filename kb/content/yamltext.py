@@ -17,8 +17,8 @@ class Located:
     value: Any
     line: int
     key_lines: dict[str, int] = field(default_factory=dict)
-    items: tuple["Located", ...] = ()
-    children: dict[str, "Located"] = field(default_factory=dict)
+    items: tuple[Located, ...] = ()
+    children: dict[str, Located] = field(default_factory=dict)
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -56,7 +56,14 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Located, lis
             mark = exc.context_mark  # an unclosed bracket or quote: point at where it opened
         line = first_line + (mark.line if mark else 0)
         what = exc.problem or "malformed YAML"
-        raise KbError(Problem(shown, line, f"malformed YAML: {what}", "check indentation, colons and quotes on this line or the one before")) from None
+        raise KbError(
+            Problem(
+                shown,
+                line,
+                f"malformed YAML: {what}",
+                "check indentation, colons and quotes on this line or the one before",
+            )
+        ) from None
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         raise KbError(Problem(shown, first_line, f"malformed YAML: {exc}")) from None
     problems: list[Problem] = []
@@ -73,7 +80,15 @@ def _locate(node: yaml.Node, value: Any, first_line: int, shown: str, problems: 
             key = key_node.value
             key_line = first_line + key_node.start_mark.line
             if key in key_lines:
-                problems.append(Problem(shown, key_line, f"key '{key}' is given twice; the last one wins", f"first given on line {key_lines[key]}", Severity.WARNING))
+                problems.append(
+                    Problem(
+                        shown,
+                        key_line,
+                        f"key '{key}' is given twice; the last one wins",
+                        f"first given on line {key_lines[key]}",
+                        Severity.WARNING,
+                    )
+                )
             key_lines[key] = key_line
             if key in value and isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):
                 children[key] = _locate(value_node, value[key], first_line, shown, problems)

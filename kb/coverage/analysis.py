@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from kb.matching.matcher import Matcher
 from kb.coverage.model import Candidate, Figures, QuestionResult, Report
+from kb.matching.matcher import Matcher
 from kb.model import Article, Question
 
 # Calibrated on the labelled evaluation set (benchmarks/coverage_eval.py; BENCHMARKS.md has the figures): an
@@ -43,8 +43,21 @@ def analyse(
         for qid in article.covers:
             covering[qid].append(article)
     everything = np.ones(matcher.size, dtype=bool)
-    results = [_assess(q, covering.get(q.id, []), matcher, by_id, positions, threshold, matcher.allowed(q.lang) if same_language else everything) for q in questions]
-    matched = {c.article.id for r in results if r.answered for c in r.candidates[:1]} | {a.id for qid in covering for a in covering[qid]}
+    results = [
+        _assess(
+            q,
+            covering.get(q.id, []),
+            matcher,
+            by_id,
+            positions,
+            threshold,
+            matcher.allowed(q.lang) if same_language else everything,
+        )
+        for q in questions
+    ]
+    matched = {c.article.id for r in results if r.answered for c in r.candidates[:1]} | {
+        a.id for qid in covering for a in covering[qid]
+    }
     known = {q.id for q in questions}
     return Report(
         results=tuple(results),
@@ -55,7 +68,16 @@ def analyse(
         gate_on=gate_on,
         duplicates=tuple((q, tuple(covering[q.id])) for q in questions if len(covering.get(q.id, ())) > 1),
         orphans=tuple(a for a in articles if not any(c in known for c in a.covers) and a.id not in matched),
-        stale=tuple(sorted(((a, (today - a.reviewed).days) for a in articles if a.reviewed and (today - a.reviewed).days > stale_after_days), key=lambda s: -s[1])),
+        stale=tuple(
+            sorted(
+                (
+                    (a, (today - a.reviewed).days)
+                    for a in articles
+                    if a.reviewed and (today - a.reviewed).days > stale_after_days
+                ),
+                key=lambda s: -s[1],
+            )
+        ),
         warnings=tuple(warnings),
     )
 
@@ -71,7 +93,15 @@ def _wordings(question: Question) -> list[str]:
     return list(dict.fromkeys((question.question, *question.variants)))
 
 
-def _assess(question: Question, covering: list[Article], matcher: Matcher, by_id: dict[str, Article], positions: dict[str, int], threshold: float, allowed: np.ndarray) -> QuestionResult:
+def _assess(
+    question: Question,
+    covering: list[Article],
+    matcher: Matcher,
+    by_id: dict[str, Article],
+    positions: dict[str, int],
+    threshold: float,
+    allowed: np.ndarray,
+) -> QuestionResult:
     scored = [(wording, *matcher.score(matcher.query(wording), allowed)) for wording in _wordings(question)]
     if covering:
         return _covered(question, covering, scored, positions)
@@ -86,7 +116,11 @@ def _assess(question: Question, covering: list[Article], matcher: Matcher, by_id
             score, cover = best.get(i, (0.0, 0.0))
             best[i] = (max(score, float(scores[i])), max(cover, float(coverage[i])))
     ranked = sorted(best.items(), key=lambda item: (-item[1][1], -item[1][0]))[:CANDIDATES]
-    candidates = tuple(Candidate(by_id[matcher.stats.ids[i]], score, rank, cover) for rank, (i, (score, cover)) in enumerate(ranked, 1) if matcher.stats.ids[i] in by_id)
+    candidates = tuple(
+        Candidate(by_id[matcher.stats.ids[i]], score, rank, cover)
+        for rank, (i, (score, cover)) in enumerate(ranked, 1)
+        if matcher.stats.ids[i] in by_id
+    )
     confidence = candidates[0].coverage if candidates else 0.0
     return QuestionResult(question, "likely" if confidence >= threshold else "gap", candidates, confidence)
 
@@ -101,7 +135,14 @@ def _covered(question: Question, covering: list[Article], scored: list, position
     for article in covering:
         i = positions.get(article.id)
         score = float(own_scores[i]) if i is not None else 0.0
-        candidates.append(Candidate(article, score, _rank_of(own_scores, [i]) if i is not None else None, float(own_coverage[i]) if i is not None else 0.0))
+        candidates.append(
+            Candidate(
+                article,
+                score,
+                _rank_of(own_scores, [i]) if i is not None else None,
+                float(own_coverage[i]) if i is not None else 0.0,
+            )
+        )
     candidates.sort(key=lambda c: (c.rank is None, c.rank or 0))
     return QuestionResult(question, "covered", tuple(candidates), 1.0, tuple(ranks))
 

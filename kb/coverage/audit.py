@@ -61,5 +61,7 @@ def foreign_report(
     else:
         matcher = build_matcher(articles, cache)
     warnings = [str(p) for p in problems]
-    report = analyse(articles, questions, matcher, fail_under=fail_under, gate_on=gate_on, same_language=False, warnings=warnings)
+    report = analyse(
+        articles, questions, matcher, fail_under=fail_under, gate_on=gate_on, same_language=False, warnings=warnings
+    )
     return report, problems

@@ -72,7 +72,7 @@ class Figures:
         return None if not self.volume else 100.0 * self.covered_volume / self.volume
 
     @classmethod
-    def of(cls, results: Iterable[QuestionResult]) -> "Figures":
+    def of(cls, results: Iterable[QuestionResult]) -> Figures:
         counts: dict[str, int] = defaultdict(int)
         volumes: dict[str, int] = defaultdict(int)
         total = n = 0
@@ -81,7 +81,16 @@ class Figures:
             total += r.question.volume
             counts[r.status] += 1
             volumes[r.status] += r.question.volume
-        return cls(n, total, counts["covered"], counts["likely"], counts["gap"], volumes["covered"], volumes["likely"], volumes["gap"])
+        return cls(
+            n,
+            total,
+            counts["covered"],
+            counts["likely"],
+            counts["gap"],
+            volumes["covered"],
+            volumes["likely"],
+            volumes["gap"],
+        )
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,9 @@ class Report:
         return self.gated is None or self.gated >= self.fail_under
 
     def with_status(self, status: str) -> list[QuestionResult]:
-        return sorted((r for r in self.results if r.status == status), key=lambda r: (-r.question.volume, r.question.id))
+        return sorted(
+            (r for r in self.results if r.status == status), key=lambda r: (-r.question.volume, r.question.id)
+        )
 
     @property
     def hard_to_find(self) -> list[QuestionResult]:
@@ -128,7 +139,11 @@ class Report:
     @property
     def unhelpful(self) -> list[ArticleHealth]:
         """Articles with enough votes whose helpful rate is under the target."""
-        weak = (h for h in self.feedback if h.votes.votes >= self.min_votes and h.votes.rate is not None and h.votes.rate < self.target_rate)
+        weak = (
+            h
+            for h in self.feedback
+            if h.votes.votes >= self.min_votes and h.votes.rate is not None and h.votes.rate < self.target_rate
+        )
         return sorted(weak, key=lambda h: h.votes.rate)
 
     @property

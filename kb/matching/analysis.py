@@ -16,7 +16,6 @@ from functools import lru_cache
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter2 import stem as porter2
 
-
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[\u3400-\u9fff]+", re.IGNORECASE)
 
 ENGLISH_STOP_WORDS = frozenset(
@@ -89,7 +88,11 @@ def query_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
         for piece in _jieba().cut(word):
             if piece in CHINESE_STOP_WORDS:
                 continue
-            parts = tuple(p for p in _jieba().cut_for_search(piece) if p != piece and p not in CHINESE_STOP_WORDS) if len(piece) > 2 else ()
+            parts = (
+                tuple(p for p in _jieba().cut_for_search(piece) if p != piece and p not in CHINESE_STOP_WORDS)
+                if len(piece) > 2
+                else ()
+            )
             found.append((piece, parts))
     return found
 
@@ -102,7 +105,19 @@ def pairs(words: list[str]) -> list[str]:
 class KbTokenizer(Tokenizer):
     """Whoosh's view of `terms()`: one token per term, positions counted in terms."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for position, term in enumerate(terms(value) if tokenize else [value], start_pos):
             token.text = term

@@ -39,16 +39,35 @@ INDEX_VERSION = "4"  # bump when the schema or the analysis changes: old caches 
 
 def _schema() -> Schema:
     text = {name: TEXT(analyzer=KbTokenizer(), phrase=False) for name in TEXT_FIELDS}
-    return Schema(id=ID(stored=True, unique=True), lang=ID(stored=True), path=STORED, digest=STORED, counts=STORED, **text)
+    return Schema(
+        id=ID(stored=True, unique=True), lang=ID(stored=True), path=STORED, digest=STORED, counts=STORED, **text
+    )
 
 
 def digest(article: Article) -> str:
-    payload = json.dumps([INDEX_VERSION, article.id, article.lang, article.path, article.title, article.summary, article.headings, article.body], ensure_ascii=False)
+    payload = json.dumps(
+        [
+            INDEX_VERSION,
+            article.id,
+            article.lang,
+            article.path,
+            article.title,
+            article.summary,
+            article.headings,
+            article.body,
+        ],
+        ensure_ascii=False,
+    )
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
 def _field_texts(article: Article) -> dict[str, str]:
-    return {"title": article.title, "summary": article.summary, "headings": "\n".join(article.headings), "body": article.body}
+    return {
+        "title": article.title,
+        "summary": article.summary,
+        "headings": "\n".join(article.headings),
+        "body": article.body,
+    }
 
 
 def _document(article: Article) -> dict:
@@ -56,7 +75,14 @@ def _document(article: Article) -> dict:
     analysed = {name: terms(text) for name, text in texts.items()}
     counts = {name: dict(Counter(words)) for name, words in analysed.items()}
     counts[PAIR_FIELD] = dict(Counter(p for name in TEXT_FIELDS for p in pairs(analysed[name])))
-    return {"id": article.id, "lang": article.lang, "path": article.path, "digest": digest(article), "counts": counts, **texts}
+    return {
+        "id": article.id,
+        "lang": article.lang,
+        "path": article.path,
+        "digest": digest(article),
+        "counts": counts,
+        **texts,
+    }
 
 
 @dataclass(frozen=True)
@@ -92,7 +118,7 @@ class ArticleIndex:
         self._ix = ix
 
     @classmethod
-    def build(cls, articles: list[Article], folder: Path) -> tuple["ArticleIndex", UpdateCounts]:
+    def build(cls, articles: list[Article], folder: Path) -> tuple[ArticleIndex, UpdateCounts]:
         """Open the index in `folder` and bring it in step with `articles` (created when missing or outdated)."""
         folder.mkdir(parents=True, exist_ok=True)
         marker = folder / "kb-index-version"
@@ -175,13 +201,31 @@ def _assemble(docs: list[dict]) -> TermStats:
                 term_ids.append(vocabulary.setdefault(term, len(vocabulary)))
                 doc_ids.append(position)
                 freqs.append(count)
-        fields[name] = FieldPostings(np.array(term_ids, dtype=np.int32), np.array(doc_ids, dtype=np.int32), np.array(freqs, dtype=np.float32), np.array(lengths, dtype=np.float32))
-    return TermStats(tuple(d["id"] for d in docs), tuple(d["lang"] for d in docs), tuple(d["path"] for d in docs), tuple(vocabulary), fields)
+        fields[name] = FieldPostings(
+            np.array(term_ids, dtype=np.int32),
+            np.array(doc_ids, dtype=np.int32),
+            np.array(freqs, dtype=np.float32),
+            np.array(lengths, dtype=np.float32),
+        )
+    return TermStats(
+        tuple(d["id"] for d in docs),
+        tuple(d["lang"] for d in docs),
+        tuple(d["path"] for d in docs),
+        tuple(vocabulary),
+        fields,
+    )
 
 
 def save_stats(stats: TermStats, path: Path) -> None:
-    arrays = {f"{name}.{part}": getattr(postings, part) for name, postings in stats.fields.items() for part in ("terms", "docs", "freqs", "lengths")}
-    meta = json.dumps({"ids": stats.ids, "langs": stats.langs, "paths": stats.paths, "vocabulary": stats.vocabulary}, ensure_ascii=False)
+    arrays = {
+        f"{name}.{part}": getattr(postings, part)
+        for name, postings in stats.fields.items()
+        for part in ("terms", "docs", "freqs", "lengths")
+    }
+    meta = json.dumps(
+        {"ids": stats.ids, "langs": stats.langs, "paths": stats.paths, "vocabulary": stats.vocabulary},
+        ensure_ascii=False,
+    )
     temp = path.with_suffix(".tmp.npz")
     np.savez(temp, meta=np.frombuffer(meta.encode("utf-8"), dtype=np.uint8), **arrays)
     temp.replace(path)
@@ -190,5 +234,8 @@ def save_stats(stats: TermStats, path: Path) -> None:
 def load_stats(path: Path) -> TermStats:
     with np.load(path) as data:
         meta = json.loads(data["meta"].tobytes().decode("utf-8"))
-        fields = {name: FieldPostings(*(data[f"{name}.{part}"] for part in ("terms", "docs", "freqs", "lengths"))) for name in ALL_FIELDS}
+        fields = {
+            name: FieldPostings(*(data[f"{name}.{part}"] for part in ("terms", "docs", "freqs", "lengths")))
+            for name in ALL_FIELDS
+        }
     return TermStats(tuple(meta["ids"]), tuple(meta["langs"]), tuple(meta["paths"]), tuple(meta["vocabulary"]), fields)

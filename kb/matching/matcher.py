@@ -20,8 +20,8 @@ import numpy as np
 from kb.content.text import CJK
 from kb.matching.analysis import pairs, query_words
 from kb.matching.index import FIELD_BOOSTS, PAIR_FIELD, TEXT_FIELDS, ArticleIndex, TermStats
-from kb.model import Article
 from kb.matching.synonyms import synonym_groups
+from kb.model import Article
 
 _BRACKET_TAG = re.compile(r"\[[^\]]{1,20}\]|【[^】]{1,20}】")
 _VERSION = re.compile(r"\bv?\d+(?:\.\d+)+\b", re.IGNORECASE)
@@ -36,7 +36,9 @@ def _one_edit(a: str, b: str) -> bool:
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
@@ -96,7 +98,9 @@ class Ranked:
 
 
 class Matcher:
-    def __init__(self, stats: TermStats, params: Params | None = None, synonyms: tuple[tuple[str, ...], ...] = ()) -> None:
+    def __init__(
+        self, stats: TermStats, params: Params | None = None, synonyms: tuple[tuple[str, ...], ...] = ()
+    ) -> None:
         self.stats = stats
         self.params = params or Params()
         self.synonyms = synonym_groups(synonyms)
@@ -137,7 +141,11 @@ class Matcher:
         i = self._term_index.get(term)
         if i is None:
             return None
-        offsets, docs, weights = (self._pair_offsets, self._pair_docs, self._pair_weights) if pair else (self._offsets, self._docs, self._weights)
+        offsets, docs, weights = (
+            (self._pair_offsets, self._pair_docs, self._pair_weights)
+            if pair
+            else (self._offsets, self._docs, self._weights)
+        )
         start, end = offsets[i], offsets[i + 1]
         return (docs[start:end], weights[start:end]) if end > start else None
 
@@ -211,12 +219,19 @@ class Matcher:
 
     def _near_words(self, word: str) -> tuple[str, ...]:
         if CJK.match(word):
-            parts = {word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1) if (i, j) != (0, len(word))}
+            parts = {
+                word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1) if (i, j) != (0, len(word))
+            }
             return tuple(sorted(p for p in parts if p in self._known))
         if len(word) < 4 or not word.isascii():
             return ()
         forms = {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
-        found = {candidate for form in forms for candidate in self._deletions.get(form, ()) if candidate[0] == word[0] and _one_edit(word, candidate)}
+        found = {
+            candidate
+            for form in forms
+            for candidate in self._deletions.get(form, ())
+            if candidate[0] == word[0] and _one_edit(word, candidate)
+        }
         best = sorted(found, key=lambda t: self.idf(t))[:2]  # the commonest spellings are the likeliest meant
         return tuple(best)
 

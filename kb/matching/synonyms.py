@@ -11,7 +11,6 @@ from functools import lru_cache
 from kb.content.text import CJK
 from kb.matching.analysis import terms
 
-
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("sign in", "log in", "login", "logon", "signin"),
     ("sign up", "register", "registration", "signup", "create account"),

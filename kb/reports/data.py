@@ -42,7 +42,17 @@ def _question(r: QuestionResult) -> dict:
         "category": q.category,
         "lang": q.lang,
         "status": r.status,
-        "articles": [{"path": c.article.path, "id": c.article.id, "title": c.article.title, "score": round(c.score, 3), "rank": c.rank, "coverage": round(c.coverage, 3)} for c in r.candidates],
+        "articles": [
+            {
+                "path": c.article.path,
+                "id": c.article.id,
+                "title": c.article.title,
+                "score": round(c.score, 3),
+                "rank": c.rank,
+                "coverage": round(c.coverage, 3),
+            }
+            for c in r.candidates
+        ],
         "hard_to_find": r.hard_to_find,
         "ranks": [{"wording": w, "rank": rank} for w, rank in r.ranks],
         "suggestion": r.suggestion,
@@ -52,16 +62,36 @@ def _question(r: QuestionResult) -> dict:
 def to_dict(report: Report) -> dict:
     return {
         "version": JSON_VERSION,
-        "summary": {**_figures(report.overall), "fail_under": report.fail_under, "gate_on": report.gate_on, "passed": report.passed},
+        "summary": {
+            **_figures(report.overall),
+            "fail_under": report.fail_under,
+            "gate_on": report.gate_on,
+            "passed": report.passed,
+        },
         "by_category": {name: _figures(f) for name, f in report.by_category.items()},
         "by_lang": {name: _figures(f) for name, f in report.by_lang.items()},
         "questions": [_question(r) for r in sorted(report.results, key=lambda r: (-r.question.volume, r.question.id))],
         "duplicates": [{"question": q.id, "articles": [a.path for a in arts]} for q, arts in report.duplicates],
         "orphans": [a.path for a in report.orphans],
-        "stale": [{"path": a.path, "reviewed": a.reviewed.isoformat(), "days": days, "owner": a.owner} for a, days in report.stale],
-        "feedback": [{"article": h.article.id, "path": h.article.path, "helpful": h.votes.helpful, "not_helpful": h.votes.not_helpful, "rate": _pct(None if h.votes.rate is None else 100 * h.votes.rate)} for h in report.feedback],
+        "stale": [
+            {"path": a.path, "reviewed": a.reviewed.isoformat(), "days": days, "owner": a.owner}
+            for a, days in report.stale
+        ],
+        "feedback": [
+            {
+                "article": h.article.id,
+                "path": h.article.path,
+                "helpful": h.votes.helpful,
+                "not_helpful": h.votes.not_helpful,
+                "rate": _pct(None if h.votes.rate is None else 100 * h.votes.rate),
+            }
+            for h in report.feedback
+        ],
         "unhelpful": [h.article.id for h in report.unhelpful],
-        "comments": [{"id": c.vote_id, "created": c.day.isoformat(), "article": c.article, "reason": c.reason, "comment": c.text} for c in (report.readers.comments if report.readers else ())],
+        "comments": [
+            {"id": c.vote_id, "created": c.day.isoformat(), "article": c.article, "reason": c.reason, "comment": c.text}
+            for c in (report.readers.comments if report.readers else ())
+        ],
         "warnings": list(report.warnings),
     }
 
@@ -73,10 +103,38 @@ def to_json(report: Report) -> str:
 def to_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "question", "volume", "category", "lang", "status", "article", "score", "rank", "hard_to_find", "suggestion"])
+    writer.writerow(
+        [
+            "id",
+            "question",
+            "volume",
+            "category",
+            "lang",
+            "status",
+            "article",
+            "score",
+            "rank",
+            "hard_to_find",
+            "suggestion",
+        ]
+    )
     for row in to_dict(report)["questions"]:
         best = row["articles"][0] if row["articles"] else {}
-        writer.writerow([row["id"], row["question"], row["volume"], row["category"], row["lang"], row["status"], best.get("path", ""), best.get("score", ""), best.get("rank", ""), row["hard_to_find"], row["suggestion"]])
+        writer.writerow(
+            [
+                row["id"],
+                row["question"],
+                row["volume"],
+                row["category"],
+                row["lang"],
+                row["status"],
+                best.get("path", ""),
+                best.get("score", ""),
+                best.get("rank", ""),
+                row["hard_to_find"],
+                row["suggestion"],
+            ]
+        )
     return out.getvalue()
 
 
@@ -104,7 +162,11 @@ def to_terminal(report: Report, top: int = 15) -> str:
     lines = [headline(report)]
     gaps = report.with_status("gap")
     if gaps:
-        lines += ["", f"Top gaps by volume ({len(gaps)} in all):", f"{'volume':>7}  {'id':<34} question / best candidate"]
+        lines += [
+            "",
+            f"Top gaps by volume ({len(gaps)} in all):",
+            f"{'volume':>7}  {'id':<34} question / best candidate",
+        ]
         for r in gaps[:top]:
             best = f"  ~ {r.candidates[0].article.path}" if r.candidates else ""
             lines.append(f"{r.question.volume:>7}  {r.question.id:<34} {r.question.question}{best}")
@@ -121,15 +183,26 @@ def to_terminal(report: Report, top: int = 15) -> str:
 
 def to_markdown(report: Report) -> str:
     o = report.overall
-    lines = ["# Coverage report", "", headline(report), "", "| category | questions | answered (count) | answered (volume) |", "| --- | ---: | ---: | ---: |"]
+    lines = [
+        "# Coverage report",
+        "",
+        headline(report),
+        "",
+        "| category | questions | answered (count) | answered (volume) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
     for name, f in report.by_category.items():
         lines.append(f"| {_md(name)} | {f.questions} | {percent(f.by_count)} | {percent(f.by_volume)} |")
     lines += ["", "## Gaps", "", "| volume | question | best candidate |", "| ---: | --- | --- |"]
     for r in report.with_status("gap"):
-        lines.append(f"| {r.question.volume} | {_md(r.question.question)} (`{r.question.id}`) | {_md(r.candidates[0].article.path) if r.candidates else ''} |")
+        lines.append(
+            f"| {r.question.volume} | {_md(r.question.question)} (`{r.question.id}`) | {_md(r.candidates[0].article.path) if r.candidates else ''} |"
+        )
     lines += ["", "## Likely covered", "", "| volume | question | article | add |", "| ---: | --- | --- | --- |"]
     for r in report.with_status("likely"):
-        lines.append(f"| {r.question.volume} | {_md(r.question.question)} | {_md(r.candidates[0].article.path)} | `{r.suggestion}` |")
+        lines.append(
+            f"| {r.question.volume} | {_md(r.question.question)} | {_md(r.candidates[0].article.path)} | `{r.suggestion}` |"
+        )
     if o.questions == 0:
         lines.append("\nThe questions file is empty.")
     return "\n".join(lines) + "\n"

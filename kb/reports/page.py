@@ -46,7 +46,9 @@ def chart(by_category: dict[str, Figures], titles: dict[str, str], gate: float) 
     for i, (name, f) in enumerate(by_category.items()):
         share = f.by_volume or 0.0
         colour = "#2e7d32" if share >= gate else "#c62828"
-        bars.append(Bar(titles.get(name, name), 10 + i * ROW_HEIGHT, f.by_volume, f.volume, BAR_WIDTH * share / 100, colour))
+        bars.append(
+            Bar(titles.get(name, name), 10 + i * ROW_HEIGHT, f.by_volume, f.volume, BAR_WIDTH * share / 100, colour)
+        )
     return Chart(tuple(bars), LABEL_WIDTH + BAR_WIDTH * gate / 100)
 
 

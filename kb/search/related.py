@@ -29,7 +29,11 @@ def related(articles: list[Article], matcher: Matcher, limit: int = 5) -> dict[s
             allowed[own] = False
         query = matcher.query(f"{article.title} {article.summary}")
         scores, coverage = matcher.score(query, allowed)
-        order = [int(i) for i in np.argsort(-scores, kind="stable")[: limit * 2] if scores[i] > 0 and coverage[i] >= MIN_COVERAGE]
+        order = [
+            int(i)
+            for i in np.argsort(-scores, kind="stable")[: limit * 2]
+            if scores[i] > 0 and coverage[i] >= MIN_COVERAGE
+        ]
         result[article.id] = [by_id[matcher.stats.ids[i]] for i in order if matcher.stats.ids[i] in by_id][:limit]
     return result
 

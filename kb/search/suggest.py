@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feedback_widget.misses import QUERY_MAX_CHARS
-from kb.matching.matcher import Matcher
 from kb.matching.index import TermStats, load_stats, save_stats
+from kb.matching.matcher import Matcher
 
 SNAPSHOT = "kb-search.npz"
 MANIFEST = "kb-articles.json"
@@ -34,7 +34,7 @@ class Suggester:
         self.articles = articles
 
     @classmethod
-    def from_site(cls, site: Path) -> "Suggester":
+    def from_site(cls, site: Path) -> Suggester:
         manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
         synonyms = tuple(tuple(group) for group in manifest.get("synonyms", ()))
         return cls(load_stats(site / SNAPSHOT), {a["id"]: a for a in manifest["articles"]}, synonyms)
@@ -49,7 +49,11 @@ class Suggester:
         for r in ranked:
             article = self.articles.get(self.matcher.stats.ids[r.position])
             if article is not None:
-                found.append(Suggestion(article["id"], article["title"], article["url"], article.get("summary", ""), round(r.score, 3)))
+                found.append(
+                    Suggestion(
+                        article["id"], article["title"], article["url"], article.get("summary", ""), round(r.score, 3)
+                    )
+                )
         return found
 
 

@@ -49,7 +49,9 @@ def forms(word: str) -> set[str]:
 
 
 def _ends_cvc(word: str) -> bool:
-    return len(word) >= 3 and word[-1] not in _VOWELS | {"w", "x", "y"} and word[-2] in _VOWELS and word[-3] not in _VOWELS
+    return (
+        len(word) >= 3 and word[-1] not in _VOWELS | {"w", "x", "y"} and word[-2] in _VOWELS and word[-3] not in _VOWELS
+    )
 
 
 def extra_terms(*texts: str) -> str:

@@ -24,7 +24,9 @@ def percent(value: float | None, scale: float = 1.0) -> str:
 @lru_cache(maxsize=8)
 def _environment(overrides: tuple[str, ...]) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([*overrides, str(SHIPPED)])
-    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined
+    )
     env.filters["percent"] = percent
     return env
 

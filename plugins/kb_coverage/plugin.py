@@ -47,7 +47,9 @@ class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
             site = replace(site, fail_under=float(self.config.fail_under))
         db = root / self.config.feedback_db if self.config.feedback_db else site.feedback_db
         content = session.content
-        self.report = site_report(site, content.articles, content.questions, session.matcher, feedback=read_feedback(db))
+        self.report = site_report(
+            site, content.articles, content.questions, session.matcher, feedback=read_feedback(db)
+        )
         titles = {c.id: c.title("en") for c in site.categories}
         address = File.generated(config, self.config.page, content="").url  # links lead from the page's own address
         overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()

@@ -32,11 +32,15 @@ class KbFeedbackPlugin(BasePlugin[KbFeedbackConfig]):
         if config.theme.name != "material":
             log.warning("the feedback widget needs the Material theme (theme.name: material)")  # fails --strict
             return config
-        analytics = merge_analytics(config.extra.get("analytics"), self.config.endpoint, config.theme.get("language", "en"))
+        analytics = merge_analytics(
+            config.extra.get("analytics"), self.config.endpoint, config.theme.get("language", "en")
+        )
         config.extra["analytics"] = analytics
         self.active = analytics.get("provider") == PROVIDER
         if not self.active:
-            log.info("extra.analytics names its own provider (%s): the feedback widget is off", analytics.get("provider"))
+            log.info(
+                "extra.analytics names its own provider (%s): the feedback widget is off", analytics.get("provider")
+            )
             return config
         config.theme.dirs = with_theme_dir(config.theme.dirs, config.theme.custom_dir, THEME_DIR)
         return config

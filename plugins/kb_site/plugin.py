@@ -16,9 +16,9 @@ from mkdocs.structure.pages import Page
 
 from kb.content.articles import is_landing_page, markdown_files
 from kb.problems import KbError
+from kb.search.related import related_html
 from kb.search.word_forms import add_to_search_index
 from kb.site.manifest import write_endpoint_data
-from kb.search.related import related_html
 from kb.site.navigation import HOME_MARKER, category_listing, navigation, reviewed_html
 from kb.site.session import BuildSession, open_session
 
@@ -48,7 +48,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.config.navigation and not config.nav:
             folder = session.config.articles_dir
             landing = {p.relative_to(folder).as_posix() for p in markdown_files(folder)}
-            config.nav = navigation(session.content.articles, session.config, {p for p in landing if is_landing_page(p)})
+            config.nav = navigation(
+                session.content.articles, session.config, {p for p in landing if is_landing_page(p)}
+            )
         if self.config.page_language and config.theme.name == "material":
             config.theme.dirs = with_theme_dir(config.theme.dirs, config.theme.custom_dir, THEME_DIR)
         self.overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()
