@@ -1,8 +1,7 @@
 """The README's reference tables are the schema's own output: they cannot drift apart."""
 
 from kb.content.schema import ARTICLE_FIELDS, QUESTION_FIELDS, reference_table
-
-from .conftest import REPO
+from tests.conftest import REPO
 
 
 def test_readme_documents_the_schemas():

@@ -6,9 +6,10 @@ import argparse
 import datetime as dt
 
 from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, check_language, print_problems, site_config
-from kb.content.scaffold import article_path, likely_questions, render_article
+from kb.content.scaffold import article_path, render_article
 from kb.content.schema import ARTICLE_FIELDS, QUESTION_FIELDS, reference_table
 from kb.content.site import load_site
+from kb.matching.questions import likely_questions
 from kb.problems import KbError, has_errors
 
 

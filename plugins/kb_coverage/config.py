@@ -5,8 +5,8 @@ from mkdocs.config.base import Config
 class KbCoverageConfig(Config):
     enabled = opt.Type(bool, default=True)
 
-    # The help center's own settings (the same file the kb plugin reads), relative to mkdocs.yml.
-    config_file = opt.Type(str, default="kb.yml")
+    # The help center's own settings, relative to mkdocs.yml (default: the kb plugin's `config_file` option).
+    config_file = opt.Optional(opt.Type(str))
 
     # The report page for support leads; kept out of navigation and search, marked noindex.
     page = opt.Type(str, default="coverage/index.md")

@@ -38,10 +38,11 @@ class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
         if not self.config.enabled:
             return files
         root = Path(config.config_file_path).parent
+        kb_yml = self.config.config_file or _kb_plugin_option(config, "config_file") or "kb.yml"
         try:
-            session = open_session(root / self.config.config_file)
+            session = open_session(root / kb_yml)
         except KbError as exc:
-            raise PluginError(f"kb-coverage: invalid {self.config.config_file}:\n{exc}") from None
+            raise PluginError(f"kb-coverage: invalid {kb_yml}:\n{exc}") from None
         site = session.config
         if self.config.fail_under is not None:
             site = replace(site, fail_under=float(self.config.fail_under))
@@ -76,3 +77,9 @@ class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "coverage.json").write_text(to_json(self.report), encoding="utf-8")
         (folder / "coverage.csv").write_text(to_csv(self.report), encoding="utf-8")
+
+
+def _kb_plugin_option(config: MkDocsConfig, name: str) -> str | None:
+    """An option of the kb plugin as mkdocs.yml sets it (MkDocs' config, not the plugin's state)."""
+    kb = config.plugins.get("kb")
+    return kb.config.get(name) if kb is not None else None

@@ -14,8 +14,8 @@ from playwright import sync_api
 
 from kb.site.build import mkdocs_command, mkdocs_env
 
-from .conftest import REPO, free_port
-from .endpoint import Endpoint, serving
+from tests.conftest import REPO, free_port
+from tests.endpoint import Endpoint, serving
 
 FIRST = "account/reset-your-password"
 SECOND = "account/unlock-a-locked-account"

@@ -393,3 +393,27 @@ def test_only_one_store_at_a_time_takes_votes(store, tmp_path):
     reader.close()
     store.close()
     SqliteStore(tmp_path / "votes.db").close()  # the lock went with the first store
+
+
+def test_a_reading_store_opens_read_only_and_never_migrates(tmp_path):
+    import sqlite3
+
+    from feedback_widget.sqlite_store import StoreError, _connect
+
+    db = tmp_path / "votes.db"
+    with pytest.raises(StoreError, match="no such file"):
+        SqliteStore(db, writes=False)
+    sqlite3.connect(db).execute("PRAGMA journal_mode = WAL").fetchone()  # an empty database at schema version 0
+    with pytest.raises(StoreError, match="start the endpoint once to upgrade it"):
+        SqliteStore(db, writes=False)
+    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 0  # not migrated by the reader
+    SqliteStore(db).close()  # the writer migrates
+    reader = SqliteStore(db, writes=False)
+    assert reader.summary() == []
+    with pytest.raises(StoreError, match="opened for reading only"):
+        reader.add_votes([])
+    reader.close()
+    con = _connect(db)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        con.execute("DELETE FROM votes")
+    con.close()

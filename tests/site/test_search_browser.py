@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from .conftest import free_port
+from tests.conftest import free_port
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from kb.content.config import load_config
 from kb.content.site import load_site
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 
 @pytest.fixture(scope="module")

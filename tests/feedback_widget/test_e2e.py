@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from playwright import sync_api
 
-from .conftest import REPO
-from .endpoint import Endpoint, serving
+from tests.conftest import REPO
+from tests.endpoint import Endpoint, serving
 
 ARTICLE = "account/reset-your-password"
 CHINESE_ARTICLE = "zh/account/forgot-password"
@@ -102,7 +102,7 @@ def test_the_vote_shows_in_the_coverage_report(page, endpoint):
     content = load_site(config)
     report = site_report(config, content.articles, content.questions, feedback=read_feedback(endpoint.db))
     health = next(h for h in report.feedback if h.article.id == ARTICLE)
-    assert health.not_helpful >= 1
+    assert health.votes.not_helpful >= 1
     html = render(report, {})
     assert "Screens &lt;i&gt;changed&lt;/i&gt; in v5" in html and "<i>changed" not in html
 

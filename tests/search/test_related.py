@@ -1,7 +1,6 @@
 from kb.matching.matcher import build_matcher
 from kb.search.related import related, related_html
-
-from .test_coverage import ARTICLES
+from tests.coverage.test_coverage import ARTICLES
 
 
 def test_related_same_language_never_itself(tmp_path):

@@ -14,8 +14,7 @@ from feedback_widget.reports import missed_searches
 from kb.matching.matcher import build_matcher
 from kb.search.suggest import MANIFEST, SiteSuggester, write_snapshot
 from kb.site.manifest import manifest
-
-from .test_coverage import ARTICLES
+from tests.coverage.test_coverage import ARTICLES
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 from kb.search.word_forms import FIELD, add_to_search_index, extra_terms, forms
-
-from .test_coverage import ARTICLES
+from tests.coverage.test_coverage import ARTICLES
 
 
 def test_forms_of_nouns_and_verbs():

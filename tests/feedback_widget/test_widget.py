@@ -13,8 +13,7 @@ import pytest
 
 from feedback_widget.widget import LABELS, THEME_DIR, analytics, hide_unless_article, merge_analytics
 from plugins.theme import with_theme_dir
-
-from .conftest import Site
+from tests.conftest import Site
 
 HOME = """\
 ---
@@ -78,7 +77,7 @@ def widget_settings(html: str) -> dict | None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    from .conftest import ARTICLE, KB_YML, QUESTIONS_YML
+    from tests.conftest import ARTICLE, KB_YML, QUESTIONS_YML
 
     site = Site(tmp_path_factory.mktemp("widget"))
     site.write("kb.yml", KB_YML)

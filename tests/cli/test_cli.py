@@ -145,7 +145,7 @@ def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable):
     import urllib.error
     import urllib.request
 
-    from .conftest import free_port
+    from tests.conftest import free_port
 
     buildable.write(
         "kb.yml", (buildable.root / "kb.yml").read_text(encoding="utf-8") + "feedback:\n  db: votes.sqlite3\n"
