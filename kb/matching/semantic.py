@@ -313,10 +313,8 @@ def register_custom_model(choice: ModelChoice, source: dict[str, str]) -> None:
 
 
 def offline_by_env() -> bool:
-    return any(
-        os.environ.get(name, "").strip().upper() in {"1", "TRUE", "YES", "ON"}
-        for name in ("HF_HUB_OFFLINE", "KB_OFFLINE")
-    )
+    """HF_HUB_OFFLINE=1, as the model hub's own client reads it."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().upper() in {"1", "TRUE", "YES", "ON"}
 
 
 def hub_endpoint() -> str:
