@@ -1,0 +1,292 @@
+"""The semantic stage, loaded through fastembed from a tiny ONNX model the tests build."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+# Installed by the test extra: without it these tests must fail, not skip.
+import fastembed  # noqa: F401
+import numpy as np
+import pytest
+
+from kb.matching import semantic
+from kb.matching.semantic import (
+    SemanticRanker,
+    SemanticStatus,
+    load_ranker,
+    reciprocal_rank_fusion,
+    resolve_model,
+)
+
+from .tiny_model import build_tiny_model
+
+CORPUS = [
+    "query: passage:",
+    "How do I reset my password",
+    "Reset your password from the sign-in page",
+    "How to cancel auto-renewal of a subscription",
+    "Request a refund for a course",
+    "Change the email address on your account",
+    "Download an invoice for a payment",
+]
+
+ARTICLES = [
+    ("reset-password", "Reset your password from the sign-in page"),
+    ("cancel-renewal", "How to cancel auto-renewal of a subscription"),
+    ("refund", "Request a refund for a course"),
+    ("invoice", "Download an invoice for a payment"),
+]
+
+
+@pytest.fixture(scope="module")
+def model_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_model(tmp_path_factory.mktemp("models") / "tiny-model", CORPUS)
+
+
+class CountingEncoder:
+    """Wraps a real encoder and counts the passages it is asked to embed."""
+
+    def __init__(self, encoder: semantic.Encoder) -> None:
+        self.encoder = encoder
+        self.model_id = encoder.model_id
+        self.passages_embedded = 0
+
+    def encode_queries(self, texts):
+        return self.encoder.encode_queries(texts)
+
+    def encode_passages(self, texts):
+        self.passages_embedded += len(texts)
+        return self.encoder.encode_passages(texts)
+
+
+def load(folder: Path, tmp_path: Path, **kwargs) -> tuple[SemanticRanker | None, SemanticStatus]:
+    return load_ranker(str(folder), tmp_path / "models", tmp_path / "vectors", **kwargs)
+
+
+def test_tiny_model_is_small(model_folder: Path) -> None:
+    total = sum(path.stat().st_size for path in model_folder.iterdir())
+    assert total < 1_000_000
+    assert {path.name for path in model_folder.iterdir()} == {
+        "model.onnx",
+        "tokenizer.json",
+        "config.json",
+        "special_tokens_map.json",
+        "tokenizer_config.json",
+    }
+
+
+def test_loads_a_local_folder_through_fastembed(model_folder: Path, tmp_path: Path) -> None:
+    ranker, status = load(model_folder, tmp_path)
+    assert status == SemanticStatus(True, f"on: {model_folder}")
+    assert isinstance(ranker.encoder, semantic.FastembedEncoder)
+    assert type(ranker.encoder.model).__name__ == "TextEmbedding"
+    vectors = ranker.embed_queries(["reset password", "reset password"])
+    assert vectors.shape == (2, 32)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_array_equal(vectors[0], vectors[1])
+
+
+def test_a_folder_loads_again_in_the_same_process(model_folder: Path, tmp_path: Path) -> None:
+    first, _ = load(model_folder, tmp_path / "a")
+    second, status = load(model_folder, tmp_path / "b")
+    assert status.on
+    np.testing.assert_array_equal(first.embed_queries(["refund"]), second.embed_queries(["refund"]))
+
+
+def test_similar_texts_rank_above_unrelated_ones(model_folder: Path, tmp_path: Path) -> None:
+    ranker, _ = load(model_folder, tmp_path)
+    ranker.embed_passages(ARTICLES)
+    keys = [key for key, _ in ARTICLES]
+    queries = ["How do I reset my password", "cancel my subscription renewal", "refund for a course"]
+    scores = ranker.rank(ranker.embed_queries(queries), keys)
+    assert scores.shape == (3, 4)
+    assert [keys[i] for i in scores.argmax(axis=1)] == ["reset-password", "cancel-renewal", "refund"]
+    for query, unrelated in [(0, 3), (1, 3), (2, 1)]:
+        assert scores[query].max() - scores[query, unrelated] > 0.25
+
+
+def test_the_cache_embeds_only_changed_passages(model_folder: Path, tmp_path: Path) -> None:
+    ranker, _ = load(model_folder, tmp_path)
+    counting = CountingEncoder(ranker.encoder)
+    first = SemanticRanker(counting, tmp_path / "vectors")
+    before = first.embed_passages(ARTICLES)
+    assert counting.passages_embedded == 4
+
+    changed = ARTICLES[:3] + [("invoice", "Download a receipt for a payment")]
+    rebuild = SemanticRanker(counting, tmp_path / "vectors")
+    after = rebuild.embed_passages(changed)
+    assert counting.passages_embedded == 5
+    assert rebuild.embedded_last == 1
+    np.testing.assert_array_equal(before[:3], after[:3])
+
+    again = SemanticRanker(counting, tmp_path / "vectors")
+    again.embed_passages(changed)
+    assert counting.passages_embedded == 5
+    assert again.embedded_last == 0
+
+
+def test_the_cache_is_one_matrix_and_an_index(model_folder: Path, tmp_path: Path) -> None:
+    ranker, _ = load(model_folder, tmp_path)
+    ranker.embed_passages(ARTICLES)
+    [folder] = (tmp_path / "vectors").iterdir()
+    assert sorted(path.name for path in folder.iterdir()) == ["index.json", "vectors.npy"]
+    index = json.loads((folder / "index.json").read_text())
+    assert index["model_id"] == ranker.encoder.model_id
+    assert np.load(folder / "vectors.npy").shape == (4, 32)
+
+
+def test_a_changed_model_does_not_reuse_vectors(model_folder: Path, tmp_path: Path) -> None:
+    other = build_tiny_model(tmp_path / "other-model", CORPUS, seed=1)
+    first, _ = load(model_folder, tmp_path)
+    first.embed_passages(ARTICLES)
+    second, _ = load(other, tmp_path)
+    second.embed_passages(ARTICLES)
+    assert second.embedded_last == 4
+
+
+def test_stale_vectors_are_dropped_once_they_outnumber_live_ones(model_folder: Path, tmp_path: Path) -> None:
+    ranker, _ = load(model_folder, tmp_path)
+    ranker.embed_passages(ARTICLES)
+    ranker.embed_passages([("only", "Change the email address on your account")])
+    [folder] = (tmp_path / "vectors").iterdir()
+    assert np.load(folder / "vectors.npy").shape == (1, 32)
+
+
+def test_e5_models_get_query_and_passage_prefixes(model_folder: Path, tmp_path: Path) -> None:
+    e5_folder = tmp_path / "tiny-e5"
+    shutil.copytree(model_folder, e5_folder)
+    plain, _ = load(model_folder, tmp_path)
+    e5, status = load(e5_folder, tmp_path)
+    assert status.on and e5.encoder.choice.prefixes and not plain.encoder.choice.prefixes
+
+    text = "Reset your password"
+    np.testing.assert_allclose(e5.embed_queries([text]), plain.embed_queries([f"query: {text}"]), atol=1e-6)
+    e5.embed_passages([("a", text)])
+    plain.embed_passages([("a", f"passage: {text}")])
+    np.testing.assert_allclose(e5.passages["a"], plain.passages["a"], atol=1e-6)
+    assert not np.allclose(e5.embed_queries([text]), plain.embed_queries([text]))
+
+
+def test_prefix_setting_overrides_the_name(model_folder: Path, tmp_path: Path) -> None:
+    ranker, status = load(model_folder, tmp_path, prefixes=True)
+    assert status.on and ranker.encoder.choice.prefixes
+    assert resolve_model(str(model_folder), tmp_path, prefixes=True).prefixes
+    assert not resolve_model("intfloat/multilingual-e5-small", tmp_path, prefixes=False).prefixes
+    assert resolve_model(None, tmp_path).prefixes
+    assert not resolve_model("BAAI/bge-small-en-v1.5", tmp_path).prefixes
+
+
+def test_resolve_model_default_and_folder(model_folder: Path, tmp_path: Path) -> None:
+    named = resolve_model(None, tmp_path)
+    assert (named.name, named.folder, named.dim, named.model_file) == (
+        "intfloat/multilingual-e5-small",
+        None,
+        384,
+        "onnx/model.onnx",
+    )
+    local = resolve_model(str(model_folder), tmp_path)
+    assert local.folder == model_folder and local.model_file == "model.onnx" and local.dim == 32
+
+
+def test_missing_folder_is_off_with_a_reason(tmp_path: Path) -> None:
+    ranker, status = load(tmp_path / "no-such-model", tmp_path)
+    assert ranker is None
+    assert status == SemanticStatus(False, f"off: model folder {tmp_path / 'no-such-model'} does not exist")
+
+
+def test_folder_without_tokenizer_is_off_with_a_reason(model_folder: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(model_folder, broken)
+    (broken / "tokenizer.json").unlink()
+    ranker, status = load(broken, tmp_path)
+    assert ranker is None and status.reason == f"off: model folder {broken} lacks tokenizer.json"
+
+
+def test_folder_with_a_broken_onnx_file_is_off(model_folder: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(model_folder, broken)
+    (broken / "model.onnx").write_bytes(b"not a model")
+    ranker, status = load(broken, tmp_path)
+    assert ranker is None and status.reason.startswith(f"off: model folder {broken} could not be loaded (")
+
+
+def test_missing_fastembed_is_off_with_a_reason(model_folder: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "fastembed", None)
+    ranker, status = load(model_folder, tmp_path)
+    assert ranker is None
+    assert status == SemanticStatus(False, "off: fastembed is not installed (pip install 'kb-helpcenter[semantic]')")
+
+
+def test_no_embeddings_switch(model_folder: Path, tmp_path: Path) -> None:
+    assert load(model_folder, tmp_path, enabled=False) == (None, SemanticStatus(False, "off: --no-embeddings"))
+
+
+def test_uncached_model_offline_is_off_quickly(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(semantic, "hub_endpoint", lambda: "http://127.0.0.1:9")
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    started = time.monotonic()
+    ranker, status = load_ranker(None, tmp_path / "models", tmp_path / "vectors")
+    assert time.monotonic() - started < 10
+    assert ranker is None
+    assert status == SemanticStatus(
+        False, "off: model intfloat/multilingual-e5-small is not cached and could not be downloaded (offline)"
+    )
+
+
+def test_offline_env_skips_the_network(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(semantic, "hub_reachable", lambda *a, **k: pytest.fail("the network was tried"))
+    _, status = load_ranker("BAAI/bge-small-en-v1.5", tmp_path / "models", tmp_path / "vectors")
+    assert status.reason == "off: model BAAI/bge-small-en-v1.5 is not cached and could not be downloaded (offline)"
+
+
+def test_unknown_model_name_is_off(tmp_path: Path) -> None:
+    _, status = load_ranker("someone/some-model", tmp_path / "models", tmp_path / "vectors")
+    assert not status.on and "not a model fastembed knows" in status.reason
+
+
+def test_progress_line_for_many_passages(model_folder: Path, tmp_path: Path) -> None:
+    ranker, _ = load(model_folder, tmp_path)
+    stream = io.StringIO()
+    noisy = SemanticRanker(ranker.encoder, tmp_path / "progress", progress=stream)
+    noisy.embed_passages([(f"p{i}", f"password reset number {i}") for i in range(semantic.PROGRESS_MIN_PASSAGES + 1)])
+    assert stream.getvalue().endswith("embedding passages: 301/301\n")
+    quiet = io.StringIO()
+    SemanticRanker(ranker.encoder, tmp_path / "quiet", progress=quiet).embed_passages(ARTICLES)
+    assert quiet.getvalue() == ""
+
+
+def test_rank_rejects_unknown_keys(model_folder: Path, tmp_path: Path) -> None:
+    ranker, _ = load(model_folder, tmp_path)
+    ranker.embed_passages(ARTICLES[:1])
+    with pytest.raises(KeyError, match="refund"):
+        ranker.rank(ranker.embed_queries(["x"]), ["refund"])
+
+
+def test_reciprocal_rank_fusion_by_hand() -> None:
+    keyword = ["a", "b", "c"]
+    semantic_ = ["b", "c", "d"]
+    fused = reciprocal_rank_fusion([keyword, semantic_], k=60)
+    expected = {
+        "a": 1 / 61,
+        "b": 1 / 62 + 1 / 61,
+        "c": 1 / 63 + 1 / 62,
+        "d": 1 / 63,
+    }
+    assert [key for key, _ in fused] == ["b", "c", "a", "d"]
+    for key, score in fused:
+        assert score == pytest.approx(expected[key])
+
+
+def test_reciprocal_rank_fusion_weights_and_ties() -> None:
+    fused = reciprocal_rank_fusion([["a", "b"], ["b", "a"]], k=1, weights=[2.0, 1.0])
+    assert fused == [("a", pytest.approx(2 / 2 + 1 / 3)), ("b", pytest.approx(2 / 3 + 1 / 2))]
+    assert [key for key, _ in reciprocal_rank_fusion([["x"], ["y"]])] == ["x", "y"]
+    assert reciprocal_rank_fusion([]) == []
+    with pytest.raises(ValueError):
+        reciprocal_rank_fusion([["a"]], weights=[1.0, 2.0])
