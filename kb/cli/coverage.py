@@ -58,6 +58,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             gate_on=args.gate_on or "answered",
         )
         print_problems(problems)
+        print(f"kb: {report.audit}", file=sys.stderr)
     else:
         config = site_config(args)
         content = load_site(config)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.content.schema import ARTICLE_FIELDS, Field, Vocabulary, check_value
 from kb.content.text import detect_lang
-from kb.content.textfile import read_text
+from kb.content.textfile import looks_like_gbk, read_text
 from kb.content.yamltext import Located, parse_yaml
-from kb.model import Article, Question
+from kb.model import LANGUAGES, Article, Question
 from kb.problems import KbError, Problem, Severity, did_you_mean
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
@@ -198,9 +198,127 @@ def load_articles(
     return articles, problems
 
 
+# Front matter that keeps an article off the published site: an audit skips these as a build would.
+UNPUBLISHED = (("draft", True), ("published", False), ("hidden", True))
+_HTML_TAG = re.compile(r"<[^>]{1,500}>")
+_ANCHOR = re.compile(r"\s*\{#[^}]*\}")
+_CALLOUT = re.compile(r"^(\s*>\s*)\[!\w+\]\s*", re.MULTILINE)  # GitHub and Zendesk callouts: > [!NOTE]
+_ADMONITION = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?|:::)\s*\w*(?:\s+"([^"]*)")?\s*$', re.MULTILINE)
+
+
+def plain_markup(text: str) -> str:
+    """Markdown as a reader sees its words: HTML tags, callout markers, heading ids and admonition markers go,
+    their text stays."""
+    text = _CALLOUT.sub(r"\1", text)
+    text = _ADMONITION.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}", text)
+    text = _ANCHOR.sub("", text)
+    return _HTML_TAG.sub(" ", text)
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return " ".join(_as_text(v) for v in value)
+    return "" if value is None or isinstance(value, dict) else str(value)
+
+
+def _decode_any(data: bytes) -> str | None:
+    """UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, or GB18030 when it reads as
+    Chinese; None when the encoding cannot be told."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030") if looks_like_gbk(data) else None
+
+
+@dataclass(frozen=True)
+class FolderAudit:
+    """What reading a folder as it is found: the articles, and each file skipped with the reason."""
+
+    articles: list[Article]
+    skipped: list[tuple[str, str]]  # (path relative to the folder, reason)
+
+    @property
+    def summary(self) -> str:
+        reasons: dict[str, int] = {}
+        for _, reason in self.skipped:
+            reasons[reason] = reasons.get(reason, 0) + 1
+        why = "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+        return (
+            f"{len(self.articles) + len(self.skipped)} Markdown files: {len(self.articles)} read, {len(self.skipped)} skipped"
+            + (f" ({why})" if why else "")
+        )
+
+
+def read_any_folder(folder: Path) -> FolderAudit:
+    """Any folder of Markdown as it is: front matter is read, never judged. The path is the identity (ids in
+    front matter may be numbers or anything else); lists and numbers where kb expects text are read as text;
+    the title comes from the front matter, else the first heading, else the file name; drafts and unpublished
+    pages are skipped and counted; a file whose encoding cannot be told is skipped and named."""
+    if not folder.is_dir():
+        raise KbError(Problem(str(folder), 0, "articles folder not found", "check --articles"))
+    articles: list[Article] = []
+    skipped: list[tuple[str, str]] = []
+    for path in sorted(folder.rglob("*")):
+        relpath = path.relative_to(folder).as_posix()
+        if path.suffix.lower() not in (".md", ".markdown") or not path.is_file():
+            continue
+        if any(part.startswith((".", "_")) for part in relpath.split("/")):
+            continue
+        if is_landing_page(relpath):  # a home or section page lists articles; it answers nothing itself
+            skipped.append((relpath, "landing page (index.md)"))
+            continue
+        text = _decode_any(path.read_bytes())
+        if text is None:
+            skipped.append((relpath, "not UTF-8, UTF-16 or GB18030 text"))
+            continue
+        article, reason = _read_any_article(text, relpath)
+        if article is None:
+            skipped.append((relpath, reason))
+        else:
+            articles.append(article)
+    return FolderAudit(articles, skipped)
+
+
+def _read_any_article(text: str, relpath: str) -> tuple[Article | None, str]:
+    meta: dict = {}
+    body = text
+    try:
+        located, body, _, _ = split_front_matter(text, relpath)
+        if located is not None and isinstance(located.value, dict):
+            meta = located.value
+    except KbError:  # front matter never closed: read the whole file as the body
+        body = text
+    for key, value in UNPUBLISHED:
+        if meta.get(key) is value or str(meta.get(key)).lower() == str(value).lower():
+            return None, f"{key}: {str(value).lower()}"
+    body = plain_markup(body)
+    title = " ".join(_as_text(meta.get("title")).split()) or _title_from_body(body) or next(iter(headings_of(body)), "")
+    title = title or Path(relpath).stem.replace("-", " ").replace("_", " ").capitalize()
+    lang = _as_text(meta.get("lang") or meta.get("language")).lower()[:2]
+    lang = lang if lang in LANGUAGES else detect_lang(title + body[:2000])
+    tags = meta.get("tags") or ()
+    tags = tuple(_as_text(t) for t in tags) if isinstance(tags, (list, tuple)) else (_as_text(tags),)
+    stem = relpath.rsplit(".", 1)[0]
+    article = Article(
+        id=stem,
+        path=relpath,
+        title=title,
+        lang=lang,
+        body=body,
+        summary=_as_text(meta.get("summary") or meta.get("description")),
+        tags=tags,
+        headings=headings_of(body),
+    )
+    return article, ""
+
+
 def load_any_folder(folder: Path) -> tuple[list[Article], list[Problem]]:
-    """Any folder of Markdown as it is: front matter optional, title from it, else the first heading, else the file
-    name; the language detected when the front matter does not say."""
-    articles, problems = load_articles(folder, ArticleRules(Vocabulary(None, None), "en", require_front_matter=False))
-    detected = [a if "lang" in a.line_of else replace(a, lang=detect_lang(a.title + a.body[:2000])) for a in articles]
-    return detected, problems
+    """`read_any_folder`, with each skipped file as a warning naming it."""
+    audit = read_any_folder(folder)
+    problems = [
+        Problem(f"{folder}/{path}", 0, f"skipped: {reason}", severity=Severity.WARNING)
+        for path, reason in audit.skipped
+    ]
+    return audit.articles, problems

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from feedback_widget.summary import FeedbackSummary
-from kb.content.articles import load_any_folder
+from kb.content.articles import read_any_folder
 from kb.content.config import SiteConfig
 from kb.content.questions import load_any_questions
 from kb.coverage.analysis import analyse
@@ -52,9 +52,9 @@ def with_feedback(report: Report, articles: list[Article], feedback: FeedbackSum
 def foreign_report(
     articles_dir: Path, questions_path: Path, fail_under: float, cache: Path | None = None, gate_on: str = "answered"
 ) -> tuple[Report, list[Problem]]:
-    articles, problems = load_any_folder(articles_dir)
-    questions, found = load_any_questions(questions_path)
-    problems += found
+    audit = read_any_folder(articles_dir)
+    articles = audit.articles
+    questions, problems = load_any_questions(questions_path)
     if cache is None:
         with tempfile.TemporaryDirectory(prefix="kb-index-") as folder:
             matcher = build_matcher(articles, Path(folder) / "index")
@@ -64,4 +64,4 @@ def foreign_report(
     report = analyse(
         articles, questions, matcher, fail_under=fail_under, gate_on=gate_on, same_language=False, warnings=warnings
     )
-    return report, problems
+    return replace(report, audit=audit.summary, skipped=tuple(audit.skipped)), problems

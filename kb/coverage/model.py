@@ -114,6 +114,8 @@ class Report:
     stale: tuple[tuple[Article, int], ...] = ()  # (article, days since review)
     warnings: tuple[str, ...] = ()
     feedback: tuple[ArticleHealth, ...] = ()
+    audit: str = ""  # for an audit of another folder: how many files were read and skipped, and why
+    skipped: tuple[tuple[str, str], ...] = ()  # (path, reason) of each file an audit skipped
     readers: FeedbackSummary | None = None  # votes, latest comments and missed searches, when there is a database
     min_votes: int = 10
     target_rate: float = 0.85  # the share of helpful votes an article should reach

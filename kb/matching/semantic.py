@@ -33,6 +33,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from kb.model import Article
+
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 INSTALL_HINT = "pip install 'kb-helpcenter[semantic]'"
 
@@ -496,3 +498,28 @@ def reciprocal_rank_fusion(
             scores[key] = scores.get(key, 0.0) + weight / (k + rank)
     order = {key: i for i, key in enumerate(scores)}
     return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))
+
+
+SECTION_CHARS = 800  # of a section's text embedded beside its title and heading
+
+
+def article_passages(articles: Sequence[Article]) -> list[tuple[str, str]]:
+    """(key, text) for each section of each article: `id#n`, the title, the section's heading and up to
+    SECTION_CHARS characters of its text. A question matches a section more sharply than a whole long article."""
+    passages = []
+    for article in articles:
+        sections: list[tuple[str, list[str]]] = [("", [])]
+        fenced = False
+        for line in article.body.splitlines():
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            if not fenced and line.startswith("#"):
+                sections.append((line.lstrip("#").strip(), []))
+            else:
+                sections[-1][1].append(line)
+        for n, (heading, lines) in enumerate(sections):
+            text = " ".join(" ".join(lines).split())[:SECTION_CHARS]
+            if n and not text and not heading:
+                continue
+            passages.append((f"{article.id}#{n}", "\n".join(part for part in (article.title, heading, text) if part)))
+    return passages

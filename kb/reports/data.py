@@ -93,6 +93,9 @@ def to_dict(report: Report) -> dict:
             for c in (report.readers.comments if report.readers else ())
         ],
         "warnings": list(report.warnings),
+        "audit": {"summary": report.audit, "skipped": [{"path": p, "reason": r} for p, r in report.skipped]}
+        if report.audit
+        else None,
     }
 
 
@@ -159,7 +162,7 @@ def headline(report: Report) -> str:
 
 
 def to_terminal(report: Report, top: int = 15) -> str:
-    lines = [headline(report)]
+    lines = [headline(report)] + ([report.audit] if report.audit else [])
     gaps = report.with_status("gap")
     if gaps:
         lines += [

@@ -182,3 +182,45 @@ def test_bad_coverage_settings_are_reported_not_crashed_on(kb, site, setting, me
     result = check(kb, site)
     assert result.code == 1
     assert f"kb.yml:12: error: {message}" in result.err
+
+
+def test_an_audit_reads_a_foreign_folder_as_it_is(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "reset.md").write_text(
+        "---\nid: 5340909969948\ntitle: [Reset, password]\ntags: 3\nvendor_key: x\n---\n"
+        '# Ignored heading\n\n> [!NOTE]\n> Use the <b>reset</b> link\n\n## Steps {#steps}\n\n!!! note ""\n    Open settings\n',
+        encoding="utf-8",
+    )
+    (folder / "secret.md").write_text("---\ntitle: Secret\ndraft: true\n---\nbody\n", encoding="utf-8")
+    (folder / "hidden.md").write_text("---\npublished: false\n---\nbody\n", encoding="utf-8")
+    (folder / "invoice.md").write_bytes("# 发票抬头\n\n开具发票的方法\n".encode("gb18030"))
+    (folder / "utf16.md").write_bytes("# Export notes\n\nUse the export menu.\n".encode("utf-16"))
+    (folder / "broken.md").write_bytes(b"\x80\x81\xfe garbage \xff")
+    (folder / "index.md").write_text("# Welcome\n\nStart here.\n", encoding="utf-8")
+    audit = read_any_folder(folder)
+    by_path = {a.path: a for a in audit.articles}
+    assert set(by_path) == {"reset.md", "invoice.md", "utf16.md"}
+    reset = by_path["reset.md"]
+    assert (reset.id, reset.title, reset.tags) == ("reset", "Reset password", ("3",))
+    assert (
+        "<b>" not in reset.body
+        and "[!NOTE]" not in reset.body
+        and "{#steps}" not in reset.body
+        and "!!!" not in reset.body
+    )
+    assert "reset link" in " ".join(reset.body.split()) and reset.headings == ("Ignored heading", "Steps")
+    assert (by_path["invoice.md"].title, by_path["invoice.md"].lang) == ("发票抬头", "zh")
+    assert by_path["utf16.md"].title == "Export notes"
+    assert sorted(audit.skipped) == [
+        ("broken.md", "not UTF-8, UTF-16 or GB18030 text"),
+        ("hidden.md", "published: false"),
+        ("index.md", "landing page (index.md)"),
+        ("secret.md", "draft: true"),
+    ]
+    assert audit.summary == (
+        "7 Markdown files: 3 read, 4 skipped (1 draft: true; 1 landing page (index.md); "
+        "1 not UTF-8, UTF-16 or GB18030 text; 1 published: false)"
+    )

@@ -1,0 +1,30 @@
+"""Floors on real help centers (benchmarks/real: public docs and their users' own questions, labelled by hand).
+
+The figures are what `python -m benchmarks.real_eval` prints (BENCHMARKS.md); the floors sit a little under them,
+so a change that loses ground on customers' real words fails here even when the sample's own figures hold.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.real_eval import LIKELY_THRESHOLD, figures, lexical, real_sets
+
+FLOORS = {  # set: (recall@3, recall@1)
+    "en-joplin": (0.70, 0.38),
+    "zh-1panel": (0.62, 0.42),
+}
+
+
+@pytest.mark.parametrize("real", real_sets(), ids=lambda r: r.name)
+def test_lexical_suggestions_on_real_sets(real, tmp_path):
+    ranked, confidence = lexical(real, tmp_path / "index")
+    result = figures(real, ranked, confidence, LIKELY_THRESHOLD)
+    at3, at1 = FLOORS[real.name]
+    assert result["answered"] >= 30 and result["questions"] - result["answered"] >= 20
+    assert result["recall_at_3"] >= at3
+    assert result["recall_at_1"] >= at1
+
+
+def test_every_real_set_has_a_floor():
+    assert {r.name for r in real_sets()} == set(FLOORS)
