@@ -43,7 +43,7 @@ class RealSet:
 def load_set(folder: Path) -> RealSet:
     data = yaml.safe_load((folder / "questions.yml").read_text(encoding="utf-8"))
     audit = read_any_folder(folder / data.get("articles", "articles"))
-    articles, problems = audit.articles, audit.skipped
+    articles, skipped = audit.articles, audit.skipped
     lang = data.get("lang", "en")
     questions, answers, kinds = [], {}, {}
     for item in data["questions"]:
@@ -51,7 +51,7 @@ def load_set(folder: Path) -> RealSet:
         questions.append(Question(qid, item["q"], lang, volume=1))
         answers[qid] = frozenset(item.get("answers") or ())
         kinds[qid] = item.get("kind", "")
-    return RealSet(data.get("set", folder.name), lang, articles, questions, answers, kinds, len(problems))
+    return RealSet(data.get("set", folder.name), lang, articles, questions, answers, kinds, len(skipped))
 
 
 def real_sets(root: Path = ROOT) -> list[RealSet]:
@@ -83,41 +83,18 @@ def figures(real: RealSet, ranked: dict[str, list[str]], confidence: dict[str, f
     }
 
 
-def lexical(real: RealSet, cache: Path) -> tuple[dict[str, list[str]], dict[str, float]]:
-    report = analyse(
-        real.articles, real.questions, build_matcher(real.articles, cache), threshold=0.0, same_language=False
-    )
+def lexical(real: RealSet, cache: Path, sections=None) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """The engine's suggestions and confidence for each question (fused with `sections` when given)."""
+    matcher = build_matcher(real.articles, cache)
+    report = analyse(real.articles, real.questions, matcher, threshold=0.0, same_language=False, sections=sections)
     ranked = {r.question.id: [c.article.id for c in r.candidates] for r in report.results}
     return ranked, {r.question.id: r.confidence for r in report.results}
 
 
-def lexical_top(real: RealSet, cache: Path, limit: int = 20) -> dict[str, list[str]]:
-    matcher = build_matcher(real.articles, cache)
-    found = {}
-    for q in real.questions:
-        found[q.id] = [matcher.stats.ids[r.position] for r in matcher.rank(matcher.query(q.question), limit=limit)]
-    return found
-
-
-def semantic_top(real: RealSet, ranker, limit: int = 20) -> dict[str, list[str]]:
-    from kb.matching.semantic import article_passages
-
-    passages = article_passages(real.articles)
-    vectors = ranker.embed_passages(passages)
-    owners = [key.split("#", 1)[0] for key, _ in passages]
-    queries = ranker.embed_queries([q.question for q in real.questions])
-    similarity = queries @ vectors.T
-    found = {}
-    for row, q in zip(similarity, real.questions):
-        order, seen = [], set()
-        for i in np.argsort(-row):
-            if owners[i] not in seen:
-                seen.add(owners[i])
-                order.append(owners[i])
-            if len(order) == limit:
-                break
-        found[q.id] = order
-    return found
+def _print(name: str, result: dict) -> None:
+    for key, value in result.items():
+        if key not in ("questions", "answered"):
+            print(f"{name}.{key}: {'n/a' if value is None else f'{value:.3f}'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,21 +114,14 @@ def main(argv: list[str] | None = None) -> int:
             ranked, confidence = lexical(real, Path(folder) / "index")
             result = figures(real, ranked, confidence, LIKELY_THRESHOLD)
             print(
-                f"# {real.name}: {len(real.articles)} articles read, {real.skipped} problems, {result['questions']} questions ({result['answered']} answered)"
+                f"# {real.name}: {len(real.articles)} articles read, {real.skipped} skipped, {result['questions']} questions ({result['answered']} answered)"
             )
-            for name, value in result.items():
-                if name not in ("questions", "answered"):
-                    print(f"{real.name}.{name}: {'n/a' if value is None else f'{value:.3f}'}")
+            _print(real.name, result)
             if ranker is not None:
-                from kb.matching.semantic import reciprocal_rank_fusion
+                from kb.matching.semantic import SectionIndex
 
-                words = lexical_top(real, Path(folder) / "index")
-                meaning = semantic_top(real, ranker)
-                fused = {q: [key for key, _ in reciprocal_rank_fusion([words[q], meaning[q]])] for q in words}
-                for label, ranking in (("semantic", meaning), ("hybrid", fused)):
-                    both = figures(real, ranking, confidence, LIKELY_THRESHOLD)
-                    print(f"{real.name}.{label}.recall_at_1: {both['recall_at_1']:.3f}")
-                    print(f"{real.name}.{label}.recall_at_3: {both['recall_at_3']:.3f}")
+                ranked, confidence = lexical(real, Path(folder) / "index", SectionIndex(ranker, real.articles))
+                _print(f"{real.name}.hybrid", figures(real, ranked, confidence, LIKELY_THRESHOLD))
     return 0
 
 

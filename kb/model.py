@@ -54,3 +54,6 @@ class Question:
     volume: int = 0
     variants: tuple[str, ...] = ()
     line: int = 0
+    not_answered_by: tuple[str, ...] = ()  # articles a person said do not answer it (kb coverage reject)
+    kind: str = ""  # question (how-to or problem), bug or feature; empty: told from the wording
+    type: str = ""  # the support team's own sorting (technical, product use, after-sales...)

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from feedback_widget.reports import read_feedback
 from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, print_problems, site_config
+from kb.content.edits import add_cover, add_rejection
 from kb.content.site import load_site
+from kb.content.textfile import write_text_atomically
 from kb.coverage.audit import foreign_report, site_report
-from kb.problems import has_errors
+from kb.problems import did_you_mean, has_errors
 from kb.reports import data as report_output
 
 
@@ -19,7 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     coverage = commands.add_parser(
         "coverage",
         help="which common questions have no article",
-        description="Report which common questions the articles answer (tagged or likely), which are gaps, and which are hard to find. "
+        description="Report which common questions the articles answer (confirmed in covers:, or suggested for review), which are gaps, and which are hard to find. "
         "With --articles and --questions it audits any folder of Markdown against any questions file (YAML, or CSV with question[,count]).",
     )
     coverage.add_argument("--format", choices=("text", "json", "csv", "markdown"), default="text")
@@ -33,14 +35,43 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--gate-on",
         choices=("answered", "tagged"),
         default=None,
-        help="what --fail-under counts: answered (covered + likely) or tagged (covered only) (default: kb.yml, else answered)",
+        help="what --fail-under counts: tagged (answers confirmed in covers:) or answered (tagged + suggested) "
+        "(default: kb.yml, else tagged; an audit with --articles: answered)",
     )
     coverage.add_argument(
         "--articles", type=Path, help="audit this folder of Markdown files instead of the site's articles"
     )
     coverage.add_argument("--questions", type=Path, help="questions file for --articles (YAML or CSV)")
     coverage.add_argument("--top", type=int, default=15, help="rows per table in the text format")
+    coverage.add_argument(
+        "--embedding-model",
+        help="rank suggestions with sentence embeddings too: a fastembed model name or a local ONNX folder "
+        "(default: kb.yml's coverage.embedding_model; none: lexical only)",
+    )
+    coverage.add_argument("--no-embeddings", action="store_true", help="lexical ranking only, whatever kb.yml says")
     coverage.set_defaults(run=cmd_coverage)
+    actions = coverage.add_subparsers(title="review the suggestions", metavar="ACTION")
+    accept = actions.add_parser(
+        "accept",
+        help="confirm that ARTICLE answers QUESTION: adds the id to the article's covers:",
+        description="Add QUESTION's id to ARTICLE's covers: (the file's formatting and comments stay).",
+    )
+    reject = actions.add_parser(
+        "reject",
+        help="say that ARTICLE does not answer QUESTION: it is not suggested again",
+        description="Add ARTICLE to QUESTION's not_answered_by: in the questions file, so it is not suggested again.",
+    )
+    for parser, run in ((accept, cmd_accept), (reject, cmd_reject)):
+        parser.add_argument("question", help="the question's id (questions.yml)")
+        parser.add_argument("article", help="the article's id (its path without .md, or its id:)")
+        parser.set_defaults(run=run)
+    review = actions.add_parser(
+        "review",
+        help="go through the suggestions in the terminal, one key each",
+        description="Show each suggestion, most tickets first, with its evidence: a accepts, r rejects, s skips, "
+        "q stops. Without a terminal, use kb coverage accept / reject.",
+    )
+    review.set_defaults(run=cmd_review)
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -56,6 +87,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             args.questions,
             args.fail_under if args.fail_under is not None else 80.0,
             gate_on=args.gate_on or "answered",
+            embedding_model=args.embedding_model,
+            embeddings=not args.no_embeddings,
         )
         print_problems(problems)
         print(f"kb: {report.audit}", file=sys.stderr)
@@ -69,12 +102,15 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             config = replace(config, fail_under=args.fail_under)
         if args.gate_on is not None:
             config = replace(config, gate_on=args.gate_on)
+        if args.embedding_model:
+            config = replace(config, embedding_model=args.embedding_model)
         report = site_report(
             config,
             content.articles,
             content.questions,
             warnings=[str(p) for p in content.problems],
             feedback=read_feedback(config.feedback_db),
+            embeddings=not args.no_embeddings,
         )
     render = {
         "text": lambda r: report_output.to_terminal(r, args.top),
@@ -87,3 +123,110 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(f"kb: {report.failure_message()}", file=sys.stderr)
         return CONTENT_PROBLEMS
     return OK
+
+
+def _site(args: argparse.Namespace):
+    config = site_config(args)
+    content = load_site(config)
+    if has_errors(content.problems):
+        print_problems(content.problems)
+        raise UsageError("fix the problems above first (kb check)")
+    return config, content
+
+
+def _find(content, question_id: str, article_id: str):
+    questions = {q.id: q for q in content.questions}
+    articles = {a.id: a for a in content.articles}
+    if question_id not in questions:
+        raise UsageError(f"no question '{question_id}' in the questions file ({did_you_mean(question_id, questions)})")
+    if article_id not in articles:
+        raise UsageError(f"no article '{article_id}' ({did_you_mean(article_id, articles)})")
+    return questions[question_id], articles[article_id]
+
+
+def accept(config, question, article) -> str:
+    if question.id in article.covers:
+        return f"{config.relative(config.articles_dir / article.path)} already covers {question.id}"
+    path = config.articles_dir / article.path
+    text = path.read_text(encoding="utf-8")
+    write_text_atomically(path, add_cover(text, article.line_of.get("covers"), question.id))
+    return f"accepted: {config.relative(path)} covers {question.id}"
+
+
+def reject(config, question, article) -> str:
+    if article.id in question.not_answered_by:
+        return f"{question.id} already says {article.id} does not answer it"
+    path = config.questions_path
+    text = path.read_text(encoding="utf-8")
+    write_text_atomically(path, add_rejection(text, question.line, article.id))
+    return f"rejected: {config.relative(path)}: {question.id} is not answered by {article.id}"
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    config, content = _site(args)
+    print(accept(config, *_find(content, args.question, args.article)))
+    return OK
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    config, content = _site(args)
+    print(reject(config, *_find(content, args.question, args.article)))
+    return OK
+
+
+def cmd_review(args: argparse.Namespace, keys=None) -> int:
+    if keys is None and not sys.stdin.isatty():
+        raise UsageError("kb coverage review needs a terminal; use kb coverage accept / reject QUESTION ARTICLE")
+    config, content = _site(args)
+    report = site_report(config, content.articles, content.questions, embeddings=False)
+    suggestions = report.with_status("likely")
+    if not suggestions:
+        print("no suggestions to review")
+        return OK
+    read_key = keys or _terminal_keys()
+    done = {"a": 0, "r": 0, "s": 0}
+    for n, r in enumerate(suggestions, 1):
+        best = r.candidates[0]
+        print(f"\n[{n}/{len(suggestions)}] {r.question.volume} tickets  {r.question.id}: {r.question.question}")
+        print(f"  probably answered by {best.article.path} ({r.tier}; words: {', '.join(best.matched) or '-'})")
+        if best.passage:
+            print(f'  "{best.passage}"')
+        print("  a accept · r reject · s skip · q stop > ", end="", flush=True)
+        key = read_key()
+        while key not in ("a", "r", "s", "q"):
+            key = read_key()
+        print(key)
+        if key == "q":
+            break
+        if key == "a":
+            print("  " + accept(config, r.question, _fresh_article(config, best.article.id)))
+        elif key == "r":
+            print("  " + reject(config, _fresh_question(config, r.question.id), best.article))
+        done[key] += 1
+    print(f"\n{done['a']} accepted, {done['r']} rejected, {done['s']} skipped")
+    return OK
+
+
+def _fresh_article(config, article_id: str):
+    """The article as its file is now (an earlier accept may have added a covers: line)."""
+    return next(a for a in load_site(config).articles if a.id == article_id)
+
+
+def _fresh_question(config, question_id: str):
+    return next(q for q in load_site(config).questions if q.id == question_id)
+
+
+def _terminal_keys():
+    import termios
+    import tty
+
+    def read_key() -> str:
+        fd = sys.stdin.fileno()
+        old = termios.tcgetattr(fd)
+        try:
+            tty.setcbreak(fd)
+            return sys.stdin.read(1).lower()
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, old)
+
+    return read_key

@@ -12,7 +12,7 @@ from kb.model import LANGUAGES, Category
 from kb.problems import KbError, Problem, did_you_mean
 
 CONFIG_NAME = "kb.yml"
-GATE_ON = ("answered", "tagged")  # what the coverage gate counts: covered + likely, or covered (tagged) only
+GATE_ON = ("tagged", "answered")  # what the gate counts: confirmed (tagged) only, or tagged + suggested
 _KEYS = {"articles", "questions", "default_lang", "categories", "coverage", "feedback", "synonyms"}
 
 
@@ -25,7 +25,10 @@ class SiteConfig:
     categories: tuple[Category, ...] = ()
     stale_after_days: int = 180
     fail_under: float = 80.0
-    gate_on: str = "answered"
+    gate_on: str = "tagged"
+    # Sentence embeddings fused into the ranking of suggestions: a fastembed model name or a local ONNX folder;
+    # None: lexical ranking only.
+    embedding_model: str | None = None
     feedback_db: Path | None = None  # the endpoint's SQLite file: the coverage report shows its votes
     synonyms: tuple[tuple[str, ...], ...] = ()  # the help center's own words for the same thing, for matching
 
@@ -101,7 +104,7 @@ def load_config(path: Path | None = None) -> SiteConfig:
         coverage = {}
     stale_after_days = _number(coverage, "stale_after_days", 180, int, located, shown, problems)
     fail_under = _number(coverage, "fail_under", 80, float, located, shown, problems)
-    gate_on = coverage.get("gate_on", "answered")
+    gate_on = coverage.get("gate_on", "tagged")
     if gate_on not in GATE_ON:
         line = located.children.get("coverage", located).line_of("gate_on")
         problems.append(
@@ -112,6 +115,18 @@ def load_config(path: Path | None = None) -> SiteConfig:
                 did_you_mean(str(gate_on), GATE_ON),
             )
         )
+    embedding_model = coverage.get("embedding_model")
+    if embedding_model is not None and not (isinstance(embedding_model, str) and embedding_model.strip()):
+        line = located.children.get("coverage", located).line_of("embedding_model")
+        problems.append(
+            Problem(
+                shown,
+                line,
+                "coverage.embedding_model must be a model name or a folder",
+                "e.g. embedding_model: intfloat/multilingual-e5-small",
+            )
+        )
+        embedding_model = None
     feedback = data.get("feedback") or {}
     if not isinstance(feedback, dict) or not isinstance(feedback.get("db", ""), str):
         problems.append(
@@ -148,9 +163,18 @@ def load_config(path: Path | None = None) -> SiteConfig:
         stale_after_days=stale_after_days,
         fail_under=fail_under,
         gate_on=gate_on,
+        embedding_model=_model_spec(root, embedding_model),
         feedback_db=root / feedback["db"] if feedback.get("db") else None,
         synonyms=tuple(tuple(w.strip() for w in group) for group in synonyms),
     )
+
+
+def _model_spec(root: Path, spec: str | None) -> str | None:
+    """A model name as it is; a folder relative to kb.yml made absolute."""
+    if spec is None:
+        return None
+    spec = spec.strip()
+    return str(root / spec) if spec.startswith(("./", "../")) else spec
 
 
 def _number(section: dict, key: str, default: float, kind: type, located, shown: str, problems: list[Problem]):

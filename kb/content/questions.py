@@ -7,12 +7,12 @@ from pathlib import Path
 
 from kb.content.articles import check_fields
 from kb.content.questions_import import DEFAULT_COLUMNS, decode_csv, merge_rows, read_rows
-from kb.content.schema import QUESTION_FIELDS, Vocabulary
+from kb.content.schema import QUESTION_FIELDS, QUESTION_KINDS, Vocabulary
 from kb.content.text import detect_lang, text_id, unique_id
 from kb.content.textfile import read_text
 from kb.content.yamltext import Located, parse_yaml
 from kb.model import Question
-from kb.problems import KbError, Problem
+from kb.problems import KbError, Problem, did_you_mean
 
 
 def load_questions(
@@ -61,6 +61,12 @@ def load_questions(
             )
             continue
         seen[qid] = item.line_of("id")
+        kind = values.get("kind", "")
+        if kind and kind not in QUESTION_KINDS:
+            problems.append(
+                Problem(shown, item.line_of("kind"), f"unknown kind '{kind}'", did_you_mean(kind, QUESTION_KINDS))
+            )
+            kind = ""
         questions.append(
             Question(
                 id=qid,
@@ -70,6 +76,9 @@ def load_questions(
                 volume=values.get("volume", 0),
                 variants=values.get("variants", ()),
                 line=item.line,
+                not_answered_by=values.get("not_answered_by", ()),
+                kind=kind,
+                type=values.get("type", ""),
             )
         )
     return questions, problems

@@ -96,7 +96,24 @@ QUESTION_FIELDS: tuple[Field, ...] = (
         example="[reset link expired]",
     ),
     Field("lang", Kind.LANG, "`en` or `zh`; defaults to the site's `default_lang`.", example="en"),
+    Field(
+        "kind",
+        Kind.TEXT,
+        "`question` (how-to or problem), `bug` or `feature`; told from the wording when left out. Bugs and "
+        "feature requests with no article are listed for the product team, not as gaps.",
+        example="feature",
+    ),
+    Field(
+        "type", Kind.TEXT, "The support team's own sorting, shown as a breakdown in the report.", example="after-sales"
+    ),
+    Field(
+        "not_answered_by",
+        Kind.IDS,
+        "Articles a support lead said do not answer it (`kb coverage reject`): never suggested again.",
+        example="[payments/refund-policy]",
+    ),
 )
+QUESTION_KINDS = ("question", "bug", "feature")
 
 
 def check_value(field: Field, value: Any, vocabulary: Vocabulary) -> tuple[Any, str, str]:

@@ -7,20 +7,26 @@ CI gate all print this one report.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 
-from kb.coverage.model import Candidate, Figures, QuestionResult, Report
+from kb.content.kinds import question_kind
+from kb.coverage.model import MEDIUM, Candidate, Figures, QuestionResult, Report
+from kb.matching.analysis import terms
 from kb.matching.matcher import Matcher
+from kb.matching.semantic import SectionIndex, reciprocal_rank_fusion
 from kb.model import Article, Question
 
 # Calibrated on the labelled evaluation set (benchmarks/coverage_eval.py; BENCHMARKS.md has the figures): an
 # untagged question whose best article holds at least this share of its idf-weighted concepts is "likely covered".
-LIKELY_THRESHOLD = 0.6
+LIKELY_THRESHOLD = MEDIUM
 CANDIDATES = 3
 VARIANT_AGREEMENT = 10  # a variant's candidates must be among this many best results of the question itself
+FUSION_DEPTH = 20  # results of each ranking that reciprocal-rank fusion looks at
 
 
 def analyse(
@@ -28,12 +34,13 @@ def analyse(
     questions: list[Question],
     matcher: Matcher,
     fail_under: float = 80.0,
-    gate_on: str = "answered",
+    gate_on: str = "tagged",
     stale_after_days: int = 180,
     today: dt.date | None = None,
     warnings: Iterable[str] = (),
     threshold: float = LIKELY_THRESHOLD,
     same_language: bool = True,
+    sections: SectionIndex | None = None,
 ) -> Report:
     today = today or dt.date.today()
     by_id = {a.id: a for a in articles}
@@ -43,6 +50,11 @@ def analyse(
         for qid in article.covers:
             covering[qid].append(article)
     everything = np.ones(matcher.size, dtype=bool)
+    untagged = [q for q in questions if q.id not in covering]
+    meanings: dict[str, list[str]] = {}
+    if sections is not None:
+        found = sections.top([q.question for q in untagged], limit=2 * FUSION_DEPTH)
+        meanings = dict(zip((q.id for q in untagged), found))
     results = [
         _assess(
             q,
@@ -52,6 +64,7 @@ def analyse(
             positions,
             threshold,
             matcher.allowed(q.lang) if same_language else everything,
+            meanings.get(q.id) if sections is not None else None,
         )
         for q in questions
     ]
@@ -64,6 +77,7 @@ def analyse(
         overall=Figures.of(results),
         by_category=_grouped(results, lambda r: r.question.category or "(none)"),
         by_lang=_grouped(results, lambda r: r.question.lang),
+        by_type=_grouped(results, lambda r: r.question.type or "(none)") if any(q.type for q in questions) else {},
         fail_under=fail_under,
         gate_on=gate_on,
         duplicates=tuple((q, tuple(covering[q.id])) for q in questions if len(covering.get(q.id, ())) > 1),
@@ -101,7 +115,13 @@ def _assess(
     positions: dict[str, int],
     threshold: float,
     allowed: np.ndarray,
+    meaning: list[str] | None = None,
 ) -> QuestionResult:
+    if question.not_answered_by:  # a person said these articles do not answer it: never propose them again
+        allowed = allowed.copy()
+        for article_id in question.not_answered_by:
+            if article_id in positions:
+                allowed[positions[article_id]] = False
     scored = [(wording, *matcher.score(matcher.query(wording), allowed)) for wording in _wordings(question)]
     if covering:
         return _covered(question, covering, scored, positions)
@@ -116,13 +136,61 @@ def _assess(
             score, cover = best.get(i, (0.0, 0.0))
             best[i] = (max(score, float(scores[i])), max(cover, float(coverage[i])))
     ranked = sorted(best.items(), key=lambda item: (-item[1][1], -item[1][0]))[:CANDIDATES]
-    candidates = tuple(
+    # The decision stays lexical: no similarity of meaning separates answered questions from near misses.
+    confidence = ranked[0][1][1] if ranked else 0.0
+    if meaning is not None:
+        ranked = _fused(scored, ranked, meaning, positions, allowed)
+    candidates = [
         Candidate(by_id[matcher.stats.ids[i]], score, rank, cover)
         for rank, (i, (score, cover)) in enumerate(ranked, 1)
         if matcher.stats.ids[i] in by_id
-    )
-    confidence = candidates[0].coverage if candidates else 0.0
-    return QuestionResult(question, "likely" if confidence >= threshold else "gap", candidates, confidence)
+    ]
+    if candidates:
+        matched, passage = evidence(question.question, candidates[0].article)
+        candidates[0] = replace(candidates[0], matched=matched, passage=passage)
+    status = "likely" if confidence >= threshold else "gap"
+    if status == "gap" and question_kind(question.question, question.kind) != "question":
+        status = "product"  # a bug or a wish with no article: the product team's, not a gap in the articles
+    return QuestionResult(question, status, tuple(candidates), confidence)
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"[*_`>|]+|^\s*[-+]\s+|^\s*\d+\.\s+")
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s*|\n+")
+
+
+def evidence(question: str, article: Article, width: int = 220) -> tuple[tuple[str, ...], str]:
+    """Why an article is suggested, for the person who reviews it: the question's words it has (as typed) and
+    its sentence holding most of them."""
+    words = [(w, set(terms(w))) for w in dict.fromkeys(re.findall(r"[\w'’]+", question))]
+    words = [(w, found) for w, found in words if found]
+    text = "\n".join((article.title, article.summary, *article.headings, article.body))
+    have = set(terms(text))
+    matched = tuple(w for w, found in words if found & have)
+    best, best_hits = "", 0
+    for sentence in _SENTENCE.split(article.body):
+        if sentence.lstrip().startswith("#"):
+            continue  # a heading is not a passage
+        sentence = " ".join(_MARKUP.sub(" ", _LINK.sub(r"\1", sentence)).split())
+        if not sentence:
+            continue
+        hits = len(set(terms(sentence)) & set().union(*(found for _, found in words)) if words else set())
+        if hits > best_hits:
+            best, best_hits = sentence, hits
+    return matched, (best[: width - 1] + "…") if len(best) > width else best
+
+
+def _fused(scored: list, lexical: list, meaning: list[str], positions: dict[str, int], allowed: np.ndarray) -> list:
+    """The candidates in the order of the lexical ranking fused with the sections' similarity of meaning."""
+    words = [i for i, _ in lexical] + [i for i in _top(scored[0][1], FUSION_DEPTH) if i not in dict(lexical)]
+    by_meaning = [positions[a] for a in meaning if a in positions and allowed[positions[a]]][:FUSION_DEPTH]
+    order = [int(key) for key, _ in reciprocal_rank_fusion([[str(i) for i in words], [str(i) for i in by_meaning]])]
+    fused = []
+    for i in order[:CANDIDATES]:
+        score = max(float(scores[i]) for _, scores, _ in scored)
+        cover = max(float(coverage[i]) for _, _, coverage in scored)
+        fused.append((i, (score, cover)))
+    return fused
 
 
 def _covered(question: Question, covering: list[Article], scored: list, positions: dict[str, int]) -> QuestionResult:

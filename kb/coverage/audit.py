@@ -16,8 +16,25 @@ from kb.content.questions import load_any_questions
 from kb.coverage.analysis import analyse
 from kb.coverage.model import ArticleHealth, Report
 from kb.matching.matcher import Matcher, build_matcher
+from kb.matching.semantic import SectionIndex, default_cache_dir, load_ranker
 from kb.model import Article, Question
 from kb.problems import Problem
+
+NO_MODEL = "off (no embedding model set: coverage.embedding_model in kb.yml or --embedding-model)"
+
+
+def semantic_sections(
+    articles: list[Article], spec: str | None, vector_cache: Path, enabled: bool = True
+) -> tuple[SectionIndex | None, str]:
+    """The articles' sections embedded with the model `spec`, or None and why semantic ranking is off."""
+    if not enabled:
+        return None, "off (--no-embeddings)"
+    if not spec:
+        return None, NO_MODEL
+    ranker, status = load_ranker(spec, default_cache_dir() / "models", vector_cache)
+    if ranker is None:
+        return None, status.reason.replace("off: ", "off (", 1) + ")"
+    return SectionIndex(ranker, articles), status.reason.replace("on: ", "on (", 1) + ")"
 
 
 def site_report(
@@ -28,7 +45,9 @@ def site_report(
     warnings: Iterable[str] = (),
     feedback: FeedbackSummary | None = None,
     today: dt.date | None = None,
+    embeddings: bool = True,
 ) -> Report:
+    sections, semantic = semantic_sections(articles, config.embedding_model, config.cache_dir / "vectors", embeddings)
     report = analyse(
         articles,
         questions,
@@ -38,7 +57,9 @@ def site_report(
         stale_after_days=config.stale_after_days,
         today=today,
         warnings=warnings,
+        sections=sections,
     )
+    report = replace(report, semantic=semantic)
     return with_feedback(report, articles, feedback) if feedback else report
 
 
@@ -50,11 +71,20 @@ def with_feedback(report: Report, articles: list[Article], feedback: FeedbackSum
 
 
 def foreign_report(
-    articles_dir: Path, questions_path: Path, fail_under: float, cache: Path | None = None, gate_on: str = "answered"
+    articles_dir: Path,
+    questions_path: Path,
+    fail_under: float,
+    cache: Path | None = None,
+    gate_on: str = "answered",
+    embedding_model: str | None = None,
+    embeddings: bool = True,
 ) -> tuple[Report, list[Problem]]:
+    """An estimate for a folder nobody tagged: every answer is a suggestion, gated on suggestions by default."""
     audit = read_any_folder(articles_dir)
     articles = audit.articles
     questions, problems = load_any_questions(questions_path)
+    vectors = default_cache_dir() / "vectors"
+    sections, semantic = semantic_sections(articles, embedding_model, vectors, embeddings)
     if cache is None:
         with tempfile.TemporaryDirectory(prefix="kb-index-") as folder:
             matcher = build_matcher(articles, Path(folder) / "index")
@@ -62,6 +92,13 @@ def foreign_report(
         matcher = build_matcher(articles, cache)
     warnings = [str(p) for p in problems]
     report = analyse(
-        articles, questions, matcher, fail_under=fail_under, gate_on=gate_on, same_language=False, warnings=warnings
+        articles,
+        questions,
+        matcher,
+        fail_under=fail_under,
+        gate_on=gate_on,
+        same_language=False,
+        warnings=warnings,
+        sections=sections,
     )
-    return replace(report, audit=audit.summary, skipped=tuple(audit.skipped)), problems
+    return replace(report, audit=audit.summary, skipped=tuple(audit.skipped), semantic=semantic), problems

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from feedback_widget.summary import ArticleFeedback, FeedbackSummary
+from kb.content.kinds import question_kind
 from kb.model import Article, Question
 
 FINDABLE_RANK = 3  # a covering article further down the results than this is "hard to find"
+STRONG, MEDIUM = 0.85, 0.6  # confidence tiers of suggestions; MEDIUM is also where "likely" starts
 
 
 @dataclass(frozen=True)
@@ -18,12 +20,14 @@ class Candidate:
     score: float
     rank: int | None
     coverage: float = 0.0
+    matched: tuple[str, ...] = ()  # the question's words the article has (as the customer typed them)
+    passage: str = ""  # the article's sentence that holds most of them
 
 
 @dataclass(frozen=True)
 class QuestionResult:
     question: Question
-    status: str  # covered | likely | gap
+    status: str  # covered | likely | gap | product (a bug report or feature request no article answers)
     candidates: tuple[Candidate, ...]
     confidence: float = 0.0
     ranks: tuple[tuple[str, int | None], ...] = ()  # for covered questions: (wording, rank of its article)
@@ -37,6 +41,10 @@ class QuestionResult:
         return own is None or own > FINDABLE_RANK or len(misses) * 2 > len(self.ranks)
 
     @property
+    def kind(self) -> str:
+        return question_kind(self.question.question, self.question.kind)
+
+    @property
     def answered(self) -> bool:
         return self.status in ("covered", "likely")
 
@@ -46,6 +54,11 @@ class QuestionResult:
         if self.status != "likely" or not self.candidates:
             return ""
         return f"covers: [{', '.join((*self.candidates[0].article.covers, self.question.id))}]"
+
+    @property
+    def tier(self) -> str:
+        """How sure a suggestion is, in words (the share of the question's meaning its article holds)."""
+        return "strong" if self.confidence >= STRONG else "medium" if self.confidence >= MEDIUM else "weak"
 
 
 @dataclass(frozen=True)
@@ -58,18 +71,29 @@ class Figures:
     covered_volume: int
     likely_volume: int
     gap_volume: int
+    product: int = 0  # bug reports and feature requests no article answers: the product team's, not gaps
+    product_volume: int = 0
+
+    @property
+    def kb_questions(self) -> int:
+        return self.questions - self.product
+
+    @property
+    def kb_volume(self) -> int:
+        """The volume the knowledge base is measured on: everything but the product team's questions."""
+        return self.volume - self.product_volume
 
     @property
     def by_count(self) -> float | None:
-        return None if not self.questions else 100.0 * (self.covered + self.likely) / self.questions
+        return None if not self.kb_questions else 100.0 * (self.covered + self.likely) / self.kb_questions
 
     @property
     def by_volume(self) -> float | None:
-        return None if not self.volume else 100.0 * (self.covered_volume + self.likely_volume) / self.volume
+        return None if not self.kb_volume else 100.0 * (self.covered_volume + self.likely_volume) / self.kb_volume
 
     @property
     def tagged_by_volume(self) -> float | None:
-        return None if not self.volume else 100.0 * self.covered_volume / self.volume
+        return None if not self.kb_volume else 100.0 * self.covered_volume / self.kb_volume
 
     @classmethod
     def of(cls, results: Iterable[QuestionResult]) -> Figures:
@@ -90,6 +114,8 @@ class Figures:
             volumes["covered"],
             volumes["likely"],
             volumes["gap"],
+            counts["product"],
+            volumes["product"],
         )
 
 
@@ -108,12 +134,14 @@ class Report:
     by_category: dict[str, Figures]
     by_lang: dict[str, Figures]
     fail_under: float
-    gate_on: str = "answered"  # the gate counts covered + likely ("answered") or covered only ("tagged")
+    gate_on: str = "tagged"  # the gate counts confirmed answers ("tagged") or tagged + suggested ("answered")
+    by_type: dict[str, Figures] = field(default_factory=dict)  # by the support team's own `type:` when set
     duplicates: tuple[tuple[Question, tuple[Article, ...]], ...] = ()
     orphans: tuple[Article, ...] = ()
     stale: tuple[tuple[Article, int], ...] = ()  # (article, days since review)
     warnings: tuple[str, ...] = ()
     feedback: tuple[ArticleHealth, ...] = ()
+    semantic: str = "off"  # whether suggestions were ranked with sentence embeddings too, and why not
     audit: str = ""  # for an audit of another folder: how many files were read and skipped, and why
     skipped: tuple[tuple[str, str], ...] = ()  # (path, reason) of each file an audit skipped
     readers: FeedbackSummary | None = None  # votes, latest comments and missed searches, when there is a database
@@ -161,9 +189,9 @@ class Report:
     def failure_message(self, top: int = 5) -> str:
         shortfall = self.fail_under - (self.gated or 0.0)
         gaps = ", ".join(f"{r.question.id} ({r.question.volume})" for r in self.with_status("gap")[:top])
-        what = "tagged coverage" if self.gate_on == "tagged" else "coverage"
+        what = "coverage" if self.gate_on == "tagged" else "coverage with suggestions"
         message = f"{what} {self.gated or 0.0:.1f}% of ticket volume is {shortfall:.1f} points under fail_under {self.fail_under:g}%; top gaps: {gaps or 'none'}"
         likely = self.overall.likely
         if self.gate_on == "tagged" and likely:
-            message += f"; {likely} likely covered questions count once their covers: line is added"
+            message += f"; {likely} suggestions to review count once accepted (kb coverage accept QUESTION ARTICLE)"
         return message

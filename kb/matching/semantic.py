@@ -523,3 +523,32 @@ def article_passages(articles: Sequence[Article]) -> list[tuple[str, str]]:
                 continue
             passages.append((f"{article.id}#{n}", "\n".join(part for part in (article.title, heading, text) if part)))
     return passages
+
+
+class SectionIndex:
+    """Every section of every article embedded once: ranks articles for a question by their closest section."""
+
+    def __init__(self, ranker: SemanticRanker, articles: Sequence[Article]) -> None:
+        passages = article_passages(articles)
+        self.ranker = ranker
+        self.owners = [key.split("#", 1)[0] for key, _ in passages]
+        self.langs = {a.id: a.lang for a in articles}
+        self.vectors = normalise(ranker.embed_passages(passages)) if passages else np.zeros((0, 1), np.float32)
+
+    def top(self, texts: Sequence[str], limit: int = 20, lang: str | None = None) -> list[list[str]]:
+        """For each text, up to `limit` article ids by their best section's similarity (only `lang`'s if given)."""
+        if not len(self.owners) or not texts:
+            return [[] for _ in texts]
+        similarity = normalise(np.atleast_2d(self.ranker.embed_queries(list(texts)))) @ self.vectors.T
+        found = []
+        for row in similarity:
+            order: list[str] = []
+            for i in np.argsort(-row, kind="stable"):
+                owner = self.owners[i]
+                if owner in order or (lang is not None and self.langs.get(owner) != lang):
+                    continue
+                order.append(owner)
+                if len(order) == limit:
+                    break
+            found.append(order)
+        return found

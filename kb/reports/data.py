@@ -27,6 +27,8 @@ def _figures(f: Figures) -> dict:
         "covered_volume": f.covered_volume,
         "likely_volume": f.likely_volume,
         "gap_volume": f.gap_volume,
+        "product": f.product,
+        "product_volume": f.product_volume,
         "coverage_by_count": _pct(f.by_count),
         "coverage_by_volume": _pct(f.by_volume),
         "tagged_coverage_by_volume": _pct(f.tagged_by_volume),
@@ -42,6 +44,8 @@ def _question(r: QuestionResult) -> dict:
         "category": q.category,
         "lang": q.lang,
         "status": r.status,
+        "kind": r.kind,
+        "type": q.type,
         "articles": [
             {
                 "path": c.article.path,
@@ -56,12 +60,17 @@ def _question(r: QuestionResult) -> dict:
         "hard_to_find": r.hard_to_find,
         "ranks": [{"wording": w, "rank": rank} for w, rank in r.ranks],
         "suggestion": r.suggestion,
+        "tier": r.tier if r.status != "covered" else None,
+        "evidence": {"matched": list(r.candidates[0].matched), "passage": r.candidates[0].passage}
+        if r.status != "covered" and r.candidates
+        else None,
     }
 
 
 def to_dict(report: Report) -> dict:
     return {
         "version": JSON_VERSION,
+        "semantic_ranking": report.semantic,
         "summary": {
             **_figures(report.overall),
             "fail_under": report.fail_under,
@@ -70,6 +79,7 @@ def to_dict(report: Report) -> dict:
         },
         "by_category": {name: _figures(f) for name, f in report.by_category.items()},
         "by_lang": {name: _figures(f) for name, f in report.by_lang.items()},
+        "by_type": {name: _figures(f) for name, f in report.by_type.items()},
         "questions": [_question(r) for r in sorted(report.results, key=lambda r: (-r.question.volume, r.question.id))],
         "duplicates": [{"question": q.id, "articles": [a.path for a in arts]} for q, arts in report.duplicates],
         "orphans": [a.path for a in report.orphans],
@@ -147,22 +157,37 @@ def percent(value: float | None) -> str:
 
 def gate_basis(report: Report) -> str:
     """What the gate counts, when it is not the headline figure itself."""
-    return f" on tagged ({percent(report.overall.tagged_by_volume)})" if report.gate_on == "tagged" else ""
+    if report.audit:
+        return ""
+    return f" on tagged + suggested ({percent(report.overall.by_volume)})" if report.gate_on == "answered" else ""
 
 
 def headline(report: Report) -> str:
+    """Confirmed answers first: only what a person tagged in `covers:` counts as answered; suggestions apart."""
     o = report.overall
     if not o.questions:
         return "No common questions to measure: the questions file is empty."
+    gate = f"gate {report.fail_under:g}%{gate_basis(report)}: {'pass' if report.passed else 'FAIL'}"
+    if report.audit:  # nobody tagged this folder: every answer is the engine's estimate
+        return (
+            f"Estimate: {o.questions} questions, {o.volume} tickets: {percent(o.by_volume)} of volume probably "
+            f"answered ({o.likely} suggested, {o.gaps} gaps; {percent(o.by_count)} by count; {gate})"
+        )
+    likely_share = None if not o.volume else 100.0 * o.likely_volume / o.volume
     return (
-        f"{o.questions} questions, {o.volume} tickets: {percent(o.by_volume)} of volume answered "
-        f"({o.covered} covered, {o.likely} likely covered, {o.gaps} gaps; {percent(o.by_count)} by count; "
-        f"gate {report.fail_under:g}%{gate_basis(report)}: {'pass' if report.passed else 'FAIL'})"
+        f"{o.questions} questions, {o.volume} tickets: {percent(o.tagged_by_volume)} of volume answered "
+        f"({o.covered} confirmed in covers:, {o.gaps} gaps; {o.likely} suggestions to review would add "
+        f"{percent(likely_share)}; {gate})"
     )
 
 
+def confidence_tier(confidence: float) -> str:
+    """How sure a suggestion is, in words: the lexical share of the question's meaning the article holds."""
+    return "strong" if confidence >= 0.85 else "medium" if confidence >= 0.6 else "weak"
+
+
 def to_terminal(report: Report, top: int = 15) -> str:
-    lines = [headline(report)] + ([report.audit] if report.audit else [])
+    lines = [headline(report), f"semantic ranking: {report.semantic}"] + ([report.audit] if report.audit else [])
     gaps = report.with_status("gap")
     if gaps:
         lines += [
@@ -173,10 +198,28 @@ def to_terminal(report: Report, top: int = 15) -> str:
         for r in gaps[:top]:
             best = f"  ~ {r.candidates[0].article.path}" if r.candidates else ""
             lines.append(f"{r.question.volume:>7}  {r.question.id:<34} {r.question.question}{best}")
+    product = report.with_status("product")
+    if product:
+        lines += ["", f"For the product team ({len(product)}): bug reports and feature requests no article answers"]
+        lines += [
+            f"{r.question.volume:>7}  {r.kind:<8} {r.question.id:<34} {r.question.question}" for r in product[:top]
+        ]
     likely = report.with_status("likely")
     if likely:
-        lines += ["", f"Likely covered, tag to add ({len(likely)}):"]
-        lines += [f"{r.question.volume:>7}  {r.candidates[0].article.path}: {r.suggestion}" for r in likely[:top]]
+        lines += [
+            "",
+            f"Suggestions to review ({len(likely)}), most tickets first: probably answered, not yet confirmed",
+        ]
+        for r in likely[:top]:
+            best = r.candidates[0]
+            lines.append(f"{r.question.volume:>7}  {r.question.id:<34} {r.question.question}")
+            lines.append(
+                f"{'':>9}probably answered by {best.article.path} ({r.tier}; words: {', '.join(best.matched) or '-'})"
+            )
+            if best.passage:
+                lines.append(f'{"":>9}"{best.passage}"')
+            if not report.audit:
+                lines.append(f"{'':>9}kb coverage accept {r.question.id} {best.article.id}   (or reject)")
     hard = report.hard_to_find
     if hard:
         lines += ["", f"Hard to find (covering article not in the top {FINDABLE_RANK} results) ({len(hard)}):"]
@@ -201,7 +244,13 @@ def to_markdown(report: Report) -> str:
         lines.append(
             f"| {r.question.volume} | {_md(r.question.question)} (`{r.question.id}`) | {_md(r.candidates[0].article.path) if r.candidates else ''} |"
         )
-    lines += ["", "## Likely covered", "", "| volume | question | article | add |", "| ---: | --- | --- | --- |"]
+    lines += [
+        "",
+        "## Suggestions to review",
+        "",
+        "| volume | question | probably answered by | add |",
+        "| ---: | --- | --- | --- |",
+    ]
     for r in report.with_status("likely"):
         lines.append(
             f"| {r.question.volume} | {_md(r.question.question)} | {_md(r.candidates[0].article.path)} | `{r.suggestion}` |"

@@ -125,27 +125,32 @@ def test_figures_by_volume_count_category_and_language(report):
     assert o.by_count == pytest.approx(100 * 4 / 6)
     assert report.by_lang["zh"].by_volume == pytest.approx(100 * 50 / 90)
     assert report.by_category["payments"].gap_volume == 80
-    assert report.passed  # 84.8% >= 80
+    assert o.tagged_by_volume == pytest.approx(100 * 550 / 790)
+    assert not report.passed  # the gate counts confirmed answers only: 69.6% < 80
 
 
 def test_gate_fails_with_shortfall_and_top_gaps(tmp_path):
     matcher = build_matcher(ARTICLES, tmp_path / "index")
-    failing = analyse(ARTICLES, QUESTIONS, matcher, fail_under=90)
+    failing = analyse(ARTICLES, QUESTIONS, matcher, fail_under=90, gate_on="answered")
     assert not failing.passed
     message = failing.failure_message()
-    assert "84.8% of ticket volume is 5.2 points under fail_under 90%" in message
+    assert "coverage with suggestions 84.8% of ticket volume is 5.2 points under fail_under 90%" in message
     assert message.endswith("top gaps: paypal (80), zh-transfer (40)")
 
 
-def test_a_gate_on_tagged_coverage_counts_covered_questions_only(tmp_path):
+def test_the_default_gate_counts_confirmed_answers_only(tmp_path):
     matcher = build_matcher(ARTICLES, tmp_path / "index")
-    answered = analyse(ARTICLES, QUESTIONS, matcher, fail_under=80)
-    tagged = analyse(ARTICLES, QUESTIONS, matcher, fail_under=80, gate_on="tagged")
-    assert answered.passed and not tagged.passed  # 84.8% answered, but only 550 of 790 tickets (69.6%) tagged
+    answered = analyse(ARTICLES, QUESTIONS, matcher, fail_under=80, gate_on="answered")
+    tagged = analyse(ARTICLES, QUESTIONS, matcher, fail_under=80)
+    assert tagged.gate_on == "tagged"
+    assert answered.passed and not tagged.passed  # 84.8% with suggestions, but only 550 of 790 tickets (69.6%) tagged
     message = tagged.failure_message()
-    assert message.startswith("tagged coverage 69.6% of ticket volume is 10.4 points under fail_under 80%")
-    assert message.endswith("; 1 likely covered questions count once their covers: line is added")
-    assert "gate 80% on tagged (69.6%): FAIL" in to_terminal(tagged)
+    assert message.startswith("coverage 69.6% of ticket volume is 10.4 points under fail_under 80%")
+    assert message.endswith("; 1 suggestions to review count once accepted (kb coverage accept QUESTION ARTICLE)")
+    terminal = to_terminal(tagged)
+    assert terminal.startswith("6 questions, 790 tickets: 69.6% of volume answered (3 confirmed in covers:, 2 gaps; ")
+    assert "1 suggestions to review would add 15.2%; gate 80%: FAIL)" in terminal
+    assert "gate 80% on tagged + suggested (84.8%): pass" in to_terminal(answered)
     assert json.loads(json.dumps(to_dict(tagged)))["summary"]["gate_on"] == "tagged"
     assert analyse(ARTICLES, QUESTIONS, matcher, fail_under=65, gate_on="tagged").passed
 

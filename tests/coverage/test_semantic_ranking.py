@@ -1,0 +1,57 @@
+"""Suggestions ranked with sentence embeddings fused in, through the real loading code and a tiny model the suite
+builds; every output says whether semantic ranking was on, and why not."""
+
+from __future__ import annotations
+
+import json
+
+from kb.coverage.analysis import analyse
+from kb.matching.matcher import build_matcher
+from kb.matching.semantic import SectionIndex, article_passages, load_ranker
+from kb.model import Question
+from tests.coverage.test_coverage import ARTICLES
+from tests.matching.tiny_model import build_tiny_model
+
+
+def test_the_report_says_whether_semantic_ranking_is_on(kb, site, tmp_path):
+    corpus = [text for _, text in article_passages(ARTICLES)] + ["Where is my password reset email?"]
+    model = build_tiny_model(tmp_path / "tiny-model", corpus)
+    site.write(
+        "questions.yml",
+        (site.root / "questions.yml").read_text(encoding="utf-8")
+        + "  - id: reset-email\n    question: Where is my password reset email?\n    volume: 60\n",
+    )
+    on = json.loads(
+        kb("coverage", "--format", "json", "--fail-under", "0", "--embedding-model", str(model), cwd=site.root).out
+    )
+    assert on["semantic_ranking"] == f"on ({model})"
+    assert next(q for q in on["questions"] if q["id"] == "reset-email")["articles"][0]["id"] == "account/reset-password"
+    off = kb("coverage", "--fail-under", "0", "--embedding-model", str(model), "--no-embeddings", cwd=site.root)
+    assert "semantic ranking: off (--no-embeddings)" in off.out
+    default = kb("coverage", "--fail-under", "0", cwd=site.root)
+    assert "semantic ranking: off (no embedding model set" in default.out
+    missing = kb("coverage", "--fail-under", "0", "--embedding-model", str(tmp_path / "nowhere"), cwd=site.root)
+    assert "semantic ranking: off (model folder" in missing.out and "does not exist" in missing.out
+    site.write(
+        "kb.yml", (site.root / "kb.yml").read_text(encoding="utf-8") + f"coverage:\n  embedding_model: {model}\n"
+    )
+    assert f"semantic ranking: on ({model})" in kb("coverage", "--fail-under", "0", cwd=site.root).out
+
+
+def test_fusion_orders_candidates_and_keeps_the_lexical_decision(tmp_path):
+    corpus = [text for _, text in article_passages(ARTICLES)]
+    ranker, status = load_ranker(
+        str(build_tiny_model(tmp_path / "m", corpus)), tmp_path / "models", tmp_path / "vectors"
+    )
+    assert status.on
+    questions = [
+        Question("q1", "subtitles are out of sync with the video", "en", volume=1),
+        Question("q2", "pay with bitcoin", "en", volume=1),
+    ]
+    matcher = build_matcher(ARTICLES, tmp_path / "index")
+    plain = analyse(ARTICLES, questions, matcher)
+    fused = analyse(ARTICLES, questions, matcher, sections=SectionIndex(ranker, ARTICLES))
+    for a, b in zip(plain.results, fused.results):
+        assert (a.status, a.confidence) == (b.status, b.confidence)  # the decision stays lexical
+        assert b.candidates and len(b.candidates) <= 3
+    assert fused.results[0].candidates[0].article.id == "subtitles"
