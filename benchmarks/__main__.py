@@ -10,6 +10,7 @@ import sys
 import time
 
 BENCHMARKS = {
+    "real_eval": "benchmarks.real_eval",  # real help centers first: the figures that matter
     "coverage_eval": "benchmarks.coverage_eval",
     "coverage_speed": "benchmarks.coverage_speed",
     "plugin_overhead": "benchmarks.plugin_overhead",

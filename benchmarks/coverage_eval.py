@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks.real_eval import auc
 from kb.content.config import load_config
 from kb.content.site import load_site
 from kb.coverage.analysis import LIKELY_THRESHOLD, analyse
@@ -71,7 +72,7 @@ def sample_untagged(truth_file: Path = SAMPLE_TRUTH) -> dict[str, float]:
     unlabelled = sorted(r.question.id for r in judged if r.question.id not in truth)
     if unlabelled:
         raise SystemExit(f"{truth_file.name}: label these untagged questions first: {', '.join(unlabelled)}")
-    called_gap = [r for r in judged if r.status == "gap"]
+    called_gap = [r for r in judged if r.status in ("gap", "product")]  # no article answers it, either way
     true_gaps = [r for r in judged if truth[r.question.id] is None]
     answered = [r for r in judged if truth[r.question.id]]
     return {
@@ -79,7 +80,9 @@ def sample_untagged(truth_file: Path = SAMPLE_TRUTH) -> dict[str, float]:
         "gap_precision": sum(1 for r in called_gap if truth[r.question.id] is None) / len(called_gap)
         if called_gap
         else 0.0,
-        "gap_recall": sum(1 for r in true_gaps if r.status == "gap") / len(true_gaps) if true_gaps else 0.0,
+        "gap_recall": sum(1 for r in true_gaps if r.status in ("gap", "product")) / len(true_gaps)
+        if true_gaps
+        else 0.0,
         "likely_with_right_article": sum(
             1 for r in answered if r.status == "likely" and r.candidates[0].article.path[:-3] == truth[r.question.id]
         )
@@ -156,6 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in scores(outcomes, LIKELY_THRESHOLD).items():
         print(f"eval_{name}: {value:.3f}")
     print(f"eval_threshold: {LIKELY_THRESHOLD}")
+    answered_conf = [o.confidence for o in outcomes if o.answers]
+    unanswered_conf = [o.confidence for o in outcomes if not o.answers]
+    print(
+        f"eval_recall_at_1: {sum(1 for o in outcomes if o.answers and o.top3[:1] and o.top3[0] in o.answers) / len(answered_conf):.3f}"
+    )
+    print(f"eval_auc: {auc(answered_conf, unanswered_conf):.3f}")
     figures = scores(outcomes, LIKELY_THRESHOLD)
     met = figures["recall_at_3"] >= AIM and figures["gap_precision"] >= AIM and figures["gap_recall"] >= AIM
     print(f"eval_best_threshold: {best_threshold(outcomes)}")

@@ -22,6 +22,7 @@ import numpy as np
 import yaml
 
 from kb.content.articles import read_any_folder
+from kb.content.kinds import question_kind
 from kb.coverage.analysis import LIKELY_THRESHOLD, analyse
 from kb.matching.matcher import build_matcher
 from kb.model import Article, Question
@@ -117,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"# {real.name}: {len(real.articles)} articles read, {real.skipped} skipped, {result['questions']} questions ({result['answered']} answered)"
             )
             _print(real.name, result)
+            kinds = [(real.kinds[q.id], question_kind(q.question)) for q in real.questions]
+            told = sum(
+                1 for truth, found in kinds if {"howto": "question", "problem": "question"}.get(truth, truth) == found
+            )
+            print(f"{real.name}.kind_accuracy: {told / len(kinds):.3f}")
             if ranker is not None:
                 from kb.matching.semantic import SectionIndex
 

@@ -17,11 +17,16 @@ def manifest(articles: list[Article], synonyms: tuple[tuple[str, ...], ...] = ()
     return {
         "version": 1,
         "synonyms": [list(group) for group in synonyms],
-        "articles": [{"id": a.id, "title": a.title, "url": a.url, "lang": a.lang, "category": a.category, "summary": a.summary} for a in articles],
+        "articles": [
+            {"id": a.id, "title": a.title, "url": a.url, "lang": a.lang, "category": a.category, "summary": a.summary}
+            for a in articles
+        ],
     }
 
 
-def write_endpoint_data(folder: Path, articles: list[Article], synonyms: tuple[tuple[str, ...], ...], stats: TermStats) -> None:
+def write_endpoint_data(
+    folder: Path, articles: list[Article], synonyms: tuple[tuple[str, ...], ...], stats: TermStats
+) -> None:
     """The manifest (renamed into place: the endpoint may read it at any moment) and the suggestions snapshot."""
     folder.mkdir(parents=True, exist_ok=True)
     write_text_atomically(folder / MANIFEST, json.dumps(manifest(articles, synonyms), ensure_ascii=False, indent=1))

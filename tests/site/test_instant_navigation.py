@@ -13,7 +13,6 @@ import yaml
 from playwright import sync_api
 
 from kb.site.build import mkdocs_command, mkdocs_env
-
 from tests.conftest import REPO, free_port
 from tests.endpoint import Endpoint, serving
 

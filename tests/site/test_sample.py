@@ -11,7 +11,6 @@ import pytest
 
 from kb.content.config import load_config
 from kb.content.site import load_site
-
 from tests.conftest import REPO
 
 
