@@ -33,6 +33,7 @@ class Article:
     reviewed: dt.date | None = None
     owner: str = ""
     headings: tuple[str, ...] = ()
+    translation_of: str = ""  # the id of the article (in another language) this one translates
     line_of: dict[str, int] = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     @property

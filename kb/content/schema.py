@@ -82,6 +82,13 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         "Stable id kept across renames (votes and links use it); defaults to the path without `.md`.",
         example="reset-password",
     ),
+    Field(
+        "translation_of",
+        Kind.ID,
+        "Id of the article in the other language that this one translates; links the two pages and tells when the"
+        " translation is older than its source.",
+        example="account/reset-your-password",
+    ),
 )
 
 QUESTION_FIELDS: tuple[Field, ...] = (
