@@ -3,7 +3,9 @@ when older than their source (by reviewed: dates, else by git)."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -163,3 +165,36 @@ def test_outside_git_undated_translations_are_not_reported(site):
     site.article("zh/account/forgot-password.md", zh())
     config = load_config(site.config)
     assert outdated_translations(load_site(config).articles, config.articles_dir) == []
+
+
+def test_the_coverage_report_lists_out_of_date_translations(kb, site):
+    site.article("zh/account/forgot-password.md", zh(extra="reviewed: 2026-08-01\n"))
+    result = kb("coverage", "--format", "json", cwd=site.root)
+    data = json.loads(result.out)
+    assert data["outdated_translations"] == [
+        {
+            "path": "zh/account/forgot-password.md",
+            "id": "zh/account/forgot-password",
+            "lang": "zh",
+            "translated": "2026-08-01",
+            "source": {"path": "account/reset-password.md", "id": "account/reset-password", "lang": "en"},
+            "source_changed": "2026-09-01",
+            "basis": "reviewed",
+            "changes": [],
+        }
+    ]
+    text = kb("coverage", cwd=site.root).out
+    assert "zh/account/forgot-password.md (2026-08-01): account/reset-password.md changed 2026-09-01" in text
+
+
+def test_the_sample_report_page_and_the_translation_show_it(sample_site):
+    report = (sample_site / "coverage/index.html").read_text(encoding="utf-8")
+    section = report.split('id="outdated-translations"', 1)[1].split("<h2", 1)[0]
+    assert "Translations older than their source (5)" in report
+    row = re.search(r"<tr><td><a [^>]*>视频卡顿或加载慢</a>.*?</tr>", section, re.S).group(0)
+    assert "2026-08-28" in row and "2026-09-03 (reviewed)" in row and "Fix video buffering" in row
+    page = (sample_site / "zh/video/video-buffering/index.html").read_text(encoding="utf-8")
+    assert "此译文可能不是最新：原文已于 2026-09-03 更新。" in page
+    assert '<a href="../../../video/fix-video-buffering/" hreflang="en">阅读原文</a>' in page
+    current = (sample_site / "zh/account/forgot-password/index.html").read_text(encoding="utf-8")
+    assert "kb-outdated" not in current

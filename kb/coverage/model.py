@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from feedback_widget.summary import ArticleFeedback, FeedbackSummary
+from kb.content.translations import OutOfDate
 from kb.model import Article, Question
 
 FINDABLE_RANK = 3  # a covering article further down the results than this is "hard to find"
@@ -117,6 +118,7 @@ class Report:
     readers: FeedbackSummary | None = None  # votes, latest comments and missed searches, when there is a database
     min_votes: int = 10
     target_rate: float = 0.85  # the share of helpful votes an article should reach
+    outdated_translations: tuple[OutOfDate, ...] = ()  # translations older than their source (kb.coverage.languages)
 
     @property
     def gated(self) -> float | None:

@@ -92,6 +92,19 @@ def to_dict(report: Report) -> dict:
             {"id": c.vote_id, "created": c.day.isoformat(), "article": c.article, "reason": c.reason, "comment": c.text}
             for c in (report.readers.comments if report.readers else ())
         ],
+        "outdated_translations": [
+            {
+                "path": o.translation.path,
+                "id": o.translation.id,
+                "lang": o.translation.lang,
+                "translated": o.translated.isoformat(),
+                "source": {"path": o.source.path, "id": o.source.id, "lang": o.source.lang},
+                "source_changed": o.source_changed.isoformat(),
+                "basis": o.basis,
+                "changes": list(o.changes),
+            }
+            for o in report.outdated_translations
+        ],
         "warnings": list(report.warnings),
     }
 
@@ -178,6 +191,13 @@ def to_terminal(report: Report, top: int = 15) -> str:
     if hard:
         lines += ["", f"Hard to find (covering article not in the top {FINDABLE_RANK} results) ({len(hard)}):"]
         lines += [f"{r.question.volume:>7}  {r.question.id:<34} rank {r.ranks[0][1] or '-'}" for r in hard[:top]]
+    outdated = report.outdated_translations
+    if outdated:
+        lines += ["", f"Translations older than their source ({len(outdated)}):"]
+        lines += [
+            f"  {o.translation.path} ({o.translated}): {o.source.path} changed {o.source_changed}"
+            for o in outdated[:top]
+        ]
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ Plain data: the MkDocs plugin splits MkDocs' navigation and fills Material's `ex
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 
 from kb.content.config import SiteConfig
@@ -65,6 +66,21 @@ def switcher_targets(
         else:
             targets[lang] = home_url(lang, config)
     return targets
+
+
+_OUTDATED = {
+    "zh": ("此译文可能不是最新：原文已于 {day} 更新。", "阅读原文"),
+    "en": ("This translation may be out of date: the original changed on {day}.", "Read the original"),
+}
+
+
+def outdated_notice(translation: Article, source: Article, changed: str, base: str) -> str:
+    """A notice at the top of a translation older than its source, in the translation's language (escaped)."""
+    text, read = _OUTDATED.get(translation.lang, _OUTDATED["en"])
+    return (
+        f'<div class="admonition warning kb-outdated"><p>{html.escape(text.format(day=changed))} '
+        f'<a href="{html.escape(base + source.url)}" hreflang="{source.lang}">{html.escape(read)}</a></p></div>'
+    )
 
 
 def alternate(targets: Mapping[str, str], configured: list | None) -> list[dict]:

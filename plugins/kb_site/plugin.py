@@ -17,7 +17,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from kb.content.articles import is_landing_page, markdown_files
-from kb.content.translations import translation_groups
+from kb.content.translations import OutOfDate, outdated_translations, translation_groups
 from kb.problems import KbError
 from kb.search.related import related_html
 from kb.search.scope import index_name, location_path, scoped_indexes
@@ -27,6 +27,7 @@ from kb.site.languages import (
     alternate,
     home_path,
     home_url,
+    outdated_notice,
     page_language,
     site_languages,
     switcher_targets,
@@ -55,6 +56,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.url_langs: dict[str, str] = {}  # page address -> language
         self.groups: dict = {}
         self.configured_alternate: list | None = None
+        self.outdated: dict[str, OutOfDate] | None = None  # translation id -> why it is out of date, once per build
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -77,6 +79,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.languages = languages if self.config.languages and len(languages) > 1 else []
         self.groups = translation_groups(session.content.articles)
         self.configured_alternate = config.extra.get("alternate")
+        self.outdated = None
         return config
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -142,6 +145,12 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if article is None:
             return html
         others = session.related(self.config.related).get(article.id, []) if self.config.related else []
+        if article.translation_of and self.config.languages:
+            if self.outdated is None:
+                found = outdated_translations(session.content.articles, session.config.articles_dir)
+                self.outdated = {o.translation.id: o for o in found}
+            if item := self.outdated.get(article.id):
+                html = outdated_notice(article, item.source, item.source_changed.isoformat(), base) + html
         return html + related_html(article, others, base, self.overrides) + reviewed_html(article)
 
     @event_priority(-100)  # after the search plugin has written its index
