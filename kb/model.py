@@ -55,3 +55,4 @@ class Question:
     volume: int = 0
     variants: tuple[str, ...] = ()
     line: int = 0
+    translation_of: str = ""  # the id of the same question in another language

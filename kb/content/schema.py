@@ -103,6 +103,13 @@ QUESTION_FIELDS: tuple[Field, ...] = (
         example="[reset link expired]",
     ),
     Field("lang", Kind.LANG, "`en` or `zh`; defaults to the site's `default_lang`.", example="en"),
+    Field(
+        "translation_of",
+        Kind.ID,
+        "Id of the same question in another language; when only that one is answered, the coverage report lists"
+        " the article to translate.",
+        example="forgot-password",
+    ),
 )
 
 

@@ -119,6 +119,9 @@ class Report:
     min_votes: int = 10
     target_rate: float = 0.85  # the share of helpful votes an article should reach
     outdated_translations: tuple[OutOfDate, ...] = ()  # translations older than their source (kb.coverage.languages)
+    # Questions only an article in another language answers (kb.coverage.languages.AnsweredElsewhere), most
+    # tickets first: the translations to write. Their status stays what it is (a gap in their own language).
+    answered_elsewhere: tuple = ()
 
     @property
     def gated(self) -> float | None:

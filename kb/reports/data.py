@@ -67,6 +67,7 @@ def to_dict(report: Report) -> dict:
             "fail_under": report.fail_under,
             "gate_on": report.gate_on,
             "passed": report.passed,
+            "answered_in_other_language": len(report.answered_elsewhere),
         },
         "by_category": {name: _figures(f) for name, f in report.by_category.items()},
         "by_lang": {name: _figures(f) for name, f in report.by_lang.items()},
@@ -104,6 +105,24 @@ def to_dict(report: Report) -> dict:
                 "changes": list(o.changes),
             }
             for o in report.outdated_translations
+        ],
+        "answered_in_other_language": [
+            {
+                "id": f.question.id,
+                "question": f.question.question,
+                "lang": f.question.lang,
+                "volume": f.question.volume,
+                "article": {
+                    "path": f.article.path,
+                    "id": f.article.id,
+                    "lang": f.article.lang,
+                    "title": f.article.title,
+                },
+                "via": f.via.id if f.via else None,
+                "translation": f.translation.path if f.translation else None,
+                "action": f.action,
+            }
+            for f in report.answered_elsewhere
         ],
         "warnings": list(report.warnings),
     }
@@ -191,6 +210,10 @@ def to_terminal(report: Report, top: int = 15) -> str:
     if hard:
         lines += ["", f"Hard to find (covering article not in the top {FINDABLE_RANK} results) ({len(hard)}):"]
         lines += [f"{r.question.volume:>7}  {r.question.id:<34} rank {r.ranks[0][1] or '-'}" for r in hard[:top]]
+    elsewhere = report.answered_elsewhere
+    if elsewhere:
+        lines += ["", f"Answered only in another language: translations to write ({len(elsewhere)}):"]
+        lines += [f"{f.question.volume:>7}  {f.question.id:<34} {f.action}" for f in elsewhere[:top]]
     outdated = report.outdated_translations
     if outdated:
         lines += ["", f"Translations older than their source ({len(outdated)}):"]
