@@ -17,8 +17,12 @@ $(INSTALLED): pyproject.toml
 run: $(INSTALLED)
 	$(BIN)/kb serve --host 127.0.0.1 --port 8000
 
+# The browser tests read Chinese pages: without a CJK font every Chinese character renders as a box.
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+
 test: $(INSTALLED) lint
 	scripts/ensure-debian-package chromium /usr/bin/chromium
+	scripts/ensure-debian-package fonts-noto-cjk $(CJK_FONT)
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)

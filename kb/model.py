@@ -33,6 +33,7 @@ class Article:
     reviewed: dt.date | None = None
     owner: str = ""
     headings: tuple[str, ...] = ()
+    translation_of: str = ""  # the id of the article (in another language) this one translates
     line_of: dict[str, int] = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     @property
@@ -57,3 +58,4 @@ class Question:
     not_answered_by: tuple[str, ...] = ()  # articles a person said do not answer it (kb coverage reject)
     kind: str = ""  # question (how-to or problem), bug or feature; empty: told from the wording
     type: str = ""  # the support team's own sorting (technical, product use, after-sales...)
+    translation_of: str = ""  # the id of the same question in another language

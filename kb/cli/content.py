@@ -6,11 +6,12 @@ import argparse
 import datetime as dt
 
 from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, check_language, print_problems, site_config
-from kb.content.scaffold import article_path, render_article
+from kb.content.scaffold import article_path, render_article, render_translation
 from kb.content.schema import ARTICLE_FIELDS, QUESTION_FIELDS, reference_table
 from kb.content.site import load_site
+from kb.content.translations import freshness_problems, outdated_translations
 from kb.matching.questions import likely_questions
-from kb.problems import KbError, has_errors
+from kb.problems import KbError, did_you_mean, has_errors
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,9 +28,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="scaffold a new article",
         description="Create an article that passes `kb check`, and list the common questions it might cover.",
     )
-    new.add_argument("title", help='the article title, e.g. "How do I get a refund?"')
-    new.add_argument("--category", required=True, help="one of the categories declared in kb.yml")
+    new.add_argument("title", nargs="?", help='the article title, e.g. "How do I get a refund?"')
+    new.add_argument("--category", help="one of the categories declared in kb.yml (required for a new article)")
     new.add_argument("--lang", help="en or zh (default: the site's default language)")
+    new.add_argument(
+        "--translate",
+        metavar="ARTICLE",
+        help="scaffold a translation of ARTICLE (its id or path) into --lang, linked by translation_of:",
+    )
     new.add_argument("--slug", help="file name without .md (default: from the title)")
     new.add_argument("--owner", default="", help="who keeps the article up to date")
     new.set_defaults(run=cmd_new)
@@ -45,6 +51,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     config = site_config(args)
     content = load_site(config)
+    shown_root = config.relative(config.articles_dir)
+    content.problems.extend(
+        freshness_problems(outdated_translations(content.articles, config.articles_dir), shown_root)
+    )
     print_problems(content.problems)
     errors = sum(p.is_error for p in content.problems)
     warnings = len(content.problems) - errors
@@ -55,6 +65,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     config = site_config(args)
+    if args.translate:
+        return _new_translation(args, config)
+    if not args.title or not args.category:
+        raise UsageError("kb new needs a TITLE and --category, or --translate ARTICLE --lang LANG")
     lang = args.lang or config.default_lang
     check_language(lang, config)
     try:
@@ -74,6 +88,35 @@ def cmd_new(args: argparse.Namespace) -> int:
         print("questions it might cover (add their ids to covers:):")
         for q in suggestions:
             print(f"  {q.id:<32} {q.volume:>6} tickets  {q.question}")
+    return OK
+
+
+def _new_translation(args: argparse.Namespace, config) -> int:
+    """`kb new --translate ARTICLE --lang zh`: the source's text under translation_of:, to translate in place."""
+    if not args.lang:
+        raise UsageError("--translate needs --lang: the language to translate into")
+    check_language(args.lang, config)
+    content = load_site(config)
+    wanted = args.translate.removeprefix(config.relative(config.articles_dir) + "/").removesuffix(".md")
+    by_id = {a.id: a for a in content.articles}
+    source = by_id.get(wanted) or next((a for a in content.articles if a.path == wanted + ".md"), None)
+    if source is None:
+        raise UsageError(f"no article '{args.translate}' ({did_you_mean(wanted, by_id)})")
+    if source.translation_of:
+        raise UsageError(f"'{source.id}' is itself a translation: translate its source '{source.translation_of}'")
+    if source.lang == args.lang:
+        raise UsageError(f"'{source.id}' is already in {args.lang}: pick the language to translate into")
+    existing = next((a for a in content.articles if a.translation_of == source.id and a.lang == args.lang), None)
+    if existing is not None:
+        raise UsageError(f"'{source.id}' already has a {args.lang} translation: {existing.path}")
+    slug = args.slug or source.path.rsplit("/", 1)[-1].removesuffix(".md")
+    path = article_path(config, source.title, source.category, args.lang, slug)
+    if path.exists():
+        raise UsageError(f"{config.relative(path)} already exists; pick another --slug")
+    questions = [q for q in content.questions if q.lang == args.lang and q.category == source.category]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_translation(source, args.lang, questions, args.owner), encoding="utf-8")
+    print(f"created {config.relative(path)}: translate its title and text from {source.path}")
     return OK
 
 

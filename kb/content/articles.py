@@ -101,6 +101,7 @@ def parse_article(text: str, relpath: str, shown: str, rules: ArticleRules) -> t
         reviewed=values.get("reviewed"),
         owner=values.get("owner", ""),
         headings=headings_of(body),
+        translation_of=values.get("translation_of", ""),
         line_of={**located.key_lines, "body": body_line},
     )
     return article, problems

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.content.schema import Vocabulary
@@ -13,7 +13,17 @@ from kb.problems import KbError, Problem, did_you_mean
 
 CONFIG_NAME = "kb.yml"
 GATE_ON = ("tagged", "answered")  # what the gate counts: confirmed (tagged) only, or tagged + suggested
-_KEYS = {"articles", "questions", "default_lang", "categories", "coverage", "feedback", "synonyms"}
+_KEYS = {
+    "articles",
+    "questions",
+    "default_lang",
+    "categories",
+    "coverage",
+    "feedback",
+    "synonyms",
+    "site_name",
+    "site_description",
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,9 @@ class SiteConfig:
     embedding_model: str | None = None
     feedback_db: Path | None = None  # the endpoint's SQLite file: the coverage report shows its votes
     synonyms: tuple[tuple[str, ...], ...] = ()  # the help center's own words for the same thing, for matching
+    # Per language: the site's name and its <meta name="description"> on that language's pages (else mkdocs.yml's).
+    site_names: dict[str, str] = field(default_factory=dict, hash=False)
+    site_descriptions: dict[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -151,6 +164,8 @@ def load_config(path: Path | None = None) -> SiteConfig:
             )
         )
         synonyms = []
+    site_names = _per_language(data, "site_name", default_lang, located, shown, problems)
+    site_descriptions = _per_language(data, "site_description", default_lang, located, shown, problems)
     if problems:
         raise KbError(problems)
     root = path.parent
@@ -166,6 +181,8 @@ def load_config(path: Path | None = None) -> SiteConfig:
         embedding_model=_model_spec(root, embedding_model),
         feedback_db=root / feedback["db"] if feedback.get("db") else None,
         synonyms=tuple(tuple(w.strip() for w in group) for group in synonyms),
+        site_names=site_names,
+        site_descriptions=site_descriptions,
     )
 
 
@@ -175,6 +192,28 @@ def _model_spec(root: Path, spec: str | None) -> str | None:
         return None
     spec = spec.strip()
     return str(root / spec) if spec.startswith(("./", "../")) else spec
+
+
+def _per_language(data: dict, key: str, default_lang: str, located, shown: str, problems: list[Problem]) -> dict:
+    """A text per language: `key: {en: ..., zh: ...}`, or one text for the default language."""
+    value = data.get(key)
+    if value is None:
+        return {}
+    if isinstance(value, str) and value.strip():
+        return {default_lang: value.strip()}
+    if isinstance(value, dict) and all(
+        lang in LANGUAGES and isinstance(text, str) and text.strip() for lang, text in value.items()
+    ):
+        return {lang: text.strip() for lang, text in value.items()}
+    problems.append(
+        Problem(
+            shown,
+            located.line_of(key),
+            f"'{key}' must be a text per language ({', '.join(LANGUAGES)})",
+            f"e.g. {key}: {{en: ..., zh: ...}}",
+        )
+    )
+    return {}
 
 
 def _number(section: dict, key: str, default: float, kind: type, located, shown: str, problems: list[Problem]):

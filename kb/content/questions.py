@@ -12,7 +12,7 @@ from kb.content.text import detect_lang, text_id, unique_id
 from kb.content.textfile import read_text
 from kb.content.yamltext import Located, parse_yaml
 from kb.model import Question
-from kb.problems import KbError, Problem, did_you_mean
+from kb.problems import KbError, Problem, Severity, did_you_mean
 
 
 def load_questions(
@@ -38,6 +38,7 @@ def load_questions(
         )
     questions: list[Question] = []
     seen: dict[str, int] = {}
+    lines: dict[str, int] = {}  # question id -> line of its translation_of
     for item in items_node.items:
         if not isinstance(item.value, dict):
             problems.append(
@@ -79,9 +80,33 @@ def load_questions(
                 not_answered_by=values.get("not_answered_by", ()),
                 kind=kind,
                 type=values.get("type", ""),
+                translation_of=values.get("translation_of", ""),
             )
         )
-    return questions, problems
+        lines[qid] = item.line_of("translation_of")
+    return questions, problems + _check_translations(questions, lines, shown)
+
+
+def _check_translations(questions: list[Question], lines: dict[str, int], shown: str) -> list[Problem]:
+    """A question's `translation_of:` names a question in another language (warnings, like unknown covers ids)."""
+    by_id = {q.id: q for q in questions}
+    problems = []
+    for q in questions:
+        other = by_id.get(q.translation_of) if q.translation_of else None
+        if q.translation_of and other is None:
+            message, hint = (
+                f"translation_of names no question: '{q.translation_of}'",
+                did_you_mean(q.translation_of, by_id),
+            )
+        elif other is not None and other.lang == q.lang:
+            message, hint = (
+                f"translation_of '{other.id}' is in the same language ({q.lang})",
+                "name the same question in another language",
+            )
+        else:
+            continue
+        problems.append(Problem(shown, lines[q.id], message, hint, Severity.WARNING))
+    return problems
 
 
 def load_any_questions(path: Path) -> tuple[list[Question], list[Problem]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kb.content.config import SiteConfig
 from kb.content.text import slugify, text_id
-from kb.model import Question
+from kb.model import Article, Question
 from kb.problems import KbError, Problem, did_you_mean
 
 
@@ -46,4 +46,22 @@ def render_article(
             "2. Second step.",
             "",
         ]
+    return "\n".join(lines)
+
+
+def render_translation(source: Article, lang: str, questions: list[Question], owner: str = "") -> str:
+    """A translation of `source` to write in place: its front matter linked by translation_of:, its text to
+    translate. No reviewed: date yet: until the translator sets one, git's dates say whether it is current."""
+    quoted = source.title.replace('"', '\\"')
+    lines = ["---", f'title: "{quoted}"  # translate']
+    if source.summary:
+        summary = source.summary.replace('"', '\\"')
+        lines.append(f'summary: "{summary}"  # translate')
+    lines += [f"category: {source.category}", f"lang: {lang}", f"translation_of: {source.id}", "covers: []"]
+    for q in sorted(questions, key=lambda q: -q.volume)[:5]:
+        lines.append(f"# might cover: {q.id} ({q.volume} tickets): {q.question}")
+    lines.append("# reviewed: YYYY-MM-DD  (set it when the translation is done)")
+    if owner:
+        lines.append(f"owner: {owner}")
+    lines += ["---", "", source.body.lstrip("\n")]
     return "\n".join(lines)

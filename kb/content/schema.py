@@ -82,6 +82,13 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         "Stable id kept across renames (votes and links use it); defaults to the path without `.md`.",
         example="reset-password",
     ),
+    Field(
+        "translation_of",
+        Kind.ID,
+        "Id of the article in the other language that this one translates; links the two pages and tells when the"
+        " translation is older than its source.",
+        example="account/reset-your-password",
+    ),
 )
 
 QUESTION_FIELDS: tuple[Field, ...] = (
@@ -111,6 +118,13 @@ QUESTION_FIELDS: tuple[Field, ...] = (
         Kind.IDS,
         "Articles a support lead said do not answer it (`kb coverage reject`): never suggested again.",
         example="[payments/refund-policy]",
+    ),
+    Field(
+        "translation_of",
+        Kind.ID,
+        "Id of the same question in another language; when only that one is answered, the coverage report lists"
+        " the article to translate.",
+        example="forgot-password",
     ),
 )
 QUESTION_KINDS = ("question", "bug", "feature")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kb.content.articles import ArticleRules, Content, load_articles
 from kb.content.config import SiteConfig
 from kb.content.questions import load_questions
+from kb.content.translations import check_translations
 from kb.model import Article, Question
 from kb.problems import KbError, Problem, Severity, did_you_mean
 
@@ -22,6 +23,7 @@ def load_site(config: SiteConfig) -> Content:
         content.problems.extend(found)
     except KbError as exc:
         content.problems.extend(exc.problems)
+    content.problems.extend(check_translations(content.articles, shown_root))
     try:
         content.questions, found = load_questions(
             config.questions_path, config.vocabulary, config.default_lang, config.relative(config.questions_path)

@@ -14,6 +14,7 @@ from kb.content.articles import read_any_folder
 from kb.content.config import SiteConfig
 from kb.content.questions import load_any_questions
 from kb.coverage.analysis import analyse
+from kb.coverage.languages import with_other_languages, with_translations
 from kb.coverage.model import ArticleHealth, Report
 from kb.matching.matcher import Matcher, build_matcher
 from kb.matching.semantic import SectionIndex, default_cache_dir, load_ranker
@@ -60,6 +61,7 @@ def site_report(
         sections=sections,
     )
     report = replace(report, semantic=semantic)
+    report = with_other_languages(with_translations(report, articles, config.articles_dir), articles)
     return with_feedback(report, articles, feedback) if feedback else report
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from feedback_widget.summary import ArticleFeedback, FeedbackSummary
 from kb.content.kinds import question_kind
+from kb.content.translations import OutOfDate
 from kb.model import Article, Question
 
 FINDABLE_RANK = 3  # a covering article further down the results than this is "hard to find"
@@ -147,6 +148,10 @@ class Report:
     readers: FeedbackSummary | None = None  # votes, latest comments and missed searches, when there is a database
     min_votes: int = 10
     target_rate: float = 0.85  # the share of helpful votes an article should reach
+    outdated_translations: tuple[OutOfDate, ...] = ()  # translations older than their source (kb.coverage.languages)
+    # Questions only an article in another language answers (kb.coverage.languages.AnsweredElsewhere), most
+    # tickets first: the translations to write. Their status stays what it is (a gap in their own language).
+    answered_elsewhere: tuple = ()
 
     @property
     def gated(self) -> float | None:

@@ -76,6 +76,7 @@ def to_dict(report: Report) -> dict:
             "fail_under": report.fail_under,
             "gate_on": report.gate_on,
             "passed": report.passed,
+            "answered_in_other_language": len(report.answered_elsewhere),
         },
         "by_category": {name: _figures(f) for name, f in report.by_category.items()},
         "by_lang": {name: _figures(f) for name, f in report.by_lang.items()},
@@ -101,6 +102,37 @@ def to_dict(report: Report) -> dict:
         "comments": [
             {"id": c.vote_id, "created": c.day.isoformat(), "article": c.article, "reason": c.reason, "comment": c.text}
             for c in (report.readers.comments if report.readers else ())
+        ],
+        "outdated_translations": [
+            {
+                "path": o.translation.path,
+                "id": o.translation.id,
+                "lang": o.translation.lang,
+                "translated": o.translated.isoformat(),
+                "source": {"path": o.source.path, "id": o.source.id, "lang": o.source.lang},
+                "source_changed": o.source_changed.isoformat(),
+                "basis": o.basis,
+                "changes": list(o.changes),
+            }
+            for o in report.outdated_translations
+        ],
+        "answered_in_other_language": [
+            {
+                "id": f.question.id,
+                "question": f.question.question,
+                "lang": f.question.lang,
+                "volume": f.question.volume,
+                "article": {
+                    "path": f.article.path,
+                    "id": f.article.id,
+                    "lang": f.article.lang,
+                    "title": f.article.title,
+                },
+                "via": f.via.id if f.via else None,
+                "translation": f.translation.path if f.translation else None,
+                "action": f.action,
+            }
+            for f in report.answered_elsewhere
         ],
         "warnings": list(report.warnings),
         "audit": {"summary": report.audit, "skipped": [{"path": p, "reason": r} for p, r in report.skipped]}
@@ -224,6 +256,17 @@ def to_terminal(report: Report, top: int = 15) -> str:
     if hard:
         lines += ["", f"Hard to find (covering article not in the top {FINDABLE_RANK} results) ({len(hard)}):"]
         lines += [f"{r.question.volume:>7}  {r.question.id:<34} rank {r.ranks[0][1] or '-'}" for r in hard[:top]]
+    elsewhere = report.answered_elsewhere
+    if elsewhere:
+        lines += ["", f"Answered only in another language: translations to write ({len(elsewhere)}):"]
+        lines += [f"{f.question.volume:>7}  {f.question.id:<34} {f.action}" for f in elsewhere[:top]]
+    outdated = report.outdated_translations
+    if outdated:
+        lines += ["", f"Translations older than their source ({len(outdated)}):"]
+        lines += [
+            f"  {o.translation.path} ({o.translated}): {o.source.path} changed {o.source_changed}"
+            for o in outdated[:top]
+        ]
     return "\n".join(lines)
 
 

@@ -23,6 +23,11 @@ class KbSiteConfig(Config):
     # in Chinese); off keeps the theme's language on every page.
     page_language = opt.Type(bool, default=True)
 
+    # One help center per language: each language's own navigation, previous/next, search scope, site name and
+    # description, and Material's language switcher (extra.alternate) leading to the same article in the other
+    # language. Only when the articles are in more than one language.
+    languages = opt.Type(bool, default=True)
+
     # A second folder that receives the article manifest and suggestions snapshot after each build, for an
     # endpoint that serves another folder than the site's. `kb serve` names its endpoint's folder through
     # KB_PREVIEW_DIR, the default here; a site may set the option instead.

@@ -5,6 +5,7 @@ Each handler is a few lines that hand over to `kb`; the domain knows nothing of 
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -12,18 +13,32 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from kb.content.articles import is_landing_page, markdown_files
+from kb.content.translations import OutOfDate, outdated_translations, translation_groups
 from kb.problems import KbError
 from kb.search.related import related_html
+from kb.search.scope import index_name, location_path, scoped_indexes
 from kb.search.word_forms import add_to_search_index
+from kb.site.languages import (
+    SEARCH_ELSEWHERE,
+    alternate,
+    home_path,
+    home_url,
+    outdated_notice,
+    page_language,
+    site_languages,
+    switcher_targets,
+)
 from kb.site.manifest import write_endpoint_data
 from kb.site.navigation import HOME_MARKER, category_listing, navigation, reviewed_html
 from kb.site.session import BuildSession, open_session
 
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
+from .languages import language_navigations, scope_search, search_elsewhere
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the interface in each page's language
 
@@ -36,6 +51,12 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def __init__(self) -> None:
         self.session: BuildSession | None = None
         self.overrides: tuple[str, ...] = ()
+        self.languages: list[str] = []  # the site's languages when it has several and `languages` is on
+        self.navs: dict[str, Navigation] = {}
+        self.url_langs: dict[str, str] = {}  # page address -> language
+        self.groups: dict = {}
+        self.configured_alternate: list | None = None
+        self.outdated: dict[str, OutOfDate] | None = None  # translation id -> why it is out of date, once per build
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -54,7 +75,58 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.config.page_language and config.theme.name == "material":
             config.theme.dirs = with_theme_dir(config.theme.dirs, config.theme.custom_dir, THEME_DIR)
         self.overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()
+        languages = site_languages(session.content.articles, session.config)
+        self.languages = languages if self.config.languages and len(languages) > 1 else []
+        self.groups = translation_groups(session.content.articles)
+        self.configured_alternate = config.extra.get("alternate")
+        self.outdated = None
         return config
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """One navigation per language, with previous/next links that stay within it."""
+        session = self.session
+        self.url_langs = {
+            f.url: page_language(f.src_uri, session.articles_by_path, session.config)
+            for f in files.documentation_pages()
+        }
+        self.navs = {}
+        if self.languages:
+            homes = {lang: home_path(lang, session.config) for lang in self.languages}
+            self.navs = language_navigations(nav, lambda p: self._language(p), homes)
+        return nav
+
+    def _language(self, page: Page) -> str:
+        return page_language(page.file.src_uri, self.session.articles_by_path, self.session.config)
+
+    def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+        """The page's language: its navigation, site name, description and language switcher."""
+        if not self.languages:
+            return context
+        session, lang = self.session, self._language(page)
+        context["nav"] = self.navs.get(lang, nav)
+        article = session.articles_by_path.get(page.file.src_uri)
+        description = (article.summary if article else "") or session.config.site_descriptions.get(lang)
+        if description and not page.meta.get("description"):
+            page.meta["description"] = description
+        targets = switcher_targets(
+            page.file.src_uri, page.url, session.articles_by_path, self.groups, self.languages, session.config
+        )
+        mine = copy.copy(config)  # this page's settings: Material reads the name and the switcher from config
+        mine["site_name"] = session.config.site_names.get(lang, config.site_name)
+        mine["site_description"] = session.config.site_descriptions.get(lang, config.site_description)
+        mine["extra"] = {**config.extra, "alternate": alternate(targets, self.configured_alternate)}
+        context["config"] = mine
+        return context
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Search in the page's own language, with a link to search the others."""
+        if not self.languages:
+            return output
+        default, lang, base = self.session.config.default_lang, self._language(page), page_base(page)
+        if lang != default:
+            output = scope_search(output, index_name(lang, default))
+        others = [(o, base + home_url(o, self.session.config), SEARCH_ELSEWHERE.get(o, o)) for o in self.languages]
+        return search_elsewhere(output, [(o, home or "./", label) for o, home, label in others if o != lang])
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         article = self.session.articles_by_path.get(page.file.src_uri)
@@ -73,16 +145,31 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if article is None:
             return html
         others = session.related(self.config.related).get(article.id, []) if self.config.related else []
+        if article.translation_of and self.config.languages:
+            if self.outdated is None:
+                found = outdated_translations(session.content.articles, session.config.articles_dir)
+                self.outdated = {o.translation.id: o for o in found}
+            if item := self.outdated.get(article.id):
+                html = outdated_notice(article, item.source, item.source_changed.isoformat(), base) + html
         return html + related_html(article, others, base, self.overrides) + reviewed_html(article)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         site, session = Path(config.site_dir), self.session
         search_index = site / "search" / "search_index.json"
-        if self.config.word_forms and search_index.is_file():
+        if search_index.is_file() and (self.config.word_forms or self.languages):
             index = json.loads(search_index.read_text(encoding="utf-8"))
-            index = add_to_search_index(index, session.content.articles)
-            search_index.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            if self.config.word_forms:
+                index = add_to_search_index(index, session.content.articles)
+            outputs = {search_index.name: index}
+            if self.languages:  # one index per language: each page searches its own language's (kb.search.scope)
+                default = session.config.default_lang
+                outputs = scoped_indexes(
+                    index, lambda at: self.url_langs.get(location_path(at), default), self.languages, default
+                )
+            for name, data in outputs.items():
+                text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                (search_index.parent / name).write_text(text, encoding="utf-8")
         folders = [site]
         extra = Path(self.config.endpoint_data_dir) if self.config.endpoint_data_dir else None
         if extra is not None and extra.resolve() != site.resolve():

@@ -35,9 +35,11 @@ def instant_site(tmp_path_factory, port) -> Path:
     config["site_url"] = f"http://127.0.0.1:{port}/"
     config["docs_dir"] = str(REPO / "articles")
     config["theme"]["features"].append("navigation.instant")
-    for plugin in config["plugins"]:
+    for i, plugin in enumerate(config["plugins"]):
         if isinstance(plugin, dict) and "kb" in plugin:
             plugin["kb"]["config_file"] = str(REPO / "kb.yml")
+        elif plugin == "kb-coverage":  # it reads kb.yml beside mkdocs.yml unless told otherwise
+            config["plugins"][i] = {"kb-coverage": {"config_file": str(REPO / "kb.yml")}}
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     site = folder / "site"
     command = mkdocs_command("build", "--strict", "-f", str(folder / "mkdocs.yml"), "-d", str(site))
@@ -103,11 +105,22 @@ def test_votes_follow_the_reader_from_page_to_page(page, endpoint):
 
 
 def test_a_missed_search_carries_the_language_of_the_page_it_was_typed_on(page, endpoint):
-    arrive(page, f"{endpoint.url}/")  # an English page: the search script is loaded here, once
-    page.locator("article a[href$='zh/']").first.click()
-    page.wait_for_url("**/zh/")
+    # Material loads a page of another language (an extra.alternate) in full, as a language switch: from English
+    # into /zh/ is a new page load. From a Chinese page to an English one, the reader stays in instant navigation.
+    arrive(page, f"{endpoint.url}/zh/")  # a Chinese page: the search script is loaded here, once
+    page.locator("article a", has_text="English help").first.click()
+    page.wait_for_url(f"{endpoint.url}/")
     assert still_the_first_load(page)
     page.click("input.md-search__input")
     page.fill("input.md-search__input", "wibblefrotz")
     page.press("input.md-search__input", "End")
-    assert endpoint.wait_for_misses(timeout=15) == [("zh", "wibblefrotz", 1)]
+    assert endpoint.wait_for_misses(timeout=15) == [("en", "wibblefrotz", 1)]
+
+
+def test_a_link_into_the_other_language_loads_that_language_in_full(page, endpoint):
+    """So the Chinese page fetches its own language's search index (kb.search.scope)."""
+    arrive(page, f"{endpoint.url}/")
+    with page.expect_request(lambda request: request.url.endswith("/search/search_index.zh.json")):
+        page.locator("article a[href$='zh/']").first.click()
+        page.wait_for_url("**/zh/")
+    assert not still_the_first_load(page)

@@ -1,36 +1,6 @@
-"""Site search in a real browser: Material's own search over the built sample, English and Chinese at once."""
+"""Site search in a real browser: Material's own search over the built sample, in English and Chinese."""
 
 from __future__ import annotations
-
-import subprocess
-import sys
-import time
-import urllib.request
-
-import pytest
-
-from tests.conftest import free_port
-
-
-@pytest.fixture(scope="module")
-def served(sample_site):
-    """The built sample on a real HTTP server (the search index is fetched like any other file)."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(sample_site)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
 
 
 def type_query(page, query: str) -> None:

@@ -1,0 +1,99 @@
+"""MkDocs glue for a help center in several languages: one navigation per language, and each page's search scope.
+
+MkDocs has one `nav` for the whole site; Material renders it on every page. The kb plugin lays out each language
+(the default language's home and categories, then a section per other language holding its home and categories)
+and here each language gets a navigation of its own: the items whose pages are all in that language (a language's
+section unwrapped, so its categories are top-level), with previous/next links that stay within the language.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+
+def _pages(item) -> list[Page]:
+    if isinstance(item, Page):
+        return [item]
+    if isinstance(item, Section):
+        return [p for child in item.children for p in _pages(child)]
+    return []
+
+
+def language_navigations(
+    nav: Navigation, language_of: Callable[[Page], str], homes: dict[str, str]
+) -> dict[str, Navigation]:
+    """{language: its navigation}. `homes` maps each language to its landing page's source path. Items with pages
+    in several languages (or none, such as links) appear in every language's navigation."""
+    langs: list[str] = []
+    for page in nav.pages:
+        if language_of(page) not in langs:
+            langs.append(language_of(page))
+    items: dict[str, list] = {lang: [] for lang in langs}
+    for item in nav.items:
+        found = {language_of(p) for p in _pages(item)}
+        if len(found) != 1:
+            for lang in langs:
+                items[lang].append(item)
+            continue
+        lang = found.pop()
+        home = homes.get(lang)
+        if isinstance(item, Section) and any(isinstance(c, Page) and c.file.src_uri == home for c in item.children):
+            for child in item.children:  # the language's own section: its home and categories become top-level
+                child.parent = None
+                items[lang].append(child)
+        else:
+            items[lang].append(item)
+    navs = {}
+    for lang in langs:
+        pages = [p for p in nav.pages if language_of(p) == lang]
+        for previous, page, following in zip([None, *pages[:-1]], pages, [*pages[1:], None]):
+            page.previous_page, page.next_page = previous, following
+        navigation = Navigation(items[lang], pages)
+        navigation.homepage = next((p for p in pages if p.file.src_uri == homes.get(lang)), navigation.homepage)
+        navs[lang] = navigation
+    return navs
+
+
+# Loaded before Material's bundle on pages of a language other than the default: Material fetches
+# search/search_index.json from the site root; such a page fetches its own language's index instead.
+_SCOPE_SCRIPT = (
+    "<script>(function(){{var open=XMLHttpRequest.prototype.open;"
+    "XMLHttpRequest.prototype.open=function(method,url){{var args=[].slice.call(arguments);"
+    'if(typeof url==="string"&&/\\/search\\/search_index\\.json$/.test(url)){{'
+    "args[1]=url.replace(/search_index\\.json$/,{name})}}return open.apply(this,args)}}}})()</script>"
+)
+
+# Under the search box: a link that searches the other language's articles (its home, with ?q= the query, which
+# Material's search opens with). Hidden until the reader types.
+_ELSEWHERE_SCRIPT = (
+    "<script>if(!window.__kbElsewhere){window.__kbElsewhere=true;"
+    'document.addEventListener("input",function(e){var t=e.target;'
+    'if(!t||!t.matches||!t.matches("input.md-search__input"))return;var q=t.value.trim();'
+    'document.querySelectorAll("a.kb-search-elsewhere").forEach(function(a){a.hidden=!q;'
+    'a.href=a.dataset.home+(q?"?q="+encodeURIComponent(q):"")})})}</script>'
+)
+
+
+def scope_search(output: str, index_name: str) -> str:
+    """The page's HTML loading `search/<index_name>` rather than Material's default index."""
+    script = _SCOPE_SCRIPT.format(name=json.dumps(index_name))
+    return output.replace("</head>", script + "</head>", 1)
+
+
+def search_elsewhere(output: str, links: list[tuple[str, str, str]]) -> str:
+    """Links under the search box to search other languages: (language, its home relative to the page, label)."""
+    if not links or '<div class="md-search__output">' not in output:
+        return output
+    anchors = "".join(
+        f'<a class="kb-search-elsewhere" hidden lang="{lang}" hreflang="{lang}" data-home="{html.escape(home)}"'
+        f' href="{html.escape(home)}">{html.escape(label)}</a>'
+        for lang, home, label in links
+    )
+    style = "padding:0.4rem 0.8rem;font-size:0.7rem"  # beside Material's result count, whatever the site's CSS
+    block = f'<div class="kb-search-elsewhere__list" style="{style}">{anchors}</div>{_ELSEWHERE_SCRIPT}'
+    return output.replace('<div class="md-search__output">', '<div class="md-search__output">' + block, 1)
