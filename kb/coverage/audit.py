@@ -47,8 +47,12 @@ def site_report(
     feedback: FeedbackSummary | None = None,
     today: dt.date | None = None,
     embeddings: bool = True,
+    semantic: tuple[SectionIndex | None, str] | None = None,
 ) -> Report:
-    sections, semantic = semantic_sections(articles, config.embedding_model, config.cache_dir / "vectors", embeddings)
+    """The help center's report; `semantic` is the sections already embedded for this build, when there are."""
+    if semantic is None:
+        semantic = semantic_sections(articles, config.embedding_model, config.cache_dir / "vectors", embeddings)
+    sections, semantic_status = semantic
     report = analyse(
         articles,
         questions,
@@ -60,7 +64,7 @@ def site_report(
         warnings=warnings,
         sections=sections,
     )
-    report = replace(report, semantic=semantic)
+    report = replace(report, semantic=semantic_status)
     report = with_other_languages(with_translations(report, articles, config.articles_dir), articles)
     return with_feedback(report, articles, feedback) if feedback else report
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.matching.matcher import Matcher
+from kb.matching.semantic import SectionIndex, reciprocal_rank_fusion
 from kb.model import Article
 from kb.templates import render as render_template
 
@@ -17,9 +18,13 @@ _HEADING = {"en": "Related articles", "zh": "相关文章"}
 MIN_COVERAGE = 0.2  # below this an article shares only a word or two with the one being read
 
 
-def related(articles: list[Article], matcher: Matcher, limit: int = 5) -> dict[str, list[Article]]:
-    """article id -> up to `limit` related articles, best first; never the article itself."""
+def related(
+    articles: list[Article], matcher: Matcher, limit: int = 5, sections: SectionIndex | None = None
+) -> dict[str, list[Article]]:
+    """article id -> up to `limit` related articles, best first; never the article itself. With `sections`, the
+    lexical ranking is fused with the sections' similarity of meaning, as suggestions are."""
     by_id = {a.id: a for a in articles}
+    meaning = _by_meaning(articles, sections, limit) if sections is not None else {}
     positions = {article_id: i for i, article_id in enumerate(matcher.stats.ids)}
     result: dict[str, list[Article]] = {}
     for article in articles:
@@ -34,14 +39,31 @@ def related(articles: list[Article], matcher: Matcher, limit: int = 5) -> dict[s
             for i in np.argsort(-scores, kind="stable")[: limit * 2]
             if scores[i] > 0 and coverage[i] >= MIN_COVERAGE
         ]
-        result[article.id] = [by_id[matcher.stats.ids[i]] for i in order if matcher.stats.ids[i] in by_id][:limit]
+        found = [matcher.stats.ids[i] for i in order if matcher.stats.ids[i] in by_id]
+        if article.id in meaning:
+            found = [key for key, _ in reciprocal_rank_fusion([found, meaning[article.id]])]
+        result[article.id] = [by_id[i] for i in found][:limit]
     return result
 
 
-def related_cached(articles: list[Article], matcher: Matcher, limit: int, folder: Path) -> dict[str, list[Article]]:
+def _by_meaning(articles: list[Article], sections: SectionIndex, limit: int) -> dict[str, list[str]]:
+    """For each article, the same language's articles whose sections are closest to its title and summary."""
+    tops = sections.top([f"{a.title} {a.summary}".strip() for a in articles], limit=limit * 4)
+    langs = {a.id: a.lang for a in articles}
+    return {
+        a.id: [other for other in top if other != a.id and langs.get(other) == a.lang][: limit * 2]
+        for a, top in zip(articles, tops)
+    }
+
+
+def related_cached(
+    articles: list[Article], matcher: Matcher, limit: int, folder: Path, sections: SectionIndex | None = None
+) -> dict[str, list[Article]]:
     """`related()`, kept on disk under the index's content key: an unchanged help center does not recompute it."""
     by_id = {a.id: a for a in articles}
-    key = hashlib.sha1(f"{matcher.stats.key}|{limit}|{sorted(matcher.synonyms.items())}".encode()).hexdigest()[:16]
+    model = sections.ranker.encoder.model_id if sections is not None else ""
+    key = f"{matcher.stats.key}|{limit}|{sorted(matcher.synonyms.items())}|{model}"
+    key = hashlib.sha1(key.encode()).hexdigest()[:16]
     cache = folder / f"related-{key}.json" if matcher.stats.key else None
     if cache is not None and cache.is_file():
         try:
@@ -49,7 +71,7 @@ def related_cached(articles: list[Article], matcher: Matcher, limit: int, folder
             return {aid: [by_id[o] for o in others if o in by_id] for aid, others in ids.items() if aid in by_id}
         except (OSError, ValueError):
             pass
-    found = related(articles, matcher, limit)
+    found = related(articles, matcher, limit, sections)
     if cache is not None:
         for old in folder.glob("related-*.json"):
             old.unlink(missing_ok=True)

@@ -14,7 +14,9 @@ from pathlib import Path
 from kb.content.articles import Content
 from kb.content.config import SiteConfig, load_config
 from kb.content.site import load_site
+from kb.coverage.audit import semantic_sections
 from kb.matching.matcher import Matcher, build_matcher
+from kb.matching.semantic import SectionIndex
 from kb.model import Article
 from kb.search.related import related_cached
 
@@ -35,9 +37,16 @@ class BuildSession:
         """The matcher over the articles' index, built (or updated from its cache) once per session."""
         return build_matcher(self.content.articles, self.config.index_dir, self.config.synonyms)
 
+    @cached_property
+    def semantic(self) -> tuple[SectionIndex | None, str]:
+        """The articles' sections embedded with kb.yml's coverage.embedding_model, or None and why not."""
+        return semantic_sections(self.content.articles, self.config.embedding_model, self.config.cache_dir / "vectors")
+
     def related(self, limit: int) -> dict[str, list[Article]]:
         if limit not in self._related:
-            self._related[limit] = related_cached(self.content.articles, self.matcher, limit, self.config.index_dir)
+            sections, _ = self.semantic
+            found = related_cached(self.content.articles, self.matcher, limit, self.config.index_dir, sections)
+            self._related[limit] = found
         return self._related[limit]
 
 

@@ -48,8 +48,9 @@ class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
             site = replace(site, fail_under=float(self.config.fail_under))
         db = root / self.config.feedback_db if self.config.feedback_db else site.feedback_db
         content = session.content
+        feedback = read_feedback(db)
         self.report = site_report(
-            site, content.articles, content.questions, session.matcher, feedback=read_feedback(db)
+            site, content.articles, content.questions, session.matcher, feedback=feedback, semantic=session.semantic
         )
         titles = {c.id: c.title("en") for c in site.categories}
         address = File.generated(config, self.config.page, content="").url  # links lead from the page's own address

@@ -55,3 +55,19 @@ def test_fusion_orders_candidates_and_keeps_the_lexical_decision(tmp_path):
         assert (a.status, a.confidence) == (b.status, b.confidence)  # the decision stays lexical
         assert b.candidates and len(b.candidates) <= 3
     assert fused.results[0].candidates[0].article.id == "subtitles"
+
+
+def test_related_articles_use_the_same_fused_ranking(tmp_path):
+    from kb.search.related import related
+
+    corpus = [text for _, text in article_passages(ARTICLES)]
+    ranker, _ = load_ranker(str(build_tiny_model(tmp_path / "m", corpus)), tmp_path / "models", tmp_path / "vectors")
+    matcher = build_matcher(ARTICLES, tmp_path / "index")
+    sections = SectionIndex(ranker, ARTICLES)
+    plain, fused = related(ARTICLES, matcher, 3), related(ARTICLES, matcher, 3, sections)
+    langs = {a.id: a.lang for a in ARTICLES}
+    for article in ARTICLES:
+        others = [o.id for o in fused[article.id]]
+        assert article.id not in others and len(others) <= 3
+        assert all(langs[o] == article.lang for o in others)
+    assert any(plain[a.id] != fused[a.id] for a in ARTICLES)  # meaning changed some neighbours
