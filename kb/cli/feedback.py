@@ -53,6 +53,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     serve.add_argument("--burst", type=int, default=20, help="requests a client may send at once (default 20)")
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument(
+        "--embedding-model",
+        help="rank /api/suggest with the site's section vectors too (the model the site was built with: "
+        "kb.yml's coverage.embedding_model)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     stats = subcommands.add_parser(
@@ -94,7 +99,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         rate=args.rate_limit / 60,
         burst=args.burst,
     )
-    serve(settings, args.host, args.port, args.log_level, suggest=SiteSuggester(args.site))
+    ranker = None
+    if args.embedding_model:
+        from kb.matching.semantic import default_cache_dir, load_ranker
+
+        ranker, status = load_ranker(
+            args.embedding_model, default_cache_dir() / "models", default_cache_dir() / "vectors"
+        )
+        logging.getLogger(__name__).info("suggestions: semantic ranking %s", status.reason)
+    serve(settings, args.host, args.port, args.log_level, suggest=SiteSuggester(args.site, ranker))
     return OK
 
 

@@ -101,6 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 f"http://{args.host}:{args.port}",
                 "--log-level",
                 "warning",
+                *(["--embedding-model", config.embedding_model] if config.embedding_model else []),
             ],
             env=env,
         )

@@ -528,12 +528,31 @@ def article_passages(articles: Sequence[Article]) -> list[tuple[str, str]]:
 class SectionIndex:
     """Every section of every article embedded once: ranks articles for a question by their closest section."""
 
-    def __init__(self, ranker: SemanticRanker, articles: Sequence[Article]) -> None:
+    def __init__(self, ranker: SemanticRanker, articles: Sequence[Article] = ()) -> None:
         passages = article_passages(articles)
         self.ranker = ranker
         self.owners = [key.split("#", 1)[0] for key, _ in passages]
         self.langs = {a.id: a.lang for a in articles}
         self.vectors = normalise(ranker.embed_passages(passages)) if passages else np.zeros((0, 1), np.float32)
+
+    def save(self, path: Path) -> None:
+        """The section vectors with their articles and the model's id, for a process that has no articles (the
+        feedback endpoint's suggestions); written beside and renamed into place."""
+        meta = json.dumps({"model": self.ranker.encoder.model_id, "owners": self.owners, "langs": self.langs})
+        temp = path.with_name(f".{path.stem}.tmp.npz")
+        np.savez(temp, vectors=self.vectors.astype(np.float32), meta=np.frombuffer(meta.encode(), dtype=np.uint8))
+        temp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, ranker: SemanticRanker) -> SectionIndex | None:
+        """The sections saved by `save`, or None when they were embedded with another model."""
+        with np.load(path) as data:
+            meta = json.loads(data["meta"].tobytes().decode())
+            if meta["model"] != ranker.encoder.model_id:
+                return None
+            index = cls(ranker)
+            index.owners, index.langs, index.vectors = meta["owners"], meta["langs"], data["vectors"]
+        return index
 
     def top(self, texts: Sequence[str], limit: int = 20, lang: str | None = None) -> list[list[str]]:
         """For each text, up to `limit` article ids by their best section's similarity (only `lang`'s if given)."""

@@ -14,9 +14,11 @@ from pathlib import Path
 from feedback_widget.misses import QUERY_MAX_CHARS
 from kb.matching.index import TermStats, load_stats, save_stats
 from kb.matching.matcher import Matcher
+from kb.matching.semantic import SectionIndex, SemanticRanker, reciprocal_rank_fusion
 
 SNAPSHOT = "kb-search.npz"
 MANIFEST = "kb-articles.json"
+SECTIONS = "kb-sections.npz"  # section vectors, when the help center names an embedding model
 
 
 @dataclass(frozen=True)
@@ -29,40 +31,58 @@ class Suggestion:
 
 
 class Suggester:
-    def __init__(self, stats: TermStats, articles: dict[str, dict], synonyms: tuple[tuple[str, ...], ...] = ()) -> None:
+    """The lexical ranking of the coverage engine, fused with the sections' meaning when there are `sections`."""
+
+    def __init__(
+        self,
+        stats: TermStats,
+        articles: dict[str, dict],
+        synonyms: tuple[tuple[str, ...], ...] = (),
+        sections: SectionIndex | None = None,
+    ) -> None:
         self.matcher = Matcher(stats, synonyms=synonyms)
         self.articles = articles
+        self.sections = sections
 
     @classmethod
-    def from_site(cls, site: Path) -> Suggester:
+    def from_site(cls, site: Path, ranker: SemanticRanker | None = None) -> Suggester:
         manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
         synonyms = tuple(tuple(group) for group in manifest.get("synonyms", ()))
-        return cls(load_stats(site / SNAPSHOT), {a["id"]: a for a in manifest["articles"]}, synonyms)
+        sections = None
+        if ranker is not None and (site / SECTIONS).is_file():
+            sections = SectionIndex.load(site / SECTIONS, ranker)
+        return cls(load_stats(site / SNAPSHOT), {a["id"]: a for a in manifest["articles"]}, synonyms, sections)
 
     def suggest(self, text: str, lang: str | None = None, limit: int = 5) -> list[Suggestion]:
         text = text[:QUERY_MAX_CHARS]
         if not text.strip():
             return []
         allowed = self.matcher.allowed(lang) if lang else None
-        ranked = self.matcher.rank(self.matcher.query(text), allowed, limit=limit)
+        depth = limit * 4 if self.sections is not None else limit
+        ranked = self.matcher.rank(self.matcher.query(text), allowed, limit=depth)
+        scores = {self.matcher.stats.ids[r.position]: r.score for r in ranked}
+        order = list(scores)
+        if self.sections is not None:
+            meaning = self.sections.top([text], limit=depth, lang=lang)[0]
+            order = [key for key, _ in reciprocal_rank_fusion([order, meaning])]
         found = []
-        for r in ranked:
-            article = self.articles.get(self.matcher.stats.ids[r.position])
+        for article_id in order:
+            article = self.articles.get(article_id)
             if article is not None:
+                score = round(scores.get(article_id, 0.0), 3)
                 found.append(
-                    Suggestion(
-                        article["id"], article["title"], article["url"], article.get("summary", ""), round(r.score, 3)
-                    )
+                    Suggestion(article["id"], article["title"], article["url"], article.get("summary", ""), score)
                 )
-        return found
+        return found[:limit]
 
 
 class SiteSuggester:
     """Suggestions from a built site's snapshot, loaded again whenever a rebuild replaces it: the callable the
     feedback endpoint is handed for `/api/suggest`."""
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, ranker: SemanticRanker | None = None) -> None:
         self.site = site
+        self.ranker = ranker  # embeds queries, when the site was built with section vectors of the same model
         self._suggester: Suggester | None = None
         self._stamp = 0
 
@@ -78,7 +98,7 @@ class SiteSuggester:
         except OSError:
             return None
         if self._suggester is None or stamp != self._stamp:
-            self._suggester, self._stamp = Suggester.from_site(self.site), stamp
+            self._suggester, self._stamp = Suggester.from_site(self.site, self.ranker), stamp
         return self._suggester
 
 

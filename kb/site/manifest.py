@@ -7,8 +7,9 @@ from pathlib import Path
 
 from kb.content.textfile import write_text_atomically
 from kb.matching.index import TermStats
+from kb.matching.semantic import SectionIndex
 from kb.model import Article
-from kb.search.suggest import MANIFEST, write_snapshot
+from kb.search.suggest import MANIFEST, SECTIONS, write_snapshot
 
 
 def manifest(articles: list[Article], synonyms: tuple[tuple[str, ...], ...] = ()) -> dict:
@@ -25,9 +26,18 @@ def manifest(articles: list[Article], synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 def write_endpoint_data(
-    folder: Path, articles: list[Article], synonyms: tuple[tuple[str, ...], ...], stats: TermStats
+    folder: Path,
+    articles: list[Article],
+    synonyms: tuple[tuple[str, ...], ...],
+    stats: TermStats,
+    sections: SectionIndex | None = None,
 ) -> None:
-    """The manifest (renamed into place: the endpoint may read it at any moment) and the suggestions snapshot."""
+    """The manifest (renamed into place: the endpoint may read it at any moment), the suggestions snapshot, and
+    the section vectors when the help center ranks with an embedding model."""
     folder.mkdir(parents=True, exist_ok=True)
     write_text_atomically(folder / MANIFEST, json.dumps(manifest(articles, synonyms), ensure_ascii=False, indent=1))
     write_snapshot(stats, folder)
+    if sections is not None:
+        sections.save(folder / SECTIONS)
+    else:
+        (folder / SECTIONS).unlink(missing_ok=True)

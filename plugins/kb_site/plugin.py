@@ -175,4 +175,5 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if extra is not None and extra.resolve() != site.resolve():
             folders.append(extra)
         for folder in folders:
-            write_endpoint_data(folder, session.content.articles, session.config.synonyms, session.matcher.stats)
+            articles, stats = session.content.articles, session.matcher.stats
+            write_endpoint_data(folder, articles, session.config.synonyms, stats, session.semantic[0])

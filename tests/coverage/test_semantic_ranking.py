@@ -71,3 +71,30 @@ def test_related_articles_use_the_same_fused_ranking(tmp_path):
         assert article.id not in others and len(others) <= 3
         assert all(langs[o] == article.lang for o in others)
     assert any(plain[a.id] != fused[a.id] for a in ARTICLES)  # meaning changed some neighbours
+
+
+def test_suggestions_use_the_site_section_vectors_when_the_endpoint_has_the_model(tmp_path):
+    import json as json_module
+
+    from kb.matching.matcher import build_matcher as matcher_for
+    from kb.search.suggest import SECTIONS, SiteSuggester
+    from kb.site.manifest import write_endpoint_data
+
+    corpus = [text for _, text in article_passages(ARTICLES)]
+    model = build_tiny_model(tmp_path / "m", corpus)
+    ranker, _ = load_ranker(str(model), tmp_path / "models", tmp_path / "vectors")
+    site = tmp_path / "site"
+    stats = matcher_for(ARTICLES, tmp_path / "index").stats
+    write_endpoint_data(site, ARTICLES, (), stats, SectionIndex(ranker, ARTICLES))
+    assert (site / SECTIONS).is_file()
+    with_meaning = SiteSuggester(site, ranker)("subtitles out of sync", "en", 3)
+    lexical = SiteSuggester(site)("subtitles out of sync", "en", 3)
+    assert with_meaning and with_meaning[0]["url"] == lexical[0]["url"] == "subtitles/"
+    assert all(s["url"] in {a.url for a in ARTICLES if a.lang == "en"} for s in with_meaning)
+    other, _ = load_ranker(
+        str(build_tiny_model(tmp_path / "other", corpus, seed=1)), tmp_path / "models", tmp_path / "v2"
+    )
+    assert SiteSuggester(site, other)._current().sections is None  # vectors of another model are not used
+    write_endpoint_data(site, ARTICLES, (), stats)  # a build without a model removes stale vectors
+    assert not (site / SECTIONS).exists()
+    assert json_module.loads((site / "kb-articles.json").read_text(encoding="utf-8"))["articles"]
