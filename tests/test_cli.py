@@ -118,12 +118,42 @@ def test_coverage_gate_fails_the_build_with_shortfall_and_gaps(kb, buildable):
     assert not (buildable.root / "site").exists()
 
 
-def test_coverage_report_page_in_a_built_site(kb, buildable):
+def test_the_built_site_has_no_coverage_report_which_kb_report_builds_on_its_own(kb, buildable):
     buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-coverage:\n      fail_under: 0\n")
     assert kb("build", cwd=buildable.root).code == 0
-    page = (buildable.root / "site/coverage/index.html").read_text(encoding="utf-8")
-    assert "noindex" in page and "Gaps (" in page
-    assert (buildable.root / "site/coverage/coverage.json").is_file()
+    site = buildable.root / "site"
+    assert not (site / "coverage").exists()
+    assert not [p for p in site.rglob("coverage.*")]
+    result = kb("report", cwd=buildable.root)
+    assert result.code == 0, result.err
+    assert "report written to" in result.out
+    page = (buildable.root / "report/index.html").read_text(encoding="utf-8")
+    assert "noindex" in page and "Gaps (" in page and "<svg" in page
+    assert {p.name for p in (buildable.root / "report").iterdir()} == {
+        "index.html",
+        "coverage.json",
+        "coverage.csv",
+        "coverage.md",
+    }
+    out = kb(
+        "report",
+        "--out",
+        str(buildable.root / "elsewhere"),
+        "--site-url",
+        "https://help.example.com",
+        cwd=buildable.root,
+    )
+    assert out.code == 0, out.err
+    assert 'href="https://help.example.com/account/reset-password/"' in (
+        buildable.root / "elsewhere/index.html"
+    ).read_text(encoding="utf-8")
+
+
+def test_the_old_report_page_options_fail_a_strict_build_with_the_way_forward(kb, buildable):
+    buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-coverage:\n      fail_under: 0\n      page: coverage/index.md\n")
+    result = kb("build", cwd=buildable.root)
+    assert result.code == 1
+    assert "kb report" in result.err
 
 
 def _port_is_free(port: int) -> bool:

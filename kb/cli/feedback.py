@@ -30,6 +30,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     serve.add_argument("--db", type=Path, required=True, help="the SQLite file for votes (created when missing)")
     serve.add_argument("--site", type=Path, required=True, help="the built site (with kb-articles.json), e.g. site/")
+    serve.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="the internal coverage report's folder (kb report --out DIR), served under /internal/report/ "
+        "to holders of the export token only",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
@@ -76,6 +83,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if not args.site.is_dir():
         raise UsageError(f"{args.site}: no such folder (build the site first: kb build)")
+    if args.report is not None and args.report.resolve().is_relative_to(args.site.resolve()):
+        raise UsageError(f"{args.report}: the report is internal; keep it outside the public site {args.site}")
     if args.rate_limit < 0 or args.burst < 1:
         raise UsageError("--rate-limit must be 0 or more and --burst at least 1")
     try:
@@ -84,11 +93,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         SqliteStore(args.db).close()  # create or migrate the database now, so a bad path fails before serving
     except (CatalogError, TokenError, StoreError, SchemaTooNew) as exc:
         raise UsageError(str(exc)) from None
+    if args.report is not None and token is None:
+        raise UsageError("--report needs the export token (KB_FEEDBACK_TOKEN or --token-file): the report is internal")
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
     settings = Settings(
         db=args.db,
         manifest=args.site / MANIFEST,
         site_dir=args.site,
+        report_dir=args.report,
         allow_origins=tuple(args.allow_origin),
         export_token=token,
         rate=args.rate_limit / 60,
