@@ -51,6 +51,8 @@ class Question:
     question: str
     lang: str
     category: str = ""
-    volume: int = 0
+    volume: int = 0  # tickets in the latest period: what the report ranks by
     variants: tuple[str, ...] = ()
     line: int = 0
+    volumes: tuple[tuple[str, int], ...] = ()  # (period, tickets), oldest first; the period may be unnamed ("")
+    searches: int = 0  # site searches that found nothing and asked it: a count of its own, never in `volume`

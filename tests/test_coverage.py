@@ -245,3 +245,50 @@ def test_synonyms_setting_is_checked(kb, site):
     result = kb("check", cwd=site.root)
     assert result.code == 1
     assert "'synonyms' must be a list of groups of two or more words" in result.err
+
+
+def test_volumes_per_period_rank_by_the_latest_and_show_their_trend(tmp_path):
+    from kb.content.config import SiteConfig
+    from kb.content.questions import load_questions
+    from kb.content.schema import Vocabulary
+    from kb.coverage.audit import site_report
+
+    path = tmp_path / "questions.yml"
+    path.write_text(
+        "period: 2026-Q3\nquestions:\n"
+        "  - id: paypal\n    question: Can I pay with PayPal?\n    category: payments\n    volume: 300\n"
+        "    volumes: {2026-Q4: 10}\n"
+        "  - id: transfer\n    question: Can I pay by bank transfer?\n    category: payments\n    volume: 20\n"
+        "    volumes: {2026-Q4: 200}\n"
+        "  - id: subtitles\n    question: Are there subtitles?\n    volume: 50\n"
+        "  - id: cash\n    question: Can I pay cash?\n    volumes:\n      2026-Q3: 0\n      2026-Q4: 5\n    searches: 40\n",
+        encoding="utf-8",
+    )
+    questions, problems = load_questions(path, Vocabulary(None))
+    assert problems == []
+    by_id = {q.id: q for q in questions}
+    assert by_id["paypal"].volumes == (("2026-Q3", 300), ("2026-Q4", 10)) and by_id["paypal"].volume == 10
+    assert by_id["subtitles"].volume == 0  # no tickets in 2026-Q4, the latest period
+    assert by_id["cash"].volume == 5 and by_id["cash"].searches == 40  # searches never added to the volume
+    config = SiteConfig(tmp_path, tmp_path / "articles", path, fail_under=0)
+    report = site_report(config, ARTICLES, questions, build_matcher(ARTICLES, tmp_path / "index"))
+    assert report.period == "2026-Q4" and report.periods == ("2026-Q3", "2026-Q4")
+    assert [r.question.id for r in report.with_status("gap")][:2] == ["transfer", "paypal"]
+    assert report.overall.volume == 215
+    assert report.category_trends()["payments"] == (320, 210)
+    data = to_dict(report)
+    assert data["summary"]["period"] == "2026-Q4" and data["summary"]["periods"] == ["2026-Q3", "2026-Q4"]
+    assert next(q for q in data["questions"] if q["id"] == "cash")["searches"] == 40
+    page = render(report, {"payments": "Payments"})
+    assert "Tickets by category across periods" in page and "320 → 210" in page
+    assert '<svg class="kb-spark"' in page and "<title>2026-Q3: 20, 2026-Q4: 200</title>" in page and "+900%" in page
+
+
+def test_a_bad_period_in_volumes_is_an_error_with_its_line(tmp_path):
+    from kb.content.questions import load_questions
+    from kb.content.schema import Vocabulary
+
+    path = tmp_path / "questions.yml"
+    path.write_text("questions:\n  - id: a\n    question: A\n    volumes: {Q4: 3}\n", encoding="utf-8")
+    _, problems = load_questions(path, Vocabulary(None))
+    assert [(p.line, p.message) for p in problems] == [(4, "'volumes': 'Q4' is not a period")]

@@ -28,10 +28,12 @@ def test_import_adds_questions_with_generated_ids_and_sums_duplicates(kb, site):
     assert "2 added, 0 updated" in result.out
 
 
-def test_import_adds_volume_to_matching_question_or_variant_and_keeps_comments(kb, site):
+def test_import_sets_the_volume_of_a_matching_question_or_variant_and_keeps_comments(kb, site):
     site.write("tickets.csv", "question,count\nI forgot my password!,5\nReset link expired,3\n")
-    assert kb("questions", "import", "tickets.csv", cwd=site.root).code == 0
-    assert load(site)["forgot-password"]["volume"] == 128
+    result = kb("questions", "import", "tickets.csv", cwd=site.root)
+    assert result.code == 0
+    assert "updated  forgot-password" in result.out and "volume: 120 -> 8" in result.out
+    assert load(site)["forgot-password"]["volume"] == 8  # the export's figure, not added to the old one
     assert (site.root / "questions.yml").read_text(encoding="utf-8").startswith("# Support's common questions\n")
     assert kb("check", cwd=site.root).code == 0
 
@@ -143,10 +145,14 @@ def test_missed_searches_become_candidate_questions(kb, site):
     result = kb("questions", "import", "--missed-searches", cwd=site.root)
     assert result.code == 0, result.err
     questions = load(site)
-    assert questions["paypal"] == {"id": "paypal", "question": "paypal", "volume": 5, "lang": "en"}
-    assert questions["forgot-password"]["volume"] == 124  # "reset link expired" is a variant of it
+    assert questions["paypal"] == {"id": "paypal", "question": "paypal", "searches": 5, "lang": "en"}
+    # "reset link expired" is a variant of it: the searches are counted apart, never added to ticket volume
+    assert questions["forgot-password"]["volume"] == 120 and questions["forgot-password"]["searches"] == 4
     chinese = [q for q in questions.values() if q["question"] == "花呗"]
-    assert chinese and chinese[0]["lang"] == "zh" and chinese[0]["volume"] == 2
+    assert chinese and chinese[0]["lang"] == "zh" and chinese[0]["searches"] == 2 and "volume" not in chinese[0]
+    again = kb("questions", "import", "--missed-searches", cwd=site.root)
+    assert "0 added, 0 updated, 3 unchanged" in again.out  # paypal, 花呗 and forgot-password, as they are
+    assert load(site)["forgot-password"] == questions["forgot-password"]
     assert not any(q["question"] == "typo once" for q in questions.values())  # searched once: left out
     assert kb("check", cwd=site.root).code == 0
 
@@ -155,3 +161,71 @@ def test_missed_searches_without_a_database_is_a_usage_error(kb, site):
     result = kb("questions", "import", "--missed-searches", cwd=site.root)
     assert result.code == 2 and "no feedback database yet" in result.err
     assert kb("questions", "import", cwd=site.root).code == 2
+
+
+# Periods
+
+
+def test_a_period_sets_its_volumes_and_importing_the_same_file_again_changes_nothing(kb, site):
+    site.write("questions.yml", "period: 2026-Q3\n" + (site.root / "questions.yml").read_text(encoding="utf-8"))
+    site.write("q4.csv", "question,count\nI forgot my password,90\nreset link expired,5\nCan I pay with PayPal?,30\n")
+    first = kb("questions", "import", "q4.csv", "--period", "2026-Q4", cwd=site.root)
+    assert first.code == 0, first.err
+    assert "updated  forgot-password" in first.out and "volume 2026-Q4: none -> 95" in first.out
+    after_first = (site.root / "questions.yml").read_text(encoding="utf-8")
+    questions = load(site)
+    assert questions["forgot-password"]["volume"] == 120  # 2026-Q3, the file's own period, kept
+    assert questions["forgot-password"]["volumes"] == {"2026-Q4": 95}
+    assert questions["can-i-pay-with-paypal"]["volumes"] == {"2026-Q4": 30}
+    assert questions["refund"] == {**questions["refund"], "volume": 80} and "volumes" not in questions["refund"]
+    second = kb("questions", "import", "q4.csv", "--period", "2026-Q4", cwd=site.root)
+    # the PayPal question was added by the first import: the second one finds it and leaves it as it is
+    assert second.code == 0 and "0 added, 0 updated, 2 unchanged" in second.out, second.out
+    assert (site.root / "questions.yml").read_text(encoding="utf-8") == after_first
+    assert kb("check", "--strict", cwd=site.root).code == 0
+
+
+def test_a_corrected_export_replaces_that_periods_figures_only(kb, site):
+    site.write("q4.csv", "question,count\nI forgot my password,90\n")
+    assert kb("questions", "import", "q4.csv", "--period", "2026-Q4", cwd=site.root).code == 0
+    site.write("q1.csv", "question,count\nI forgot my password,70\n")
+    assert kb("questions", "import", "q1.csv", "--period", "2027-Q1", cwd=site.root).code == 0
+    site.write("q4.csv", "question,count\nI forgot my password,85\n")  # the corrected Q4 export
+    result = kb("questions", "import", "q4.csv", "--period", "2026-Q4", cwd=site.root)
+    assert "volume 2026-Q4: 90 -> 85" in result.out
+    assert load(site)["forgot-password"]["volumes"] == {"2026-Q4": 85, "2027-Q1": 70}
+    text = (site.root / "questions.yml").read_text(encoding="utf-8")
+    assert "volumes: {2026-Q4: 85, 2027-Q1: 70}" in text
+
+
+def test_a_block_volumes_mapping_is_rewritten_in_place(kb, site):
+    site.write(
+        "questions.yml",
+        "questions:\n  - id: a\n    question: Where is my invoice\n    volumes:\n      2026-Q3: 4\n      2026-Q4: 6\n"
+        "    lang: en\n  - id: b\n    question: Other\n",
+    )
+    site.write("t.csv", "question,count\nwhere is my invoice?,9\n")
+    assert kb("questions", "import", "t.csv", "--period", "2026-Q4", cwd=site.root).code == 0
+    assert load(site)["a"] == {
+        "id": "a",
+        "question": "Where is my invoice",
+        "volumes": {"2026-Q3": 4, "2026-Q4": 9},
+        "lang": "en",
+    }
+    assert load(site)["b"] == {"id": "b", "question": "Other"}
+
+
+def test_a_period_must_look_like_one(kb, site):
+    site.write("t.csv", "question,count\nA,1\n")
+    result = kb("questions", "import", "t.csv", "--period", "last quarter", cwd=site.root)
+    assert result.code == 2 and "e.g. 2026-Q4" in result.err
+    result = kb("questions", "import", "--missed-searches", "--period", "2026-Q4", cwd=site.root)
+    assert result.code == 2 and "count of their own" in result.err
+
+
+def test_a_new_file_takes_the_period_of_its_first_import(kb, site):
+    (site.root / "questions.yml").unlink()
+    site.write("t.csv", "question,count\nFirst,3\n")
+    assert kb("questions", "import", "t.csv", "--period", "2026-Q4", cwd=site.root).code == 0
+    text = (site.root / "questions.yml").read_text(encoding="utf-8")
+    assert text.startswith("period: 2026-Q4\nquestions:\n") and load(site)["first"]["volume"] == 3

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from kb.content.articles import check_fields
+from kb.content.periods import EXAMPLE as PERIOD_EXAMPLE
+from kb.content.periods import UNNAMED, is_period, latest, ordered
 from kb.content.questions_import import DEFAULT_COLUMNS, decode_csv, merge_rows, read_rows
 from kb.content.schema import QUESTION_FIELDS, Vocabulary
 from kb.content.text import detect_lang, text_id, unique_id
 from kb.content.textfile import read_text
 from kb.content.yamltext import Located, parse_yaml
 from kb.model import Question
-from kb.problems import KbError, Problem
+from kb.problems import KbError, Problem, Severity
 
 
 def load_questions(
@@ -23,6 +26,20 @@ def load_questions(
     located, problems = parse_yaml(read_text(path, shown), shown)
     data = located.value
     items_node = located
+    file_period = UNNAMED
+    if isinstance(data, dict) and data.get("period") is not None:
+        file_period = str(data["period"])
+        if not is_period(file_period):
+            problems.append(
+                Problem(
+                    shown,
+                    located.line_of("period"),
+                    f"period {file_period!r} is not a period; its volumes count as one unnamed period",
+                    f"write a year, quarter, half or month, e.g. {PERIOD_EXAMPLE}",
+                    Severity.WARNING,
+                )
+            )
+            file_period = UNNAMED
     if isinstance(data, dict):
         if "questions" not in data:
             raise KbError(
@@ -61,6 +78,8 @@ def load_questions(
             )
             continue
         seen[qid] = item.line_of("id")
+        volumes = {file_period: values["volume"]} if "volume" in values else {}
+        volumes.update(values.get("volumes", ()))
         questions.append(
             Question(
                 id=qid,
@@ -70,9 +89,22 @@ def load_questions(
                 volume=values.get("volume", 0),
                 variants=values.get("variants", ()),
                 line=item.line,
+                volumes=ordered(volumes),
+                searches=values.get("searches", 0),
             )
         )
-    return questions, problems
+    return ranked_by_latest_period(questions), problems
+
+
+def ranked_by_latest_period(questions: list[Question]) -> list[Question]:
+    """Each question's `volume` is its figure for the latest period of the file: the report ranks by it."""
+    last = latest(period for q in questions for period, _ in q.volumes)
+    return [replace(q, volume=dict(q.volumes).get(last, 0)) if q.volumes else q for q in questions]
+
+
+def latest_period(questions: list[Question]) -> str:
+    """The latest period any question has a figure for ("" when the file names none)."""
+    return latest(period for q in questions for period, _ in q.volumes)
 
 
 def load_any_questions(path: Path) -> tuple[list[Question], list[Problem]]:

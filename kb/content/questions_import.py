@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from kb.content.periods import ordered
 from kb.content.text import normalise, text_id, unique_id
 from kb.content.textfile import looks_like_gbk, read_text
 from kb.content.yamltext import Located, parse_yaml
@@ -29,12 +30,13 @@ class ImportedRow:
     count: int
     category: str
     line: int
+    lang: str = ""  # the row's own language, when it is known
 
 
 @dataclass
 class ImportResult:
     added: list[tuple[str, str, int]] = field(default_factory=list)  # (id, question, volume)
-    updated: list[tuple[str, int]] = field(default_factory=list)  # (id, volume added)
+    updated: list[tuple[str, int | None, int]] = field(default_factory=list)  # (id, figure before or None, after)
     warnings: list[Problem] = field(default_factory=list)
     encoding: str = "utf-8"
     text: str = ""
@@ -136,7 +138,7 @@ def merge_rows(rows: list[ImportedRow]) -> list[ImportedRow]:
             merged[key].count += row.count
             merged[key].category = merged[key].category or row.category
         else:
-            merged[key] = ImportedRow(row.question, row.count, row.category, row.line)
+            merged[key] = ImportedRow(row.question, row.count, row.category, row.line, row.lang)
     return list(merged.values())
 
 
@@ -148,6 +150,7 @@ def import_csv(
     lang: str | None = None,
     encoding: str | None = None,
     shown_questions: str | None = None,
+    period: str | None = None,
 ) -> ImportResult:
     """Merge the CSV into the questions file's text. The caller decides whether to write `result.text`."""
     text, used = decode_csv(csv_path, encoding)
@@ -165,7 +168,7 @@ def import_csv(
                 )
             )
             row.category = ""
-    return merge_into(rows, questions_path, lang, shown_questions, result)
+    return merge_into(rows, questions_path, lang, shown_questions, result, period=period)
 
 
 def merge_into(
@@ -175,15 +178,28 @@ def merge_into(
     shown_questions: str | None = None,
     result: ImportResult | None = None,
     original: str | None = None,
+    period: str | None = None,
+    figure: str = "volume",
 ) -> ImportResult:
-    """Merge imported rows (from a CSV, or missed searches) into the questions file's text (or `original`)."""
+    """Merge imported rows (from a CSV, or missed searches) into the questions file's text (or `original`).
+
+    The rows' counts, summed per question, *set* the question's figure: its volume for `period` (the file's own
+    `period:` when None), or with `figure="searches"` its count of missed searches. Importing the same rows
+    twice changes nothing, and a corrected export replaces the figures of the questions it names."""
     rows = merge_rows(rows)
     result = result or ImportResult()
     shown_q = shown_questions or str(questions_path)
     if original is None:
-        original = read_text(questions_path, shown_q) if questions_path.exists() else "questions:\n"
+        if questions_path.exists():
+            original = read_text(questions_path, shown_q)
+        else:
+            original = f"period: {period}\nquestions:\n" if period else "questions:\n"
     located, _ = parse_yaml(original, shown_q)
     items = _question_items(located, shown_q)
+    file_period = (
+        str(located.value.get("period")) if isinstance(located.value, dict) and located.value.get("period") else None
+    )
+    in_volumes = figure == "volume" and period is not None and period != file_period
     by_wording: dict[str, Located] = {}
     for item in items:
         if isinstance(item.value, dict):
@@ -192,21 +208,29 @@ def merge_into(
                     by_wording.setdefault(normalise(wording), item)
     taken = {str(i.value.get("id")) for i in items if isinstance(i.value, dict)}
     lines = original.splitlines(keepends=True)
-    edits: dict[int, int] = {}  # item line -> volume to add
+    edits: dict[int, int] = {}  # item line -> the figure to set
+    matched: dict[int, Located] = {}
     new_entries: list[str] = []
     indent = _item_indent(lines, items)
     for row in rows:
         match = by_wording.get(normalise(row.question))
         if match is not None:
             edits[match.line] = edits.get(match.line, 0) + row.count
-            result.updated.append((str(match.value.get("id")), row.count))
+            matched[match.line] = match
             continue
         qid = unique_id(text_id(row.question), taken)
         taken.add(qid)
-        new_entries.append(_entry(qid, row, lang, indent))
+        new_entries.append(_entry(qid, row, row.lang or lang, indent, figure, period if in_volumes else None))
         result.added.append((qid, row.question, row.count))
-    for item in sorted((i for i in items if i.line in edits), key=lambda i: -i.line):
-        _add_volume(lines, item, edits[item.line])
+    for line in sorted(edits, reverse=True):  # from the bottom up: inserted lines move only what is below them
+        item, value = matched[line], edits[line]
+        own = item.value.get("volumes")
+        if in_volumes or (figure == "volume" and period and isinstance(own, dict) and period in map(str, own)):
+            before = _set_period(lines, item, period, value)
+        else:
+            before = _set_figure(lines, item, figure, value)
+        result.updated.append((str(item.value.get("id")), before, value))
+    result.updated.reverse()
     body = "".join(lines)
     if body and not body.endswith("\n"):
         body += "\n"
@@ -232,15 +256,22 @@ def _item_indent(lines: list[str], items: tuple[Located, ...]) -> str:
     return "  "
 
 
-def _entry(qid: str, row: ImportedRow, lang: str | None, indent: str) -> str:
+def _entry(qid: str, row: ImportedRow, lang: str | None, indent: str, figure: str, period: str | None) -> str:
     pad = indent + "  "
     parts = [f"{indent}- id: {qid}\n", f"{pad}question: {_scalar(row.question)}\n"]
     if row.category:
         parts.append(f"{pad}category: {_scalar(row.category)}\n")
-    parts.append(f"{pad}volume: {row.count}\n")
+    if period is not None:
+        parts.append(f"{pad}volumes: {_flow({period: row.count})}\n")
+    else:
+        parts.append(f"{pad}{figure}: {row.count}\n")
     if lang:
         parts.append(f"{pad}lang: {lang}\n")
     return "".join(parts)
+
+
+def _flow(volumes: dict[str, int]) -> str:
+    return "{" + ", ".join(f"{p}: {n}" for p, n in ordered(volumes)) + "}"
 
 
 def _scalar(text: str) -> str:
@@ -250,18 +281,45 @@ def _scalar(text: str) -> str:
     )
 
 
-_VOLUME = re.compile(r"^(\s*volume:\s*)(\d+)(.*)$")
+def _figure_line(key: str) -> re.Pattern[str]:
+    return re.compile(rf"^(\s*{key}:\s*)(\d+)(.*)$")
 
 
-def _add_volume(lines: list[str], item: Located, extra: int) -> None:
-    volume_line = item.key_lines.get("volume")
-    if volume_line is not None:
-        match = _VOLUME.match(lines[volume_line - 1].rstrip("\n"))
-        if match:
-            total = int(match.group(2)) + extra
-            lines[volume_line - 1] = f"{match.group(1)}{total}{match.group(3)}\n"
-            return
+def _key_column(lines: list[str], item: Located) -> int:
     id_line = item.key_lines.get("id", item.line)
-    text = lines[id_line - 1]
-    key_col = text.index("id:")
-    lines.insert(id_line, " " * key_col + f"volume: {extra}\n")
+    return lines[id_line - 1].index("id:")
+
+
+def _set_figure(lines: list[str], item: Located, key: str, value: int) -> int | None:
+    """Set `key: value` in the question's lines (added under its id when missing); returns the value before."""
+    key_line = item.key_lines.get(key)
+    if key_line is not None:
+        match = _figure_line(key).match(lines[key_line - 1].rstrip("\n"))
+        if match:
+            lines[key_line - 1] = f"{match.group(1)}{value}{match.group(3)}\n"
+            return int(match.group(2))
+    id_line = item.key_lines.get("id", item.line)
+    lines.insert(id_line, " " * _key_column(lines, item) + f"{key}: {value}\n")
+    return None
+
+
+def _set_period(lines: list[str], item: Located, period: str, value: int) -> int | None:
+    """Set the question's volume for `period` in its `volumes:` mapping, rewritten as one flow line."""
+    existing = item.value.get("volumes")
+    volumes = {str(p): n for p, n in existing.items()} if isinstance(existing, dict) else {}
+    before = volumes.get(period)
+    volumes[period] = value
+    text = " " * _key_column(lines, item) + f"volumes: {_flow(volumes)}\n"
+    key_line = item.key_lines.get("volumes")
+    if key_line is None:
+        after = item.key_lines.get("volume", item.key_lines.get("id", item.line))
+        lines.insert(after, text)
+        return None
+    last = key_line
+    child = item.children.get("volumes")
+    if child is not None and child.key_lines:
+        last = max(last, *child.key_lines.values())
+    while "{" in lines[key_line - 1] and "}" not in "".join(lines[key_line - 1 : last]) and last < len(lines):
+        last += 1  # a flow mapping written over several lines
+    lines[key_line - 1 : last] = [text]
+    return before

@@ -12,7 +12,7 @@ from pathlib import Path
 from feedback_widget.summary import FeedbackSummary
 from kb.content.articles import load_any_folder
 from kb.content.config import SiteConfig
-from kb.content.questions import load_any_questions
+from kb.content.questions import latest_period, load_any_questions
 from kb.coverage.analysis import analyse
 from kb.coverage.model import ArticleHealth, Report
 from kb.matching.matcher import Matcher, build_matcher
@@ -39,6 +39,7 @@ def site_report(
         today=today,
         warnings=warnings,
     )
+    report = replace(report, period=latest_period(questions))
     return with_feedback(report, articles, feedback) if feedback else report
 
 

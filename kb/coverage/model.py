@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from feedback_widget.summary import ArticleFeedback, FeedbackSummary
+from kb.content.periods import period_key
 from kb.model import Article, Question
 
 FINDABLE_RANK = 3  # a covering article further down the results than this is "hard to find"
@@ -117,6 +118,28 @@ class Report:
     readers: FeedbackSummary | None = None  # votes, latest comments and missed searches, when there is a database
     min_votes: int = 10
     target_rate: float = 0.85  # the share of helpful votes an article should reach
+    period: str = ""  # the latest period of the questions' volumes, which the figures and ranking count
+
+    @property
+    def periods(self) -> tuple[str, ...]:
+        """Every named period any question has a figure for, oldest first."""
+        named = {p for r in self.results for p, _ in r.question.volumes if p}
+        return tuple(sorted(named, key=period_key))
+
+    def trend(self, results: Iterable[QuestionResult]) -> tuple[int, ...]:
+        """The summed volumes of `results` in each of `periods`."""
+        totals = dict.fromkeys(self.periods, 0)
+        for r in results:
+            for p, n in r.question.volumes:
+                if p in totals:
+                    totals[p] += n
+        return tuple(totals.values())
+
+    def category_trends(self) -> dict[str, tuple[int, ...]]:
+        return {
+            name: self.trend(r for r in self.results if (r.question.category or "(none)") == name)
+            for name in self.by_category
+        }
 
     @property
     def gated(self) -> float | None:

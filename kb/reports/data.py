@@ -39,6 +39,8 @@ def _question(r: QuestionResult) -> dict:
         "id": q.id,
         "question": q.question,
         "volume": q.volume,
+        "volumes": {p: n for p, n in q.volumes if p},
+        "searches": q.searches,
         "category": q.category,
         "lang": q.lang,
         "status": r.status,
@@ -64,6 +66,8 @@ def to_dict(report: Report) -> dict:
         "version": JSON_VERSION,
         "summary": {
             **_figures(report.overall),
+            "period": report.period,
+            "periods": list(report.periods),
             "fail_under": report.fail_under,
             "gate_on": report.gate_on,
             "passed": report.passed,
@@ -151,8 +155,9 @@ def headline(report: Report) -> str:
     o = report.overall
     if not o.questions:
         return "No common questions to measure: the questions file is empty."
+    period = f" in {report.period}" if report.period else ""
     return (
-        f"{o.questions} questions, {o.volume} tickets: {percent(o.by_volume)} of volume answered "
+        f"{o.questions} questions, {o.volume} tickets{period}: {percent(o.by_volume)} of volume answered "
         f"({o.covered} covered, {o.likely} likely covered, {o.gaps} gaps; {percent(o.by_count)} by count; "
         f"gate {report.fail_under:g}%{gate_basis(report)}: {'pass' if report.passed else 'FAIL'})"
     )
