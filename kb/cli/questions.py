@@ -10,7 +10,14 @@ from feedback_widget.reports import missed_searches
 from kb.cli.common import OK, UsageError, check_language, print_problems, show_help, site_config
 from kb.content.config import SiteConfig
 from kb.content.periods import is_period
-from kb.content.questions_import import ImportedRow, ImportResult, import_csv, merge_into, parse_columns
+from kb.content.questions_import import (
+    ImportedRow,
+    ImportResult,
+    import_csv,
+    merge_into,
+    parse_category_map,
+    parse_columns,
+)
 from kb.content.textfile import write_text_atomically
 
 
@@ -43,7 +50,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="the period the export covers, e.g. 2026-Q4: its counts set the questions' volumes for that period "
         "(importing the same file again changes nothing; a corrected file replaces them)",
     )
-    imp.add_argument("--lang", help="language of the imported questions (en or zh)")
+    imp.add_argument("--lang", help="language of every imported question (en or zh; default: detected for each row)")
+    imp.add_argument(
+        "--category-map",
+        action="append",
+        metavar="THEIRS=OURS",
+        help="map the ticket system's group names to kb.yml's category ids, e.g. 'Billing=payments' "
+        "(repeatable or comma-separated; names match whatever their case)",
+    )
     imp.add_argument("--encoding", help="the CSV's encoding (default: UTF-8, or GB18030 when detected)")
     imp.add_argument("--dry-run", action="store_true", help="show what would change without writing")
     imp.set_defaults(run=cmd_questions_import)
@@ -54,6 +68,7 @@ def cmd_questions_import(args: argparse.Namespace) -> int:
     config = site_config(args)
     try:
         columns = parse_columns(args.columns)
+        category_map = parse_category_map(args.category_map)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     check_language(args.lang, config)
@@ -82,10 +97,14 @@ def cmd_questions_import(args: argparse.Namespace) -> int:
             args.encoding,
             config.relative(config.questions_path),
             args.period,
+            category_map,
+            config.default_lang,
         )
     print_problems(result.warnings)
     if args.csv is not None and result.encoding != "utf-8" and not args.encoding:
         print(f"note: {args.csv} is not UTF-8; read it as {result.encoding.upper()}", file=sys.stderr)
+    for wording, qid, line in result.merged:
+        print(f"merged   {wording!r} (line {line}) into {qid}: the same question in other words")
     for qid, question, volume in result.added:
         print(f"added    {qid:<40} {volume:>6}  {question}")
     what = "searches" if args.missed_searches else f"volume {args.period}" if args.period else "volume"

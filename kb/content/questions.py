@@ -111,7 +111,8 @@ def load_any_questions(path: Path) -> tuple[list[Question], list[Problem]]:
     """Our questions YAML, or a CSV with a `question` column and an optional `count`; languages detected."""
     if path.suffix.lower() == ".csv":
         text, _ = decode_csv(path, None)
-        rows = merge_rows(read_rows(text, str(path), DEFAULT_COLUMNS))
+        skipped: list[Problem] = []
+        rows = merge_rows(read_rows(text, str(path), DEFAULT_COLUMNS, skipped))
         taken: set[str] = set()
         questions = []
         for row in rows:
@@ -120,7 +121,7 @@ def load_any_questions(path: Path) -> tuple[list[Question], list[Problem]]:
             questions.append(
                 Question(qid, row.question, detect_lang(row.question), row.category, row.count, line=row.line)
             )
-        return questions, []
+        return questions, skipped
     if not path.is_file():
         raise KbError(Problem(str(path), 0, "questions file not found"))
     return load_questions(path, Vocabulary(None, None), "en")

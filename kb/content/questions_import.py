@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from kb.content.periods import ordered
-from kb.content.text import normalise, text_id, unique_id
+from kb.content.text import detect_lang, normalise, question_key, strip_reply_prefix, text_id, unique_id
 from kb.content.textfile import looks_like_gbk, read_text
 from kb.content.yamltext import Located, parse_yaml
 from kb.problems import KbError, Problem, Severity, did_you_mean
@@ -37,6 +37,7 @@ class ImportedRow:
 class ImportResult:
     added: list[tuple[str, str, int]] = field(default_factory=list)  # (id, question, volume)
     updated: list[tuple[str, int | None, int]] = field(default_factory=list)  # (id, figure before or None, after)
+    merged: list[tuple[str, str, int]] = field(default_factory=list)  # (wording, id it merged into, CSV line)
     warnings: list[Problem] = field(default_factory=list)
     encoding: str = "utf-8"
     text: str = ""
@@ -71,7 +72,11 @@ def decode_csv(path: Path, encoding: str | None) -> tuple[str, str]:
     return read_text(path), "utf-8"
 
 
-def read_rows(text: str, shown: str, columns: dict[str, str]) -> list[ImportedRow]:
+def read_rows(
+    text: str, shown: str, columns: dict[str, str], warnings: list[Problem] | None = None
+) -> list[ImportedRow]:
+    """The CSV's rows. A row with an empty question or a count that is not a whole number is skipped, and all of
+    them are named in one warning appended to `warnings`; only an unreadable file or header is an error."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -81,7 +86,7 @@ def read_rows(text: str, shown: str, columns: dict[str, str]) -> list[ImportedRo
         ) from None
     except csv.Error as exc:
         raise KbError(Problem(shown, 1, f"malformed CSV: {exc}")) from None
-    index = {name.strip().casefold(): i for i, name in enumerate(header)}
+    index = {name.strip().lstrip("\ufeff").casefold(): i for i, name in enumerate(header)}
     wanted = {ours: index.get(theirs.casefold()) for ours, theirs in columns.items()}
     if wanted["question"] is None:
         raise KbError(
@@ -92,15 +97,16 @@ def read_rows(text: str, shown: str, columns: dict[str, str]) -> list[ImportedRo
                 "name the columns with --columns question=HEADER,count=HEADER",
             )
         )
-    rows, problems = [], []
+    rows: list[ImportedRow] = []
+    skipped: list[str] = []
     try:
         for row in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            question = _cell(row, wanted["question"])
+            question = strip_reply_prefix(_cell(row, wanted["question"]))
             if not question:
-                problems.append(Problem(shown, line, "empty question", "fill in the question or delete the row"))
+                skipped.append(f"line {line} (empty question)")
                 continue
             count_text = _cell(row, wanted["count"]) or "1"
             try:
@@ -108,20 +114,23 @@ def read_rows(text: str, shown: str, columns: dict[str, str]) -> list[ImportedRo
                 if count < 0:
                     raise ValueError
             except ValueError:
-                problems.append(
-                    Problem(
-                        shown,
-                        line,
-                        f"count {count_text!r} is not a whole number of 0 or more",
-                        "write the number of tickets, e.g. 42",
-                    )
-                )
+                skipped.append(f"line {line} (count {count_text!r} is not a whole number of 0 or more)")
                 continue
             rows.append(ImportedRow(question, count, _cell(row, wanted["category"]), line))
     except csv.Error as exc:
-        problems.append(Problem(shown, reader.line_num, f"malformed CSV: {exc}"))
-    if problems:
-        raise KbError(problems)
+        raise KbError(Problem(shown, reader.line_num, f"malformed CSV: {exc}")) from None
+    if skipped and warnings is not None:
+        first = int(skipped[0].split(" ", 2)[1])
+        lines = "; ".join(skipped)
+        warnings.append(
+            Problem(
+                shown,
+                first,
+                f"skipped {len(skipped)} row{'s' if len(skipped) > 1 else ''}: {lines}",
+                "fix those rows and import again: rows already imported keep their figures",
+                Severity.WARNING,
+            )
+        )
     return rows
 
 
@@ -130,16 +139,28 @@ def _cell(row: list[str], index: int | None) -> str:
 
 
 def merge_rows(rows: list[ImportedRow]) -> list[ImportedRow]:
-    """One row per distinct question, counts summed, first wording and category kept."""
+    """One row per distinct question (the same normalised words), counts summed, first wording and category kept."""
     merged: dict[str, ImportedRow] = {}
     for row in rows:
-        key = normalise(row.question)
+        key = question_key(row.question)
         if key in merged:
             merged[key].count += row.count
             merged[key].category = merged[key].category or row.category
         else:
             merged[key] = ImportedRow(row.question, row.count, row.category, row.line, row.lang)
     return list(merged.values())
+
+
+def parse_category_map(specs: list[str] | None) -> dict[str, str]:
+    """`["Billing=payments", "Login issues=account"]` (or one comma-separated string) -> their name, folded, to ours."""
+    mapping: dict[str, str] = {}
+    for spec in specs or []:
+        for pair in spec.split(","):
+            theirs, sep, ours = pair.partition("=")
+            if not sep or not theirs.strip() or not ours.strip():
+                raise ValueError(f"bad category mapping {pair!r}: write THEIRS=OURS, e.g. Billing=payments")
+            mapping[theirs.strip().casefold()] = ours.strip()
+    return mapping
 
 
 def import_csv(
@@ -151,24 +172,47 @@ def import_csv(
     encoding: str | None = None,
     shown_questions: str | None = None,
     period: str | None = None,
+    category_map: dict[str, str] | None = None,
+    default_lang: str = "en",
 ) -> ImportResult:
-    """Merge the CSV into the questions file's text. The caller decides whether to write `result.text`."""
+    """Merge the CSV into the questions file's text. The caller decides whether to write `result.text`.
+
+    Each row's language is detected from its text unless `lang` is given; categories match kb.yml's ids whatever
+    their case, or through `category_map` (the ticket system's names, any case, to ours)."""
     text, used = decode_csv(csv_path, encoding)
-    rows = read_rows(text, str(csv_path), columns)
     result = ImportResult(encoding=used)
+    rows = read_rows(text, str(csv_path), columns, result.warnings)
+    by_fold = {c.casefold(): c for c in categories} if categories is not None else {}
+    mapping = category_map or {}
+    unknown: dict[str, tuple[str, list[int]]] = {}  # folded name -> (first spelling, lines)
     for row in rows:
-        if row.category and categories is not None and row.category not in categories:
-            result.warnings.append(
-                Problem(
-                    str(csv_path),
-                    row.line,
-                    f"category '{row.category}' is not declared in kb.yml; imported without a category",
-                    did_you_mean(row.category, categories),
-                    Severity.WARNING,
-                )
-            )
+        row.lang = lang or detect_lang(row.question)
+        if not row.category:
+            continue
+        folded = row.category.casefold()
+        ours = mapping.get(folded, row.category)
+        if categories is None:
+            row.category = ours
+        elif ours in categories or ours.casefold() in by_fold:
+            row.category = ours if ours in categories else by_fold[ours.casefold()]
+        else:
+            unknown.setdefault(folded, (row.category, []))[1].append(row.line)
             row.category = ""
-    return merge_into(rows, questions_path, lang, shown_questions, result, period=period)
+    for folded, (name, lines) in unknown.items():
+        mapped = mapping.get(folded)
+        what = f"category '{name}'" + (f" (mapped to '{mapped}')" if mapped else "")
+        result.warnings.append(
+            Problem(
+                str(csv_path),
+                lines[0],
+                f"{what} is not declared in kb.yml: {len(lines)} row{'s' if len(lines) > 1 else ''} imported "
+                "without a category",
+                f"map it with --category-map '{name}=ID'; "
+                + (did_you_mean(mapped or name, categories or ()) or f"ids: {', '.join(sorted(categories or ()))}"),
+                Severity.WARNING,
+            )
+        )
+    return merge_into(rows, questions_path, lang, shown_questions, result, period=period, default_lang=default_lang)
 
 
 def merge_into(
@@ -180,6 +224,7 @@ def merge_into(
     original: str | None = None,
     period: str | None = None,
     figure: str = "volume",
+    default_lang: str | None = None,
 ) -> ImportResult:
     """Merge imported rows (from a CSV, or missed searches) into the questions file's text (or `original`).
 
@@ -201,11 +246,13 @@ def merge_into(
     )
     in_volumes = figure == "volume" and period is not None and period != file_period
     by_wording: dict[str, Located] = {}
+    exact: set[str] = set()
     for item in items:
         if isinstance(item.value, dict):
             for wording in [item.value.get("question"), *(item.value.get("variants") or [])]:
                 if isinstance(wording, str):
-                    by_wording.setdefault(normalise(wording), item)
+                    by_wording.setdefault(question_key(wording), item)
+                    exact.add(normalise(wording))
     taken = {str(i.value.get("id")) for i in items if isinstance(i.value, dict)}
     lines = original.splitlines(keepends=True)
     edits: dict[int, int] = {}  # item line -> the figure to set
@@ -213,14 +260,18 @@ def merge_into(
     new_entries: list[str] = []
     indent = _item_indent(lines, items)
     for row in rows:
-        match = by_wording.get(normalise(row.question))
+        match = by_wording.get(question_key(row.question))
         if match is not None:
             edits[match.line] = edits.get(match.line, 0) + row.count
             matched[match.line] = match
+            if normalise(row.question) not in exact:  # asked in other words: say which question it went to
+                result.merged.append((row.question, str(match.value.get("id")), row.line))
             continue
         qid = unique_id(text_id(row.question), taken)
         taken.add(qid)
-        new_entries.append(_entry(qid, row, row.lang or lang, indent, figure, period if in_volumes else None))
+        row_lang = row.lang or lang
+        written_lang = row_lang if (lang or row_lang != default_lang) else None
+        new_entries.append(_entry(qid, row, written_lang, indent, figure, period if in_volumes else None))
         result.added.append((qid, row.question, row.count))
     for line in sorted(edits, reverse=True):  # from the bottom up: inserted lines move only what is below them
         item, value = matched[line], edits[line]
