@@ -148,13 +148,15 @@ class SqliteStore:
         rows = json.dumps([[day, m.lang, m.query] for m in misses])
         self._con.execute(_COUNT_MISSES, (rows,))  # autocommit: its own transaction
 
-    def missed_searches(self, days: int = 90, limit: int = 20) -> list[MissedSearch]:
-        """Searches that found nothing in the last `days` days, most frequent first."""
-        since = (self._clock().date() - dt.timedelta(days=days)).isoformat()
+    def missed_searches(self, days: int = 90, limit: int = 20, until: dt.date | None = None) -> list[MissedSearch]:
+        """Searches that found nothing in the `days` days up to `until` (default today), most frequent first."""
+        end = until or self._clock().date()
+        since = (end - dt.timedelta(days=days)).isoformat()
         with closing(_connect(self.path)) as con:
             rows = con.execute(
-                "SELECT query, lang, sum(count) AS n FROM search_misses WHERE day >= ? GROUP BY query, lang ORDER BY n DESC, query LIMIT ?",
-                (since, limit),
+                "SELECT query, lang, sum(count) AS n FROM search_misses WHERE day >= ? AND day <= ? "
+                "GROUP BY query, lang ORDER BY n DESC, query LIMIT ?",
+                (since, end.isoformat(), limit),
             )
             return [MissedSearch(query, lang, n) for query, lang, n in rows]
 

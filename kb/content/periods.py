@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -36,3 +37,31 @@ def latest(periods: Iterable[str]) -> str:
 
 def ordered(volumes: dict[str, int]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(volumes.items(), key=lambda item: period_key(item[0])))
+
+
+def period_dates(period: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a period."""
+    year, last_month, span = period_key(period)
+    if not year:
+        raise ValueError(f"{period!r} is not a period")
+    first_month = last_month - span + 1
+    start = dt.date(year, first_month, 1)
+    end = dt.date(year + last_month // 12, last_month % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def previous_period(period: str) -> str:
+    """The period of the same length just before: 2026-Q1 -> 2025-Q4, 2026-11 -> 2026-10, 2026 -> 2025."""
+    year, last_month, span = period_key(period)
+    if not year:
+        raise ValueError(f"{period!r} is not a period")
+    month = last_month - span
+    if month <= 0:
+        year, month = year - 1, month + 12
+    if span == 12:
+        return str(year)
+    if span == 6:
+        return f"{year}-H{month // 6}"
+    if span == 3:
+        return f"{year}-Q{month // 3}"
+    return f"{year}-{month:02d}"
