@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 
 from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, check_language, print_problems, site_config
+from kb.content.init import init_help_center
 from kb.content.scaffold import article_path, likely_questions, render_article
 from kb.content.schema import ARTICLE_FIELDS, QUESTION_FIELDS, reference_table
 from kb.content.site import load_site
@@ -32,6 +34,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     new.add_argument("--slug", help="file name without .md (default: from the title)")
     new.add_argument("--owner", default="", help="who keeps the article up to date")
     new.set_defaults(run=cmd_new)
+
+    init = commands.add_parser(
+        "init",
+        help="start a new help center in a folder",
+        description="Write kb.yml, mkdocs.yml, a home page and one article in English and Chinese, and an empty "
+        "questions.yml with a commented example: a help center that passes `kb check` and builds.",
+    )
+    init.add_argument("folder", type=Path, help="the new help center's folder (created when missing)")
+    init.add_argument("--name", default="Help Center", help="the site's name (default: Help Center)")
+    init.set_defaults(run=cmd_init)
 
     schema = commands.add_parser(
         "schema",
@@ -73,6 +85,22 @@ def cmd_new(args: argparse.Namespace) -> int:
         print("questions it might cover (add their ids to covers:):")
         for q in suggestions:
             print(f"  {q.id:<32} {q.volume:>6} tickets  {q.question}")
+    return OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    if args.folder.exists() and not args.folder.is_dir():
+        raise UsageError(f"{args.folder} is a file, not a folder")
+    try:
+        written = init_help_center(args.folder, args.name, dt.date.today())
+    except FileExistsError as exc:
+        raise UsageError(f"{exc} already exists: kb init starts a new help center and overwrites nothing") from None
+    for path in written:
+        print(f"created {path}")
+    print(
+        f"next: cd {args.folder} && kb check && kb serve   (add articles with kb new, questions with "
+        "kb questions import)"
+    )
     return OK
 
 
