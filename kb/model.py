@@ -34,6 +34,7 @@ class Article:
     owner: str = ""
     headings: tuple[str, ...] = ()
     line_of: dict[str, int] = field(default_factory=dict, hash=False, compare=False, repr=False)
+    draft: bool = False  # checked and previewed, never published or counted
 
     @property
     def url(self) -> str:

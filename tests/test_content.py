@@ -111,7 +111,9 @@ def test_gbk_article_gets_conversion_hint(kb, site):
     result = check(kb, site)
     assert result.code == 1
     assert "looks like GBK/GB18030" in result.err
-    assert "iconv -f GB18030 -t UTF-8 gbk.md" in result.err
+    assert "re-save the article as UTF-8" in result.err
+    assert "iconv -f GB18030 -t UTF-8 gbk.md > gbk.md.tmp && mv gbk.md.tmp gbk.md" in result.err
+    assert "Excel" not in result.err and "CSV" not in result.err
 
 
 def test_duplicate_article_ids(kb, site):
@@ -119,14 +121,20 @@ def test_duplicate_article_ids(kb, site):
     site.article("account/b.md", "---\ntitle: B\ncategory: account\nid: same\n---\n")
     result = check(kb, site)
     assert result.code == 1
-    assert "articles/account/b.md:4: error: duplicate article id 'same' (also used by account/a.md" in result.err
+    assert "articles/account/b.md:4: error: duplicate article id 'same' (also used by account/a.md;" in result.err
+    assert "articles/account/a.md:4: error: duplicate article id 'same' (also used by account/b.md;" in result.err
 
 
 def test_default_id_from_path_clashes_with_explicit_id(kb, site):
     site.article("account/a.md", "---\ntitle: A\ncategory: account\nid: account/reset-password\n---\n")
     result = check(kb, site)
     assert result.code == 1
-    assert "duplicate article id 'account/reset-password'" in result.err
+    assert "articles/account/a.md:4: error: duplicate article id 'account/reset-password'" in result.err
+    assert (
+        "articles/account/reset-password.md:1: error: duplicate article id 'account/reset-password' "
+        "(also used by account/a.md; give one of them another 'id')"
+    ) in result.err
+    assert "(also used by account/reset-password.md (its path);" in result.err
 
 
 @pytest.mark.parametrize(
@@ -182,3 +190,18 @@ def test_bad_coverage_settings_are_reported_not_crashed_on(kb, site, setting, me
     result = check(kb, site)
     assert result.code == 1
     assert f"kb.yml:12: error: {message}" in result.err
+
+
+def test_an_article_with_an_error_still_has_its_warnings_reported(kb, site):
+    site.article(
+        "account/x.md",
+        "---\ntitle: X\ncategory: nope\ncovers: [forgot-pasword]\ncolour: red\n---\n",
+    )
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/x.md:3: error: unknown category 'nope'" in result.err
+    assert "articles/account/x.md:5: warning: unknown key 'colour'" in result.err
+    assert (
+        "articles/account/x.md:4: warning: unknown question id 'forgot-pasword' in covers "
+        "(did you mean 'forgot-password'?)"
+    ) in result.err

@@ -26,7 +26,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     new = commands.add_parser(
         "new",
         help="scaffold a new article",
-        description="Create an article that passes `kb check`, and list the common questions it might cover.",
+        description="Create a draft article (draft: true, previewed by kb serve, never published) whose placeholder "
+        "text fails `kb check --strict` until replaced, and list the common questions it might cover.",
     )
     new.add_argument("title", help='the article title, e.g. "How do I get a refund?"')
     new.add_argument("--category", required=True, help="one of the categories declared in kb.yml")
@@ -59,7 +60,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     print_problems(content.problems)
     errors = sum(p.is_error for p in content.problems)
     warnings = len(content.problems) - errors
-    print(f"{len(content.articles)} articles, {len(content.questions)} questions: {errors} errors, {warnings} warnings")
+    drafts = f" (and {len(content.drafts)} drafts)" if content.drafts else ""
+    print(
+        f"{len(content.articles)} articles{drafts}, {len(content.questions)} questions: "
+        f"{errors} errors, {warnings} warnings"
+    )
     failed = has_errors(content.problems) or (args.strict and warnings)
     return CONTENT_PROBLEMS if failed else OK
 
@@ -80,7 +85,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     path.write_text(
         render_article(args.title, args.category, lang, suggestions, dt.date.today(), args.owner), encoding="utf-8"
     )
-    print(f"created {config.relative(path)}")
+    print(f"created {config.relative(path)} (a draft: replace its placeholder text, then remove 'draft: true')")
     if suggestions:
         print("questions it might cover (add their ids to covers:):")
         for q in suggestions:

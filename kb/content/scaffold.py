@@ -1,4 +1,5 @@
-"""`kb new`: a new article that passes `kb check` from the start, with the questions it might answer."""
+"""`kb new`: a new draft article (`draft: true`) with the questions it might answer. Its placeholder text passes
+`kb check` but fails `kb check --strict` and the build until the writer replaces it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
+from kb.content.articles import PLACEHOLDERS
 from kb.content.config import SiteConfig
 from kb.content.text import slugify, text_id
 from kb.matching.analysis import terms
@@ -48,23 +50,13 @@ def render_article(
     title: str, category: str, lang: str, suggestions: list[Question], today: dt.date, owner: str = ""
 ) -> str:
     quoted = title.replace('"', '\\"')
-    lines = ["---", f'title: "{quoted}"', f"category: {category}", f"lang: {lang}", "covers: []"]
+    lines = ["---", f'title: "{quoted}"', f"category: {category}", f"lang: {lang}", "draft: true", "covers: []"]
     for q in suggestions:
         lines.append(f"# might cover: {q.id} ({q.volume} tickets): {q.question}")
     lines.append(f"reviewed: {today.isoformat()}")
     if owner:
         lines.append(f"owner: {owner}")
     lines += ["---", ""]
-    if lang == "zh":
-        lines += ["先用一两句话直接回答问题。", "", "## 操作步骤", "", "1. 第一步。", "2. 第二步。", ""]
-    else:
-        lines += [
-            "Answer the question in one or two sentences first.",
-            "",
-            "## Steps",
-            "",
-            "1. First step.",
-            "2. Second step.",
-            "",
-        ]
+    answer, first, second = PLACEHOLDERS["zh" if lang == "zh" else "en"]
+    lines += [answer, "", "## 操作步骤" if lang == "zh" else "## Steps", "", first, second, ""]
     return "\n".join(lines)

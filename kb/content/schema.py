@@ -30,6 +30,7 @@ class Kind(str, Enum):
     CATEGORY = "category"
     COUNT = "whole number"
     VOLUMES = "periods and whole numbers"
+    FLAG = "true or false"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,12 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         Kind.ID,
         "Stable id kept across renames (votes and links use it); defaults to the path without `.md`.",
         example="reset-password",
+    ),
+    Field(
+        "draft",
+        Kind.FLAG,
+        "`true`: checked and shown in `kb serve`'s preview, but not published, searched or counted in coverage.",
+        example="true",
     ),
 )
 
@@ -181,6 +188,10 @@ def check_value(field: Field, value: Any, vocabulary: Vocabulary) -> tuple[Any, 
                 f"'{field.name}' must be a whole number of 0 or more, got {value!r}",
                 f"e.g. {field.name}: {field.example}",
             )
+        return value, "", ""
+    if kind is Kind.FLAG:
+        if not isinstance(value, bool):
+            return None, f"'{field.name}' must be true or false, got {value!r}", f"e.g. {field.name}: {field.example}"
         return value, "", ""
     if kind is Kind.VOLUMES:
         if not isinstance(value, dict):

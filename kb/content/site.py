@@ -17,8 +17,11 @@ def load_site(config: SiteConfig) -> Content:
     """Load and cross-check the site's articles and questions, collecting every problem."""
     content = Content()
     shown_root = config.relative(config.articles_dir)
+    broken: list[Article] = []  # articles with errors, read as far as they go: their other problems count too
     try:
-        content.articles, found = load_articles(config.articles_dir, article_rules(config), shown_root)
+        loaded, found = load_articles(config.articles_dir, article_rules(config), shown_root, broken)
+        content.articles = [a for a in loaded if not a.draft]
+        content.drafts = [a for a in loaded if a.draft]
         content.problems.extend(found)
     except KbError as exc:
         content.problems.extend(exc.problems)
@@ -32,7 +35,8 @@ def load_site(config: SiteConfig) -> Content:
         # problem that matters under a line per article.
         content.problems.extend(exc.problems)
         return content
-    content.problems.extend(check_covers(content.articles, content.questions, shown_root))
+    checked = content.articles + content.drafts + broken
+    content.problems.extend(check_covers(checked, content.questions, shown_root))
     return content
 
 

@@ -28,6 +28,10 @@ from .config import KbSiteConfig
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the interface in each page's language
 
 log = get_plugin_logger(__name__)
+DRAFT_BANNER = (
+    '<p class="kb-draft" style="padding:.5em 1em;border-left:4px solid #f9a825;background:#fff8e1">'
+    "<strong>Draft</strong>: previewed only. Remove <code>draft: true</code> to publish it.</p>\n"
+)
 
 
 class KbSitePlugin(BasePlugin[KbSiteConfig]):
@@ -36,6 +40,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def __init__(self) -> None:
         self.session: BuildSession | None = None
         self.overrides: tuple[str, ...] = ()
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"  # drafts are previewed, never built
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -48,16 +56,25 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.config.navigation and not config.nav:
             folder = session.config.articles_dir
             landing = {p.relative_to(folder).as_posix() for p in markdown_files(folder)}
-            config.nav = navigation(
-                session.content.articles, session.config, {p for p in landing if is_landing_page(p)}
-            )
+            shown = session.content.articles + (session.content.drafts if self.serving else [])
+            config.nav = navigation(shown, session.config, {p for p in landing if is_landing_page(p)})
         if self.config.page_language and config.theme.name == "material":
             config.theme.dirs = with_theme_dir(config.theme.dirs, config.theme.custom_dir, THEME_DIR)
         self.overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()
         return config
 
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if not self.serving:  # a draft is not published: no page, no search entry, no sitemap line
+            for path in self.session.drafts_by_path:
+                file = files.get_file_from_path(path)
+                if file is not None:
+                    files.remove(file)
+        return files
+
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        article = self.session.articles_by_path.get(page.file.src_uri)
+        article = self.session.articles_by_path.get(page.file.src_uri) or self.session.drafts_by_path.get(
+            page.file.src_uri
+        )
         if article:  # templates (the feedback widget) find the article's stable id and language here
             page.meta["kb_article"] = article.id
             page.meta["kb_lang"] = article.lang
@@ -69,6 +86,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             lang = page.meta.get("lang", session.config.default_lang)
             listing = category_listing(session.content.articles, session.config, lang, base, self.overrides)
             html = html.replace(HOME_MARKER, listing)
+        draft = session.drafts_by_path.get(page.file.src_uri)
+        if draft is not None:  # only `kb serve` gets here: a build leaves drafts out
+            return DRAFT_BANNER + html
         article = session.articles_by_path.get(page.file.src_uri)
         if article is None:
             return html
