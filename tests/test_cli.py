@@ -303,3 +303,17 @@ def test_kb_serve_previews_a_draft_with_a_banner(buildable, monkeypatch):
     page = (buildable.root / "preview/payments/refunds-in-detail/index.html").read_text(encoding="utf-8")
     assert '<p class="kb-draft"' in page and "Refunds take five working days." in page
     assert "Refunds in detail" in (buildable.root / "preview/index.html").read_text(encoding="utf-8")
+
+
+def test_a_chinese_title_gets_a_pinyin_file_name_or_the_slug_given(kb, site):
+    result = kb("new", "如何申请退款？", "--category", "payments", "--lang", "zh", cwd=site.root)
+    assert result.code == 0, result.err
+    assert (site.root / "articles/zh/payments/ruhe-shenqing-tuikuan.md").is_file()
+    mixed = kb("new", "iPhone 订阅怎么取消", "--category", "payments", "--lang", "zh", cwd=site.root)
+    assert mixed.code == 0 and (site.root / "articles/zh/payments/iphone-dingyue-zenme-quxiao.md").is_file()
+    given = kb(
+        "new", "发票抬头写错了", "--category", "payments", "--lang", "zh", "--slug", "invoice-title", cwd=site.root
+    )
+    assert given.code == 0 and (site.root / "articles/zh/payments/invoice-title.md").is_file()
+    bad = kb("new", "发票", "--category", "payments", "--slug", "发票 title", cwd=site.root)
+    assert bad.code == 2 and "is not a file name kb can use" in bad.err

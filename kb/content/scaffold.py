@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from pathlib import Path
 
 from kb.content.articles import PLACEHOLDERS
 from kb.content.config import SiteConfig
-from kb.content.text import slugify, text_id
+from kb.content.text import CJK, slugify, text_id
 from kb.matching.analysis import terms
 from kb.model import Question
 from kb.problems import KbError, Problem, did_you_mean
@@ -34,6 +35,19 @@ def likely_questions(title: str, questions: list[Question], limit: int = 5) -> l
     return [q for _, _, q in scored[:limit]]
 
 
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def pinyin_slug(title: str, max_words: int = 8) -> str:
+    """A file name for a Chinese title: each word's pinyin, words joined by '-' (如何申请退款 -> ruhe-shenqing-tuikuan)."""
+    import jieba
+    from pypinyin import lazy_pinyin
+
+    jieba.setLogLevel(60)  # no "Building prefix dict" chatter on the terminal
+    words = ["".join(lazy_pinyin(word)) if CJK.search(word) else word for word in jieba.lcut(title)]
+    return slugify(" ".join(words), max_words)
+
+
 def article_path(config: SiteConfig, title: str, category: str, lang: str, slug: str | None) -> Path:
     if config.category(category) is None:
         raise KbError(
@@ -41,7 +55,16 @@ def article_path(config: SiteConfig, title: str, category: str, lang: str, slug:
                 "kb.yml", 0, f"unknown category '{category}'", did_you_mean(category, [c.id for c in config.categories])
             )
         )
-    name = slug or slugify(title) or text_id(title, "article")
+    if slug is not None and not SLUG.match(slug):
+        raise KbError(
+            Problem(
+                "--slug",
+                0,
+                f"'{slug}' is not a file name kb can use",
+                "lowercase letters, digits and '-', e.g. refunds",
+            )
+        )
+    name = slug or (pinyin_slug(title) if CJK.search(title) else slugify(title)) or text_id(title, "article")
     folder = config.articles_dir / (lang if lang != config.default_lang else "") / category
     return folder / f"{name}.md"
 
