@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kb.content.articles import ArticleRules, Content, load_articles
 from kb.content.config import SiteConfig
+from kb.content.links import check_links
 from kb.content.questions import load_questions
 from kb.model import Article, Question
 from kb.problems import KbError, Problem, Severity, did_you_mean
@@ -25,6 +26,8 @@ def load_site(config: SiteConfig) -> Content:
         content.problems.extend(found)
     except KbError as exc:
         content.problems.extend(exc.problems)
+    drafts = {a.path for a in content.drafts}
+    links = check_links(config.articles_dir, content.articles + content.drafts + broken, drafts, shown_root)
     try:
         content.questions, found = load_questions(
             config.questions_path, config.vocabulary, config.default_lang, config.relative(config.questions_path)
@@ -34,9 +37,11 @@ def load_site(config: SiteConfig) -> Content:
         # Without the questions no `covers:` id can be checked: saying each one is unknown would bury the one
         # problem that matters under a line per article.
         content.problems.extend(exc.problems)
+        content.problems.extend(links)
         return content
-    checked = content.articles + content.drafts + broken
-    content.problems.extend(check_covers(checked, content.questions, shown_root))
+    content.problems.extend(check_covers(content.articles + content.drafts + broken, content.questions, shown_root))
+    content.problems.extend(links)
+
     return content
 
 
