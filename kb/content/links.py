@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -74,7 +74,7 @@ def check_links(folder: Path, articles: Iterable[Article], drafts: set[str], sho
     bodies = {a.path: a.body for a in articles}
     problems = []
 
-    @lru_cache(maxsize=None)
+    @cache
     def anchors(path: str) -> frozenset[str] | None:
         if path in bodies:
             return anchors_of(bodies[path])
