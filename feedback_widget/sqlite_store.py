@@ -222,8 +222,16 @@ class SqliteStore:
                     latest.setdefault(article, []).append(
                         Comment(vote_id, article, dt.date.fromisoformat(day), reason, text)
                     )
+            reasons: dict[str, list[tuple[str, int]]] = {}
+            for article, reason, n in con.execute(
+                "SELECT article, reason, count(*) AS n FROM votes WHERE NOT helpful AND reason IS NOT NULL "
+                "GROUP BY article, reason ORDER BY article, n DESC, reason"
+            ):
+                reasons.setdefault(article, []).append((reason, n))
         return [
-            ArticleFeedback(article, helpful, not_helpful, tuple(latest.get(article, ())))
+            ArticleFeedback(
+                article, helpful, not_helpful, tuple(latest.get(article, ())), tuple(reasons.get(article, ()))
+            )
             for article, helpful, not_helpful in counts
         ]
 

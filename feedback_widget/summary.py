@@ -27,6 +27,7 @@ class ArticleFeedback:
     helpful: int
     not_helpful: int
     latest_comments: tuple[Comment, ...] = ()
+    reasons: tuple[tuple[str, int], ...] = ()  # (reason code, "no" votes giving it), most given first
 
     @property
     def votes(self) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from feedback_widget.widget import reason_labels
 from kb.coverage.model import FINDABLE_RANK, Figures, Report
 from kb.reports.data import gate_basis
+from kb.reports.next_steps import next_steps
 from kb.templates import render as render_template
 
 BAR_WIDTH = 360
@@ -91,4 +92,5 @@ def render(report: Report, titles: dict[str, str], base: str = "../", overrides:
         findable_rank=FINDABLE_RANK,
         reasons=reason_labels("en"),
         trend=lambda values: sparkline(values, report.periods),
+        steps=next_steps(report),
     )
