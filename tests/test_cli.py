@@ -317,3 +317,32 @@ def test_a_chinese_title_gets_a_pinyin_file_name_or_the_slug_given(kb, site):
     assert given.code == 0 and (site.root / "articles/zh/payments/invoice-title.md").is_file()
     bad = kb("new", "发票", "--category", "payments", "--slug", "发票 title", cwd=site.root)
     assert bad.code == 2 and "is not a file name kb can use" in bad.err
+
+
+def test_kb_serve_shows_an_articles_problems_on_the_page_not_its_raw_yaml(buildable, monkeypatch):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    buildable.article(
+        "account/broken.md",
+        "---\ntitle: Broken <b>\ncategory: account\ncovers: [forgot-password\n---\n\nThe body is still shown.\n",
+    )
+    buildable.article("account/unknown.md", "---\ntitle: Unknown\ncategory: acount\n---\n\nText.\n")
+    monkeypatch.chdir(buildable.root)
+    config = load_config(str(buildable.root / "mkdocs.yml"), site_dir=str(buildable.root / "preview"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+    finally:
+        config.plugins.on_shutdown()
+    page = (buildable.root / "preview/account/broken/index.html").read_text(encoding="utf-8")
+    assert '<div class="kb-problems"' in page and "This article has 1 error" in page
+    assert "articles/account/broken.md:4: error: malformed YAML" in page
+    assert "The body is still shown." in page
+    assert "covers: [forgot-password" not in page.split('<div class="kb-problems"', 1)[1].split("</div>", 1)[1]
+    assert "<b>" not in page.split('<div class="kb-problems"', 1)[1].split("</div>", 1)[0]
+    other = (buildable.root / "preview/account/unknown/index.html").read_text(encoding="utf-8")
+    assert "articles/account/unknown.md:3: error: unknown category &#x27;acount&#x27;" in other
+    assert "did you mean &#x27;account&#x27;?" in other
+    fine = (buildable.root / "preview/account/reset-password/index.html").read_text(encoding="utf-8")
+    assert "kb-problems" not in fine

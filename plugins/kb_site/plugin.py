@@ -5,6 +5,7 @@ Each handler is a few lines that hand over to `kb`; the domain knows nothing of 
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -28,6 +29,32 @@ from .config import KbSiteConfig
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the interface in each page's language
 
 log = get_plugin_logger(__name__)
+
+
+def problems_html(problems: list) -> str:
+    """A box listing the page's problems as `kb check` prints them (path:line, message, hint), escaped."""
+    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
+    errors = sum(p.is_error for p in problems)
+    what = f"{errors} error{'s' if errors != 1 else ''}" if errors else "warnings"
+    return (
+        '<div class="kb-problems" role="alert" style="padding:.5em 1em;border-left:4px solid #c62828;'
+        f'background:#ffebee"><p><strong>This article has {what}</strong>: the build will fail until they are '
+        f"fixed (kb check lists them too).</p><ul>{items}</ul></div>"
+    )
+
+
+def without_front_matter(markdown: str) -> str:
+    """The body after front matter MkDocs could not read (it leaves it in the page); all of it as code when the
+    front matter is not closed."""
+    lines = markdown.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return markdown
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "".join(lines[index + 1 :])
+    return "```text\n" + markdown.replace("```", "` ` `") + "\n```\n"
+
+
 DRAFT_BANNER = (
     '<p class="kb-draft" style="padding:.5em 1em;border-left:4px solid #f9a825;background:#fff8e1">'
     "<strong>Draft</strong>: previewed only. Remove <code>draft: true</code> to publish it.</p>\n"
@@ -72,6 +99,11 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.serving:  # the preview shows a page's problems on the page itself, not only in the terminal
+            shown = f"{self.session.config.relative(self.session.config.articles_dir)}/{page.file.src_uri}"
+            problems = [p for p in self.session.content.problems if p.path == shown]
+            if problems:
+                markdown = problems_html(problems) + "\n\n" + without_front_matter(markdown)
         article = self.session.articles_by_path.get(page.file.src_uri) or self.session.drafts_by_path.get(
             page.file.src_uri
         )
