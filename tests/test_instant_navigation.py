@@ -39,6 +39,11 @@ def instant_site(tmp_path_factory, port) -> Path:
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "kb" in plugin:
             plugin["kb"]["config_file"] = str(REPO / "kb.yml")
+    # the coverage gate reads the same kb.yml (its default, kb.yml beside this mkdocs.yml, is not there)
+    config["plugins"] = [
+        {"kb-coverage": {"config_file": str(REPO / "kb.yml")}} if plugin == "kb-coverage" else plugin
+        for plugin in config["plugins"]
+    ]
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     site = folder / "site"
     command = mkdocs_command("build", "--strict", "-f", str(folder / "mkdocs.yml"), "-d", str(site))
