@@ -35,6 +35,7 @@ class Article:
     headings: tuple[str, ...] = ()
     line_of: dict[str, int] = field(default_factory=dict, hash=False, compare=False, repr=False)
     draft: bool = False  # checked and previewed, never published or counted
+    translation_of: str = ""  # the id of the article this one translates
 
     @property
     def url(self) -> str:

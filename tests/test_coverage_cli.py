@@ -135,3 +135,41 @@ def test_gate_on_tagged_from_kb_yml_or_the_command_line(kb, site):
     assert refused.code == 1 and "tagged coverage" in refused.err
     site.write("kb.yml", (site.root / "kb.yml").read_text(encoding="utf-8") + "coverage:\n  gate_on: tagged\n")
     assert kb("coverage", "--fail-under", str(between), cwd=site.root).code == 1
+
+
+def test_translations_out_of_date_are_a_next_step(kb, site):
+    site.article(
+        "zh/account/wangji-mima.md",
+        "---\ntitle: 忘记密码\ncategory: account\nlang: zh\ncovers: [zh-forgot-password]\n"
+        "translation_of: account/reset-password\nreviewed: 2026-05-01\n---\n\n在登录页点击忘记密码。\n",
+    )
+    site.article(
+        "zh/account/old.md",
+        "---\ntitle: 旧\ncategory: account\nlang: zh\ntranslation_of: account/reset-pasword\n---\n\n旧文章。\n",
+    )
+    check = kb("check", cwd=site.root)
+    assert (
+        "articles/zh/account/old.md:5: warning: unknown article id 'account/reset-pasword' in translation_of "
+        "(did you mean 'account/reset-password'?)"
+    ) in check.err
+    result = kb("coverage", cwd=site.root)  # the original was reviewed on 2026-09-01, after the translation
+    assert (
+        "  - Update the translation zh/account/wangji-mima.md: account/reset-password.md was reviewed on "
+        "2026-09-01, after it (2026-05-01)"
+    ) in result.out
+    data = json.loads(kb("coverage", "--format", "json", cwd=site.root).out)
+    assert data["translations_out_of_date"] == [
+        {
+            "path": "zh/account/wangji-mima.md",
+            "reviewed": "2026-05-01",
+            "original": "account/reset-password.md",
+            "original_reviewed": "2026-09-01",
+        }
+    ]
+    site.article(
+        "zh/account/wangji-mima.md",
+        (site.root / "articles/zh/account/wangji-mima.md")
+        .read_text(encoding="utf-8")
+        .replace("2026-05-01", "2026-10-02"),
+    )
+    assert "Update the translation" not in kb("coverage", cwd=site.root).out

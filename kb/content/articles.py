@@ -117,6 +117,7 @@ def parse_article_any(text: str, relpath: str, shown: str, rules: ArticleRules) 
         headings=headings_of(body),
         line_of={**located.key_lines, "body": body_line},
         draft=values.get("draft", False),
+        translation_of=values.get("translation_of", ""),
     )
     return article, problems
 

@@ -87,6 +87,12 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         example="reset-password",
     ),
     Field(
+        "translation_of",
+        Kind.ID,
+        "Id of the article this one translates; reviewed after it, the original makes this translation out of date.",
+        example="account/reset-your-password",
+    ),
+    Field(
         "draft",
         Kind.FLAG,
         "`true`: checked and shown in `kb serve`'s preview, but not published, searched or counted in coverage.",

@@ -41,8 +41,35 @@ def load_site(config: SiteConfig) -> Content:
         return content
     content.problems.extend(check_covers(content.articles + content.drafts + broken, content.questions, shown_root))
     content.problems.extend(links)
-
+    content.problems.extend(check_translations(content.articles + content.drafts + broken, shown_root))
     return content
+
+
+def check_translations(articles: list[Article], shown_root: str) -> list[Problem]:
+    """Every `translation_of:` must name another article."""
+    known = {a.id for a in articles}
+    return [
+        Problem(
+            f"{shown_root}/{a.path}",
+            a.line_of.get("translation_of", 1),
+            f"unknown article id '{a.translation_of}' in translation_of",
+            did_you_mean(a.translation_of, known - {a.id}),
+            Severity.WARNING,
+        )
+        for a in articles
+        if a.translation_of and (a.translation_of not in known or a.translation_of == a.id)
+    ]
+
+
+def outdated_translations(articles: list[Article]) -> list[tuple[Article, Article]]:
+    """(translation, original) where the original was reviewed after the translation (or it never was)."""
+    by_id = {a.id: a for a in articles}
+    found = []
+    for a in articles:
+        original = by_id.get(a.translation_of)
+        if original is not None and original.reviewed and (a.reviewed is None or original.reviewed > a.reviewed):
+            found.append((a, original))
+    return sorted(found, key=lambda pair: (pair[1].reviewed, pair[0].path), reverse=True)
 
 
 def check_covers(articles: list[Article], questions: list[Question], shown_root: str) -> list[Problem]:

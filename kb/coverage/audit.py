@@ -13,6 +13,7 @@ from feedback_widget.summary import FeedbackSummary
 from kb.content.articles import load_any_folder
 from kb.content.config import SiteConfig
 from kb.content.questions import latest_period, load_any_questions
+from kb.content.site import outdated_translations
 from kb.coverage.analysis import analyse
 from kb.coverage.model import ArticleHealth, Report
 from kb.matching.matcher import Matcher, build_matcher
@@ -39,7 +40,7 @@ def site_report(
         today=today,
         warnings=warnings,
     )
-    report = replace(report, period=latest_period(questions))
+    report = replace(report, period=latest_period(questions), translations=tuple(outdated_translations(articles)))
     return with_feedback(report, articles, feedback) if feedback else report
 
 

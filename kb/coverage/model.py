@@ -119,6 +119,7 @@ class Report:
     min_votes: int = 10
     target_rate: float = 0.85  # the share of helpful votes an article should reach
     period: str = ""  # the latest period of the questions' volumes, which the figures and ranking count
+    translations: tuple[tuple[Article, Article], ...] = ()  # (translation, original reviewed after it)
 
     @property
     def periods(self) -> tuple[str, ...]:

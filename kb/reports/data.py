@@ -95,6 +95,15 @@ def to_dict(report: Report) -> dict:
             for h in report.feedback
         ],
         "unhelpful": [h.article.id for h in report.unhelpful],
+        "translations_out_of_date": [
+            {
+                "path": t.path,
+                "reviewed": t.reviewed.isoformat() if t.reviewed else None,
+                "original": o.path,
+                "original_reviewed": o.reviewed.isoformat(),
+            }
+            for t, o in report.translations
+        ],
         "comments": [
             {"id": c.vote_id, "created": c.day.isoformat(), "article": c.article, "reason": c.reason, "comment": c.text}
             for c in (report.readers.comments if report.readers else ())

@@ -30,9 +30,10 @@ class NextSteps:
     unhelpful: tuple[Unhelpful, ...]
     stale: tuple[tuple[Article, int], ...]
     missed: tuple = ()  # the most frequent searches that found nothing
+    translations: tuple[tuple[Article, Article], ...] = ()  # (translation, original reviewed after it)
 
     def __bool__(self) -> bool:
-        return bool(self.gaps or self.to_review or self.unhelpful or self.stale or self.missed)
+        return bool(self.gaps or self.to_review or self.unhelpful or self.stale or self.missed or self.translations)
 
 
 def next_steps(report: Report, top: int = TOP) -> NextSteps:
@@ -45,7 +46,8 @@ def next_steps(report: Report, top: int = TOP) -> NextSteps:
     )
     stale = tuple(sorted(report.stale, key=lambda item: -item[1])[:top])
     missed = tuple(report.readers.missed_searches[:3]) if report.readers else ()
-    return NextSteps(gaps, tuple(report.with_status("likely")[:top]), unhelpful, stale, missed)
+    likely = tuple(report.with_status("likely")[:top])
+    return NextSteps(gaps, likely, unhelpful, stale, missed, tuple(report.translations[:top]))
 
 
 def as_lines(steps: NextSteps) -> list[str]:
@@ -61,6 +63,12 @@ def as_lines(steps: NextSteps) -> list[str]:
         rate = f"{100 * u.health.votes.rate:.0f}%" if u.health.votes.rate is not None else "n/a"
         lines.append(
             f"Rework {u.health.article.path}: {rate} helpful of {u.health.votes.votes} votes; readers say: {why}"
+        )
+    for translation, original in steps.translations:
+        when = translation.reviewed.isoformat() if translation.reviewed else "never"
+        lines.append(
+            f"Update the translation {translation.path}: {original.path} was reviewed on "
+            f"{original.reviewed.isoformat()}, after it ({when})"
         )
     for article, days in steps.stale:
         owner = f" ({article.owner})" if article.owner else ""
