@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -262,6 +262,7 @@ def create_app(
         Route("/api/feedback/summary", api.summary, methods=["GET"]),
         Route("/api/feedback/export", api.export, methods=["GET"]),
         Route("/healthz", api.health, methods=["GET"]),
+        Route(PREFIX, lambda request: RedirectResponse(f"{PREFIX}/", status_code=308), methods=["GET"]),
         Mount(PREFIX, app=InternalPages(settings.export_token, settings.report_dir, api.refuse_rate)),
     ]
     if settings.site_dir is not None:

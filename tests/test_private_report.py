@@ -160,6 +160,7 @@ def test_the_report_needs_the_token(client):
 def test_a_browser_signs_in_once_with_the_token_form(sample):
     settings = _settings(sample, sample / "browser.db", TOKEN)
     with TestClient(create_app(settings), follow_redirects=False) as browser:
+        assert browser.get("/internal").headers["location"] == "/internal/"
         form = browser.get("/internal/")
         assert form.status_code == 200 and 'name="token"' in form.text and 'action="/internal/login"' in form.text
         wrong = browser.post("/internal/login", data={"token": "guess"})
