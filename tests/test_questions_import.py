@@ -313,3 +313,17 @@ def test_a_new_file_takes_the_period_of_its_first_import(kb, site):
     assert kb("questions", "import", "t.csv", "--period", "2026-Q4", cwd=site.root).code == 0
     text = (site.root / "questions.yml").read_text(encoding="utf-8")
     assert text.startswith("period: 2026-Q4\nquestions:\n") and load(site)["first"]["volume"] == 3
+
+
+def test_importing_the_same_export_twice_leaves_every_volume_unchanged(kb, site):
+    site.write(
+        "tickets.csv",
+        "question,count,category\nI forgot my password,130,account\nCan I pay with PayPal?,30,payments\n"
+        "Re: can I pay with paypal,4,payments\n忘记密码怎么办,45,account\n",
+    )
+    assert kb("questions", "import", "tickets.csv", cwd=site.root).code == 0
+    once = (site.root / "questions.yml").read_text(encoding="utf-8")
+    assert load(site)["forgot-password"]["volume"] == 130 and load(site)["can-i-pay-with-paypal"]["volume"] == 34
+    again = kb("questions", "import", "tickets.csv", cwd=site.root)
+    assert again.code == 0 and "0 added, 0 updated, 3 unchanged" in again.out
+    assert (site.root / "questions.yml").read_text(encoding="utf-8") == once
