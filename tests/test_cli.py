@@ -293,6 +293,7 @@ def test_kb_serve_previews_a_draft_with_a_banner(buildable, monkeypatch):
     from mkdocs.config import load_config
 
     buildable.article("payments/refunds-in-detail.md", DRAFT)
+    buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-feedback\n")
     monkeypatch.chdir(buildable.root)
     config = load_config(str(buildable.root / "mkdocs.yml"), site_dir=str(buildable.root / "preview"))
     config.plugins.on_startup(command="serve", dirty=False)  # as `mkdocs serve` (kb serve) does
@@ -302,6 +303,9 @@ def test_kb_serve_previews_a_draft_with_a_banner(buildable, monkeypatch):
         config.plugins.on_shutdown()
     page = (buildable.root / "preview/payments/refunds-in-detail/index.html").read_text(encoding="utf-8")
     assert '<p class="kb-draft"' in page and "Refunds take five working days." in page
+    assert 'id="__kb_feedback"' not in page  # a draft takes no votes
+    published = (buildable.root / "preview/account/reset-password/index.html").read_text(encoding="utf-8")
+    assert 'id="__kb_feedback"' in published
     assert "Refunds in detail" in (buildable.root / "preview/index.html").read_text(encoding="utf-8")
 
 

@@ -108,8 +108,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             page.file.src_uri
         )
         if article:  # templates (the feedback widget) find the article's stable id and language here
-            page.meta["kb_article"] = article.id
             page.meta["kb_lang"] = article.lang
+            if not article.draft:  # a draft takes no votes: the endpoint only knows published articles
+                page.meta["kb_article"] = article.id
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
