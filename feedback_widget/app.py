@@ -6,6 +6,7 @@ GET  /api/suggest?q=...&lang=en        up to 5 articles for a few typed words (c
 GET  /api/feedback/summary             per-article counts (public: no comments in it)
 GET  /api/feedback/export?format=csv   every vote with reasons and comments (Bearer token)
 GET  /healthz                          200 while votes can be written
+GET  /internal/report/...              the coverage report (`kb report`), with the export token only
 GET  /...                              the built site, so pages and API share one origin
 """
 
@@ -26,13 +27,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from .catalog import ArticleCatalog
 from .exports import csv_chunks, json_chunks
+from .internal import PREFIX, InternalPages
 from .misses import LANGS, QUERY_MAX_CHARS, parse_miss
 from .privacy import new_salt, pseudonym
 from .ratelimit import TokenBuckets, retry_after
@@ -54,6 +56,7 @@ class Settings:
     db: Path
     manifest: Path
     site_dir: Path | None = None  # the built site to serve at /; None serves the API only
+    report_dir: Path | None = None  # the internal coverage report (`kb report`), served under /internal/report/
     allow_origins: tuple[str, ...] = ()  # other origins whose pages may send votes (CORS)
     export_token: str | None = field(default=None, repr=False)  # None disables the export
     rate: float = 0.5  # requests per second a client may keep sending once its burst is spent; 0: no limit
@@ -103,6 +106,13 @@ class FeedbackApi:
         wait = self.limiter.take(pseudonym(self._ip_salt, ip))
         if wait:
             raise VoteRefused(429, "too many requests; try again later", {"Retry-After": retry_after(wait)})
+
+    def refuse_rate(self, request: Request) -> Response | None:
+        try:
+            self.check_rate(_client_ip(request.scope))
+        except VoteRefused as refused:
+            return _error(refused.status, refused.message, refused.headers)
+        return None
 
     async def summary(self, request: Request) -> Response:
         articles = await run_in_threadpool(self.store.summary, 0)
@@ -252,6 +262,8 @@ def create_app(
         Route("/api/feedback/summary", api.summary, methods=["GET"]),
         Route("/api/feedback/export", api.export, methods=["GET"]),
         Route("/healthz", api.health, methods=["GET"]),
+        Route(PREFIX, lambda request: RedirectResponse(f"{PREFIX}/", status_code=308), methods=["GET"]),
+        Mount(PREFIX, app=InternalPages(settings.export_token, settings.report_dir, api.refuse_rate)),
     ]
     if settings.site_dir is not None:
         routes.append(Mount("/", app=StaticFiles(directory=settings.site_dir, html=True), name="site"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from .sqlite_store import SqliteStore
-from .summary import ArticleFeedback, FeedbackSummary, MissedSearch
+from .summary import ArticleFeedback, Comment, FeedbackSummary, FeedbackWindow, MissedSearch
 
 
 def read_summary(db: Path, comments: int = 3) -> dict[str, ArticleFeedback]:
@@ -32,6 +34,40 @@ def read_feedback(db: Path | None, comments: int = 20, days: int = 90, misses: i
         store.close()
     latest = sorted((c for a in articles for c in a.latest_comments), key=lambda c: -c.vote_id)[:comments]
     return FeedbackSummary(articles, tuple(latest), found)
+
+
+def read_window(db: Path | None, start: dt.date, end: dt.date, comments: int = 10, misses: int = 10) -> FeedbackWindow:
+    """The votes, reasons, comments and missed searches from `start` to `end` (both included); an empty window
+    without a database."""
+    if db is None or not Path(db).is_file():
+        return FeedbackWindow(start, end)
+    store = SqliteStore(Path(db), writes=False)
+    try:
+        counts: dict[str, list[int]] = {}
+        reasons: Counter[str] = Counter()
+        said: list[Comment] = []
+        for vote in store.export():
+            if not start <= vote.day <= end:
+                continue
+            counts.setdefault(vote.article, [0, 0])[0 if vote.helpful else 1] += 1
+            if not vote.helpful and vote.reason:
+                reasons[vote.reason] += 1
+            if vote.comment:
+                said.append(Comment(vote.id, vote.article, vote.day, vote.reason, vote.comment))
+        found = tuple(store.missed_searches((end - start).days, misses, until=end))
+    finally:
+        store.close()
+    articles = tuple(ArticleFeedback(article, h, n) for article, (h, n) in sorted(counts.items()))
+    return FeedbackWindow(
+        start,
+        end,
+        sum(a.helpful for a in articles),
+        sum(a.not_helpful for a in articles),
+        tuple(sorted(reasons.items(), key=lambda item: (-item[1], item[0]))),
+        articles,
+        tuple(sorted(said, key=lambda c: -c.vote_id)[:comments]),
+        found,
+    )
 
 
 def missed_searches(db: Path | None, days: int = 90, limit: int = 20) -> list[MissedSearch]:

@@ -148,13 +148,15 @@ class SqliteStore:
         rows = json.dumps([[day, m.lang, m.query] for m in misses])
         self._con.execute(_COUNT_MISSES, (rows,))  # autocommit: its own transaction
 
-    def missed_searches(self, days: int = 90, limit: int = 20) -> list[MissedSearch]:
-        """Searches that found nothing in the last `days` days, most frequent first."""
-        since = (self._clock().date() - dt.timedelta(days=days)).isoformat()
+    def missed_searches(self, days: int = 90, limit: int = 20, until: dt.date | None = None) -> list[MissedSearch]:
+        """Searches that found nothing in the `days` days up to `until` (default today), most frequent first."""
+        end = until or self._clock().date()
+        since = (end - dt.timedelta(days=days)).isoformat()
         with closing(_connect(self.path)) as con:
             rows = con.execute(
-                "SELECT query, lang, sum(count) AS n FROM search_misses WHERE day >= ? GROUP BY query, lang ORDER BY n DESC, query LIMIT ?",
-                (since, limit),
+                "SELECT query, lang, sum(count) AS n FROM search_misses WHERE day >= ? AND day <= ? "
+                "GROUP BY query, lang ORDER BY n DESC, query LIMIT ?",
+                (since, end.isoformat(), limit),
             )
             return [MissedSearch(query, lang, n) for query, lang, n in rows]
 
@@ -220,8 +222,16 @@ class SqliteStore:
                     latest.setdefault(article, []).append(
                         Comment(vote_id, article, dt.date.fromisoformat(day), reason, text)
                     )
+            reasons: dict[str, list[tuple[str, int]]] = {}
+            for article, reason, n in con.execute(
+                "SELECT article, reason, count(*) AS n FROM votes WHERE NOT helpful AND reason IS NOT NULL "
+                "GROUP BY article, reason ORDER BY article, n DESC, reason"
+            ):
+                reasons.setdefault(article, []).append((reason, n))
         return [
-            ArticleFeedback(article, helpful, not_helpful, tuple(latest.get(article, ())))
+            ArticleFeedback(
+                article, helpful, not_helpful, tuple(latest.get(article, ())), tuple(reasons.get(article, ()))
+            )
             for article, helpful, not_helpful in counts
         ]
 

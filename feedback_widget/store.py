@@ -46,8 +46,8 @@ class FeedbackStore(Protocol):
     def add_votes(self, votes: Sequence[Vote]) -> list[int]:
         """Make the votes durable in one transaction; their ids in order. Only the writer thread calls this."""
 
-    def missed_searches(self, days: int = 90, limit: int = 20) -> list[MissedSearch]:
-        """Searches that found nothing in the last `days` days, most frequent first."""
+    def missed_searches(self, days: int = 90, limit: int = 20, until: dt.date | None = None) -> list[MissedSearch]:
+        """Searches that found nothing in the `days` days up to `until` (default today), most frequent first."""
 
     def summary(self, comments: int = 3) -> list[ArticleFeedback]:
         """Per-article counts, with each article's latest `comments` comments."""

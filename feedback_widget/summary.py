@@ -27,6 +27,7 @@ class ArticleFeedback:
     helpful: int
     not_helpful: int
     latest_comments: tuple[Comment, ...] = ()
+    reasons: tuple[tuple[str, int], ...] = ()  # (reason code, "no" votes giving it), most given first
 
     @property
     def votes(self) -> int:
@@ -54,3 +55,25 @@ class FeedbackSummary:
 
     def of(self, article: str) -> ArticleFeedback | None:
         return next((a for a in self.articles if a.article == article), None)
+
+
+@dataclass(frozen=True)
+class FeedbackWindow:
+    """What readers said between two days (both included): the digest for people who never open the help center."""
+
+    start: dt.date
+    end: dt.date
+    helpful: int = 0
+    not_helpful: int = 0
+    reasons: tuple[tuple[str, int], ...] = ()  # (reason code, votes), most given first
+    articles: tuple[ArticleFeedback, ...] = ()  # votes per article in the window
+    comments: tuple[Comment, ...] = ()  # newest first
+    missed_searches: tuple[MissedSearch, ...] = ()  # most frequent first
+
+    @property
+    def votes(self) -> int:
+        return self.helpful + self.not_helpful
+
+    @property
+    def rate(self) -> float | None:
+        return self.helpful / self.votes if self.votes else None

@@ -35,6 +35,7 @@ class Article:
     headings: tuple[str, ...] = ()
     translation_of: str = ""  # the id of the article (in another language) this one translates
     line_of: dict[str, int] = field(default_factory=dict, hash=False, compare=False, repr=False)
+    draft: bool = False  # checked and previewed, never published or counted
 
     @property
     def url(self) -> str:
@@ -52,10 +53,12 @@ class Question:
     question: str
     lang: str
     category: str = ""
-    volume: int = 0
+    volume: int = 0  # tickets in the latest period: what the report ranks by
     variants: tuple[str, ...] = ()
     line: int = 0
     not_answered_by: tuple[str, ...] = ()  # articles a person said do not answer it (kb coverage reject)
     kind: str = ""  # question (how-to or problem), bug or feature; empty: told from the wording
     type: str = ""  # the support team's own sorting (technical, product use, after-sales...)
     translation_of: str = ""  # the id of the same question in another language
+    volumes: tuple[tuple[str, int], ...] = ()  # (period, tickets), oldest first; the period may be unnamed ("")
+    searches: int = 0  # site searches that found nothing and asked it: a count of its own, never in `volume`

@@ -184,3 +184,20 @@ def served(sample_site):
     yield url
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def report_folder(tmp_path_factory) -> Path:
+    """The sample's internal report, built with `kb report` into a folder of its own."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("report") / "report"
+    result = subprocess.run(
+        [sys.executable, "-m", "kb", "report", "--out", str(out), "--site-url", "/"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return out

@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 from kb import __version__
-from kb.cli import content, coverage, feedback, questions, site
+from kb.cli import content, coverage, feedback, questions, report, site
 from kb.cli.common import CONTENT_PROBLEMS, USAGE, UsageError, print_problems
 from kb.problems import KbError
 
-COMMAND_GROUPS = (content, site, questions, coverage, feedback)
+COMMAND_GROUPS = (content, site, questions, coverage, report, feedback)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 
 from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, check_language, print_problems, site_config
+from kb.content.init import init_help_center
 from kb.content.scaffold import article_path, render_article, render_translation
 from kb.content.schema import ARTICLE_FIELDS, QUESTION_FIELDS, reference_table
 from kb.content.site import load_site
@@ -26,7 +28,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     new = commands.add_parser(
         "new",
         help="scaffold a new article",
-        description="Create an article that passes `kb check`, and list the common questions it might cover.",
+        description="Create a draft article (draft: true, previewed by kb serve, never published) whose placeholder "
+        "text fails `kb check --strict` until replaced, and list the common questions it might cover.",
     )
     new.add_argument("title", nargs="?", help='the article title, e.g. "How do I get a refund?"')
     new.add_argument("--category", help="one of the categories declared in kb.yml (required for a new article)")
@@ -39,6 +42,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     new.add_argument("--slug", help="file name without .md (default: from the title)")
     new.add_argument("--owner", default="", help="who keeps the article up to date")
     new.set_defaults(run=cmd_new)
+
+    init = commands.add_parser(
+        "init",
+        help="start a new help center in a folder",
+        description="Write kb.yml, mkdocs.yml, a home page and one article in English and Chinese, and an empty "
+        "questions.yml with a commented example: a help center that passes `kb check` and builds.",
+    )
+    init.add_argument("folder", type=Path, help="the new help center's folder (created when missing)")
+    init.add_argument("--name", default="Help Center", help="the site's name (default: Help Center)")
+    init.set_defaults(run=cmd_init)
 
     schema = commands.add_parser(
         "schema",
@@ -58,7 +71,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     print_problems(content.problems)
     errors = sum(p.is_error for p in content.problems)
     warnings = len(content.problems) - errors
-    print(f"{len(content.articles)} articles, {len(content.questions)} questions: {errors} errors, {warnings} warnings")
+    drafts = f" (and {len(content.drafts)} drafts)" if content.drafts else ""
+    print(
+        f"{len(content.articles)} articles{drafts}, {len(content.questions)} questions: "
+        f"{errors} errors, {warnings} warnings"
+    )
     failed = has_errors(content.problems) or (args.strict and warnings)
     return CONTENT_PROBLEMS if failed else OK
 
@@ -83,7 +100,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     path.write_text(
         render_article(args.title, args.category, lang, suggestions, dt.date.today(), args.owner), encoding="utf-8"
     )
-    print(f"created {config.relative(path)}")
+    print(f"created {config.relative(path)} (a draft: replace its placeholder text, then remove 'draft: true')")
     if suggestions:
         print("questions it might cover (add their ids to covers:):")
         for q in suggestions:
@@ -117,6 +134,22 @@ def _new_translation(args: argparse.Namespace, config) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_translation(source, args.lang, questions, args.owner), encoding="utf-8")
     print(f"created {config.relative(path)}: translate its title and text from {source.path}")
+    return OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    if args.folder.exists() and not args.folder.is_dir():
+        raise UsageError(f"{args.folder} is a file, not a folder")
+    try:
+        written = init_help_center(args.folder, args.name, dt.date.today())
+    except FileExistsError as exc:
+        raise UsageError(f"{exc} already exists: kb init starts a new help center and overwrites nothing") from None
+    for path in written:
+        print(f"created {path}")
+    print(
+        f"next: cd {args.folder} && kb check && kb serve   (add articles with kb new, questions with "
+        "kb questions import)"
+    )
     return OK
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sys
 from pathlib import Path
 
-from kb.cli.common import OK, UsageError, show_help
+from kb.cli.common import OK, UsageError, show_help, site_config
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -30,6 +31,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     serve.add_argument("--db", type=Path, required=True, help="the SQLite file for votes (created when missing)")
     serve.add_argument("--site", type=Path, required=True, help="the built site (with kb-articles.json), e.g. site/")
+    serve.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="the internal coverage report's folder (kb report --out DIR), served under /internal/report/ "
+        "to holders of the export token only",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
@@ -68,6 +76,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     stats.add_argument("--db", type=Path, required=True, help="the SQLite file the endpoint writes")
     stats.set_defaults(run=cmd_stats)
 
+    digest = subcommands.add_parser(
+        "digest",
+        help="what readers said in a period, for the product team (Markdown or HTML)",
+        description="Summarise readers' feedback for people who never open the help center: the helpful rate and "
+        "its trend, the reasons in words, the latest comments (escaped), feature requests and bug reports among "
+        "the common questions (their kind:), and the searches that found nothing. Ready to paste into an e-mail "
+        "or a wiki.",
+    )
+    when = digest.add_mutually_exclusive_group(required=True)
+    when.add_argument("--period", help="a period, e.g. 2026-Q4, 2026-11 or 2026; compared with the one before")
+    when.add_argument("--since", help="the last N days or weeks, e.g. 30d or 8w; compared with as many before")
+    digest.add_argument("--format", choices=("markdown", "html"), default="markdown")
+    digest.add_argument("--db", type=Path, default=None, help="the SQLite file the endpoint writes (default: kb.yml)")
+    digest.add_argument("--out", type=Path, default=None, help="write to this file instead of standard output")
+    digest.set_defaults(run=cmd_digest)
+
     feedback.set_defaults(run=lambda args: show_help(feedback))
 
 
@@ -81,6 +105,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if not args.site.is_dir():
         raise UsageError(f"{args.site}: no such folder (build the site first: kb build)")
+    if args.report is not None and args.report.resolve().is_relative_to(args.site.resolve()):
+        raise UsageError(f"{args.report}: the report is internal; keep it outside the public site {args.site}")
     if args.rate_limit < 0 or args.burst < 1:
         raise UsageError("--rate-limit must be 0 or more and --burst at least 1")
     try:
@@ -89,11 +115,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         SqliteStore(args.db).close()  # create or migrate the database now, so a bad path fails before serving
     except (CatalogError, TokenError, StoreError, SchemaTooNew) as exc:
         raise UsageError(str(exc)) from None
+    if args.report is not None and token is None:
+        raise UsageError("--report needs the export token (KB_FEEDBACK_TOKEN or --token-file): the report is internal")
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
     settings = Settings(
         db=args.db,
         manifest=args.site / MANIFEST,
         site_dir=args.site,
+        report_dir=args.report,
         allow_origins=tuple(args.allow_origin),
         export_token=token,
         rate=args.rate_limit / 60,
@@ -123,4 +152,46 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except (StoreError, SchemaTooNew) as exc:
         raise UsageError(str(exc)) from None
     print(stats_table(summary.values()))
+    return OK
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from feedback_widget.migrate import SchemaTooNew
+    from feedback_widget.reports import read_window
+    from feedback_widget.sqlite_store import StoreError
+    from kb.content.site import load_site
+    from kb.reports.digest import build_digest, to_html, to_markdown, window
+
+    try:
+        win = window(args.period, args.since, dt.datetime.now(dt.UTC).date())
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    config = None
+    try:
+        config = site_config(args)
+    except UsageError:
+        if args.db is None:
+            raise
+    db = args.db or (config.feedback_db if config else None)
+    if db is None or not db.is_file():
+        raise UsageError(f"{db or 'feedback.db'}: no such file (the endpoint creates it: kb feedback serve --db ...)")
+    titles, questions = {}, []
+    if config is not None:
+        content = load_site(config)
+        titles = {a.id: a.title for a in content.articles}
+        questions = content.questions
+    try:
+        now = read_window(db, win.start, win.end)
+        before = read_window(db, win.previous_start, win.previous_end)
+    except (StoreError, SchemaTooNew) as exc:
+        raise UsageError(str(exc)) from None
+    digest = build_digest(win, now, before, titles, questions)
+    text = to_html(digest) if args.format == "html" else to_markdown(digest)
+    if args.out is not None:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"digest written to {args.out}")
+    else:
+        sys.stdout.write(text)
     return OK

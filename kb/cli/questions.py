@@ -9,7 +9,15 @@ from pathlib import Path
 from feedback_widget.reports import missed_searches
 from kb.cli.common import OK, UsageError, check_language, print_problems, show_help, site_config
 from kb.content.config import SiteConfig
-from kb.content.questions_import import ImportedRow, ImportResult, import_csv, merge_into, parse_columns
+from kb.content.periods import is_period
+from kb.content.questions_import import (
+    ImportedRow,
+    ImportResult,
+    import_csv,
+    merge_into,
+    parse_category_map,
+    parse_columns,
+)
 from kb.content.textfile import write_text_atomically
 
 
@@ -37,7 +45,19 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="with --missed-searches: only searches made at least this often (default 2)",
     )
     imp.add_argument("--columns", help="map other headers, e.g. question=Subject,count=Tickets,category=Queue")
-    imp.add_argument("--lang", help="language of the imported questions (en or zh)")
+    imp.add_argument(
+        "--period",
+        help="the period the export covers, e.g. 2026-Q4: its counts set the questions' volumes for that period "
+        "(importing the same file again changes nothing; a corrected file replaces them)",
+    )
+    imp.add_argument("--lang", help="language of every imported question (en or zh; default: detected for each row)")
+    imp.add_argument(
+        "--category-map",
+        action="append",
+        metavar="THEIRS=OURS",
+        help="map the ticket system's group names to kb.yml's category ids, e.g. 'Billing=payments' "
+        "(repeatable or comma-separated; names match whatever their case)",
+    )
     imp.add_argument("--encoding", help="the CSV's encoding (default: UTF-8, or GB18030 when detected)")
     imp.add_argument("--dry-run", action="store_true", help="show what would change without writing")
     imp.set_defaults(run=cmd_questions_import)
@@ -48,9 +68,16 @@ def cmd_questions_import(args: argparse.Namespace) -> int:
     config = site_config(args)
     try:
         columns = parse_columns(args.columns)
+        category_map = parse_category_map(args.category_map)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     check_language(args.lang, config)
+    if args.period is not None and not is_period(args.period):
+        raise UsageError(
+            f"--period {args.period!r}: write a year, quarter, half or month, e.g. 2026-Q4, 2026-H2, 2026-11"
+        )
+    if args.period is not None and args.missed_searches:
+        raise UsageError("--period is for ticket exports: missed searches keep a count of their own")
     if args.missed_searches:
         if args.csv is not None:
             raise UsageError("give a CSV file or --missed-searches, not both")
@@ -69,24 +96,36 @@ def cmd_questions_import(args: argparse.Namespace) -> int:
             args.lang,
             args.encoding,
             config.relative(config.questions_path),
+            args.period,
+            category_map,
+            config.default_lang,
         )
     print_problems(result.warnings)
     if args.csv is not None and result.encoding != "utf-8" and not args.encoding:
         print(f"note: {args.csv} is not UTF-8; read it as {result.encoding.upper()}", file=sys.stderr)
+    for wording, qid, line in result.merged:
+        print(f"merged   {wording!r} (line {line}) into {qid}: the same question in other words")
     for qid, question, volume in result.added:
         print(f"added    {qid:<40} {volume:>6}  {question}")
-    for qid, volume in result.updated:
-        print(f"updated  {qid:<40} {volume:>+6}")
+    what = "searches" if args.missed_searches else f"volume {args.period}" if args.period else "volume"
+    changed = [(qid, before, after) for qid, before, after in result.updated if before != after]
+    for qid, before, after in changed:
+        print(f"updated  {qid:<40} {what}: {'none' if before is None else before} -> {after}")
     if args.dry_run:
         print("dry run: nothing written")
         return OK
     write_text_atomically(config.questions_path, result.text)
-    print(f"{config.relative(config.questions_path)}: {len(result.added)} added, {len(result.updated)} updated")
+    unchanged = len(result.updated) - len(changed)
+    print(
+        f"{config.relative(config.questions_path)}: {len(result.added)} added, {len(changed)} updated, "
+        f"{unchanged} unchanged"
+    )
     return OK
 
 
 def _import_missed_searches(config: SiteConfig, min_count: int):
-    """Searches that found nothing become candidate questions, their count as volume, in their language."""
+    """Searches that found nothing become candidate questions in their language; their count is kept as
+    `searches:`, apart from the ticket volume."""
     if config.feedback_db is None or not config.feedback_db.is_file():
         raise UsageError(
             "no feedback database yet (kb.yml's feedback.db): missed searches are recorded by the endpoint"
@@ -99,7 +138,13 @@ def _import_missed_searches(config: SiteConfig, min_count: int):
             by_lang.setdefault(miss.lang, []).append(ImportedRow(miss.query, miss.count, "", 0))
     for lang, rows in by_lang.items():
         result = merge_into(
-            rows, config.questions_path, lang, config.relative(config.questions_path), result, original=text
+            rows,
+            config.questions_path,
+            lang,
+            config.relative(config.questions_path),
+            result,
+            original=text,
+            figure="searches",
         )
         text = result.text  # the next language merges into this text
     if text is None:

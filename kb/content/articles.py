@@ -20,9 +20,18 @@ _CODE_FENCE = re.compile(r"^\s*(```|~~~)")
 
 @dataclass
 class Content:
-    articles: list[Article] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)  # published: what the site, coverage and search hold
     questions: list[Question] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    drafts: list[Article] = field(default_factory=list)  # `draft: true`: checked and previewed, never published
+
+
+# The placeholder text `kb new` writes: a warning (failing `kb check --strict` and the build) until replaced.
+PLACEHOLDERS = {
+    "en": ("Answer the question in one or two sentences first.", "1. First step.", "2. Second step."),
+    "zh": ("先用一两句话直接回答问题。", "1. 第一步。", "2. 第二步。"),
+}
+_PLACEHOLDER_LINES = {line for lines in PLACEHOLDERS.values() for line in lines}
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,14 @@ def _title_from_body(body: str) -> str:
 
 
 def parse_article(text: str, relpath: str, shown: str, rules: ArticleRules) -> tuple[Article | None, list[Problem]]:
+    """The article and every problem found in it; None when one of them is an error."""
+    article, problems = parse_article_any(text, relpath, shown, rules)
+    return (None if any(p.is_error for p in problems) else article), problems
+
+
+def parse_article_any(text: str, relpath: str, shown: str, rules: ArticleRules) -> tuple[Article | None, list[Problem]]:
+    """The article as far as it can be read, even with errors (so the checks that follow still see its `covers:`
+    and its body), and every problem found in it. None only when there is no front matter mapping to read."""
     located, body, body_line, problems = split_front_matter(text, shown)
     if located is None:
         if rules.require_front_matter:
@@ -83,15 +100,12 @@ def parse_article(text: str, relpath: str, shown: str, rules: ArticleRules) -> t
     title = values.get("title")
     if title is None and not rules.require_front_matter:
         title = _title_from_body(body) or Path(relpath).stem.replace("-", " ").replace("_", " ").capitalize()
-    if title is None:
-        return None, problems
-    if problems and any(p.is_error for p in problems):
-        return None, problems
+    problems.extend(_placeholders(body, body_line, shown))
     stem = relpath[:-3] if relpath.endswith(".md") else relpath
     article = Article(
         id=values.get("id") or stem,
         path=relpath,
-        title=title,
+        title=title or "",
         lang=values.get("lang") or rules.default_lang,
         body=body,
         summary=values.get("summary", ""),
@@ -103,8 +117,25 @@ def parse_article(text: str, relpath: str, shown: str, rules: ArticleRules) -> t
         headings=headings_of(body),
         translation_of=values.get("translation_of", ""),
         line_of={**located.key_lines, "body": body_line},
+        draft=values.get("draft", False),
     )
     return article, problems
+
+
+def _placeholders(body: str, body_line: int, shown: str) -> list[Problem]:
+    found = []
+    for offset, line in enumerate(body.splitlines()):
+        if line.strip() in _PLACEHOLDER_LINES:
+            found.append(
+                Problem(
+                    shown,
+                    body_line + offset,
+                    f"placeholder text from kb new: {line.strip()!r}",
+                    "replace it with the article's own text",
+                    Severity.WARNING,
+                )
+            )
+    return found
 
 
 def check_fields(
@@ -156,8 +187,10 @@ def markdown_files(folder: Path) -> list[Path]:
 
 
 def load_articles(
-    folder: Path, rules: ArticleRules, shown_root: str | None = None
+    folder: Path, rules: ArticleRules, shown_root: str | None = None, broken: list[Article] | None = None
 ) -> tuple[list[Article], list[Problem]]:
+    """The folder's articles (drafts included) and every problem. Articles with errors are left out, or, when
+    `broken` is given, put there as far as they could be read, so later checks report their other problems too."""
     if not folder.is_dir():
         raise KbError(
             Problem(
@@ -176,23 +209,31 @@ def load_articles(
             continue
         shown = f"{shown_root}/{relpath}" if shown_root else str(path)
         try:
-            article, found = parse_article(read_text(path, shown), relpath, shown, rules)
+            article, found = parse_article_any(read_text(path, shown), relpath, shown, rules)
         except KbError as exc:
             problems.extend(exc.problems)
             continue
         problems.extend(found)
         if article is None:
             continue
+        if any(p.is_error for p in found):
+            if broken is not None:
+                broken.append(article)
+            continue
         if article.id in seen:
             first = seen[article.id]
-            problems.append(
-                Problem(
-                    shown,
-                    article.line_of.get("id", 1),
-                    f"duplicate article id '{article.id}'",
-                    f"also used by {first.path}; give one of them another 'id'",
+            first_shown = f"{shown_root}/{first.path}" if shown_root else str(folder / first.path)
+            for here, there, other in ((shown, article, first), (first_shown, first, article)):
+                problems.append(
+                    Problem(
+                        here,
+                        there.line_of.get("id", 1),
+                        f"duplicate article id '{article.id}'",
+                        f"also used by {other.path}"
+                        + ("" if "id" in other.line_of else " (its path)")
+                        + "; give one of them another 'id'",
+                    )
                 )
-            )
             continue
         seen[article.id] = article
         articles.append(article)

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from kb.content.articles import check_fields
+from kb.content.periods import EXAMPLE as PERIOD_EXAMPLE
+from kb.content.periods import UNNAMED, is_period, latest, ordered
 from kb.content.questions_import import DEFAULT_COLUMNS, decode_csv, merge_rows, read_rows
 from kb.content.schema import QUESTION_FIELDS, QUESTION_KINDS, Vocabulary
 from kb.content.text import detect_lang, text_id, unique_id
@@ -23,6 +26,20 @@ def load_questions(
     located, problems = parse_yaml(read_text(path, shown), shown)
     data = located.value
     items_node = located
+    file_period = UNNAMED
+    if isinstance(data, dict) and data.get("period") is not None:
+        file_period = str(data["period"])
+        if not is_period(file_period):
+            problems.append(
+                Problem(
+                    shown,
+                    located.line_of("period"),
+                    f"period {file_period!r} is not a period; its volumes count as one unnamed period",
+                    f"write a year, quarter, half or month, e.g. {PERIOD_EXAMPLE}",
+                    Severity.WARNING,
+                )
+            )
+            file_period = UNNAMED
     if isinstance(data, dict):
         if "questions" not in data:
             raise KbError(
@@ -68,6 +85,8 @@ def load_questions(
                 Problem(shown, item.line_of("kind"), f"unknown kind '{kind}'", did_you_mean(kind, QUESTION_KINDS))
             )
             kind = ""
+        volumes = {file_period: values["volume"]} if "volume" in values else {}
+        volumes.update(values.get("volumes", ()))
         questions.append(
             Question(
                 id=qid,
@@ -81,10 +100,12 @@ def load_questions(
                 kind=kind,
                 type=values.get("type", ""),
                 translation_of=values.get("translation_of", ""),
+                volumes=ordered(volumes),
+                searches=values.get("searches", 0),
             )
         )
         lines[qid] = item.line_of("translation_of")
-    return questions, problems + _check_translations(questions, lines, shown)
+    return ranked_by_latest_period(questions), problems + _check_translations(questions, lines, shown)
 
 
 def _check_translations(questions: list[Question], lines: dict[str, int], shown: str) -> list[Problem]:
@@ -109,11 +130,23 @@ def _check_translations(questions: list[Question], lines: dict[str, int], shown:
     return problems
 
 
+def ranked_by_latest_period(questions: list[Question]) -> list[Question]:
+    """Each question's `volume` is its figure for the latest period of the file: the report ranks by it."""
+    last = latest(period for q in questions for period, _ in q.volumes)
+    return [replace(q, volume=dict(q.volumes).get(last, 0)) if q.volumes else q for q in questions]
+
+
+def latest_period(questions: list[Question]) -> str:
+    """The latest period any question has a figure for ("" when the file names none)."""
+    return latest(period for q in questions for period, _ in q.volumes)
+
+
 def load_any_questions(path: Path) -> tuple[list[Question], list[Problem]]:
     """Our questions YAML, or a CSV with a `question` column and an optional `count`; languages detected."""
     if path.suffix.lower() == ".csv":
         text, _ = decode_csv(path, None)
-        rows = merge_rows(read_rows(text, str(path), DEFAULT_COLUMNS))
+        skipped: list[Problem] = []
+        rows = merge_rows(read_rows(text, str(path), DEFAULT_COLUMNS, skipped))
         taken: set[str] = set()
         questions = []
         for row in rows:
@@ -122,7 +155,7 @@ def load_any_questions(path: Path) -> tuple[list[Question], list[Problem]]:
             questions.append(
                 Question(qid, row.question, detect_lang(row.question), row.category, row.count, line=row.line)
             )
-        return questions, []
+        return questions, skipped
     if not path.is_file():
         raise KbError(Problem(str(path), 0, "questions file not found"))
     return load_questions(path, Vocabulary(None, None), "en")

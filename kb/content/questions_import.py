@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from kb.content.text import normalise, text_id, unique_id
+from kb.content.periods import ordered
+from kb.content.text import detect_lang, normalise, question_key, strip_reply_prefix, text_id, unique_id
 from kb.content.textfile import looks_like_gbk, read_text
 from kb.content.yamltext import Located, parse_yaml
 from kb.problems import KbError, Problem, Severity, did_you_mean
@@ -29,12 +30,14 @@ class ImportedRow:
     count: int
     category: str
     line: int
+    lang: str = ""  # the row's own language, when it is known
 
 
 @dataclass
 class ImportResult:
     added: list[tuple[str, str, int]] = field(default_factory=list)  # (id, question, volume)
-    updated: list[tuple[str, int]] = field(default_factory=list)  # (id, volume added)
+    updated: list[tuple[str, int | None, int]] = field(default_factory=list)  # (id, figure before or None, after)
+    merged: list[tuple[str, str, int]] = field(default_factory=list)  # (wording, id it merged into, CSV line)
     warnings: list[Problem] = field(default_factory=list)
     encoding: str = "utf-8"
     text: str = ""
@@ -69,7 +72,11 @@ def decode_csv(path: Path, encoding: str | None) -> tuple[str, str]:
     return read_text(path), "utf-8"
 
 
-def read_rows(text: str, shown: str, columns: dict[str, str]) -> list[ImportedRow]:
+def read_rows(
+    text: str, shown: str, columns: dict[str, str], warnings: list[Problem] | None = None
+) -> list[ImportedRow]:
+    """The CSV's rows. A row with an empty question or a count that is not a whole number is skipped, and all of
+    them are named in one warning appended to `warnings`; only an unreadable file or header is an error."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -79,7 +86,7 @@ def read_rows(text: str, shown: str, columns: dict[str, str]) -> list[ImportedRo
         ) from None
     except csv.Error as exc:
         raise KbError(Problem(shown, 1, f"malformed CSV: {exc}")) from None
-    index = {name.strip().casefold(): i for i, name in enumerate(header)}
+    index = {name.strip().lstrip("\ufeff").casefold(): i for i, name in enumerate(header)}
     wanted = {ours: index.get(theirs.casefold()) for ours, theirs in columns.items()}
     if wanted["question"] is None:
         raise KbError(
@@ -90,15 +97,16 @@ def read_rows(text: str, shown: str, columns: dict[str, str]) -> list[ImportedRo
                 "name the columns with --columns question=HEADER,count=HEADER",
             )
         )
-    rows, problems = [], []
+    rows: list[ImportedRow] = []
+    skipped: list[str] = []
     try:
         for row in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            question = _cell(row, wanted["question"])
+            question = strip_reply_prefix(_cell(row, wanted["question"]))
             if not question:
-                problems.append(Problem(shown, line, "empty question", "fill in the question or delete the row"))
+                skipped.append(f"line {line} (empty question)")
                 continue
             count_text = _cell(row, wanted["count"]) or "1"
             try:
@@ -106,20 +114,23 @@ def read_rows(text: str, shown: str, columns: dict[str, str]) -> list[ImportedRo
                 if count < 0:
                     raise ValueError
             except ValueError:
-                problems.append(
-                    Problem(
-                        shown,
-                        line,
-                        f"count {count_text!r} is not a whole number of 0 or more",
-                        "write the number of tickets, e.g. 42",
-                    )
-                )
+                skipped.append(f"line {line} (count {count_text!r} is not a whole number of 0 or more)")
                 continue
             rows.append(ImportedRow(question, count, _cell(row, wanted["category"]), line))
     except csv.Error as exc:
-        problems.append(Problem(shown, reader.line_num, f"malformed CSV: {exc}"))
-    if problems:
-        raise KbError(problems)
+        raise KbError(Problem(shown, reader.line_num, f"malformed CSV: {exc}")) from None
+    if skipped and warnings is not None:
+        first = int(skipped[0].split(" ", 2)[1])
+        lines = "; ".join(skipped)
+        warnings.append(
+            Problem(
+                shown,
+                first,
+                f"skipped {len(skipped)} row{'s' if len(skipped) > 1 else ''}: {lines}",
+                "fix those rows and import again: rows already imported keep their figures",
+                Severity.WARNING,
+            )
+        )
     return rows
 
 
@@ -128,16 +139,28 @@ def _cell(row: list[str], index: int | None) -> str:
 
 
 def merge_rows(rows: list[ImportedRow]) -> list[ImportedRow]:
-    """One row per distinct question, counts summed, first wording and category kept."""
+    """One row per distinct question (the same normalised words), counts summed, first wording and category kept."""
     merged: dict[str, ImportedRow] = {}
     for row in rows:
-        key = normalise(row.question)
+        key = question_key(row.question)
         if key in merged:
             merged[key].count += row.count
             merged[key].category = merged[key].category or row.category
         else:
-            merged[key] = ImportedRow(row.question, row.count, row.category, row.line)
+            merged[key] = ImportedRow(row.question, row.count, row.category, row.line, row.lang)
     return list(merged.values())
+
+
+def parse_category_map(specs: list[str] | None) -> dict[str, str]:
+    """`["Billing=payments", "Login issues=account"]` (or one comma-separated string) -> their name, folded, to ours."""
+    mapping: dict[str, str] = {}
+    for spec in specs or []:
+        for pair in spec.split(","):
+            theirs, sep, ours = pair.partition("=")
+            if not sep or not theirs.strip() or not ours.strip():
+                raise ValueError(f"bad category mapping {pair!r}: write THEIRS=OURS, e.g. Billing=payments")
+            mapping[theirs.strip().casefold()] = ours.strip()
+    return mapping
 
 
 def import_csv(
@@ -148,24 +171,48 @@ def import_csv(
     lang: str | None = None,
     encoding: str | None = None,
     shown_questions: str | None = None,
+    period: str | None = None,
+    category_map: dict[str, str] | None = None,
+    default_lang: str = "en",
 ) -> ImportResult:
-    """Merge the CSV into the questions file's text. The caller decides whether to write `result.text`."""
+    """Merge the CSV into the questions file's text. The caller decides whether to write `result.text`.
+
+    Each row's language is detected from its text unless `lang` is given; categories match kb.yml's ids whatever
+    their case, or through `category_map` (the ticket system's names, any case, to ours)."""
     text, used = decode_csv(csv_path, encoding)
-    rows = read_rows(text, str(csv_path), columns)
     result = ImportResult(encoding=used)
+    rows = read_rows(text, str(csv_path), columns, result.warnings)
+    by_fold = {c.casefold(): c for c in categories} if categories is not None else {}
+    mapping = category_map or {}
+    unknown: dict[str, tuple[str, list[int]]] = {}  # folded name -> (first spelling, lines)
     for row in rows:
-        if row.category and categories is not None and row.category not in categories:
-            result.warnings.append(
-                Problem(
-                    str(csv_path),
-                    row.line,
-                    f"category '{row.category}' is not declared in kb.yml; imported without a category",
-                    did_you_mean(row.category, categories),
-                    Severity.WARNING,
-                )
-            )
+        row.lang = lang or detect_lang(row.question)
+        if not row.category:
+            continue
+        folded = row.category.casefold()
+        ours = mapping.get(folded, row.category)
+        if categories is None:
+            row.category = ours
+        elif ours in categories or ours.casefold() in by_fold:
+            row.category = ours if ours in categories else by_fold[ours.casefold()]
+        else:
+            unknown.setdefault(folded, (row.category, []))[1].append(row.line)
             row.category = ""
-    return merge_into(rows, questions_path, lang, shown_questions, result)
+    for folded, (name, lines) in unknown.items():
+        mapped = mapping.get(folded)
+        what = f"category '{name}'" + (f" (mapped to '{mapped}')" if mapped else "")
+        result.warnings.append(
+            Problem(
+                str(csv_path),
+                lines[0],
+                f"{what} is not declared in kb.yml: {len(lines)} row{'s' if len(lines) > 1 else ''} imported "
+                "without a category",
+                f"map it with --category-map '{name}=ID'; "
+                + (did_you_mean(mapped or name, categories or ()) or f"ids: {', '.join(sorted(categories or ()))}"),
+                Severity.WARNING,
+            )
+        )
+    return merge_into(rows, questions_path, lang, shown_questions, result, period=period, default_lang=default_lang)
 
 
 def merge_into(
@@ -175,38 +222,66 @@ def merge_into(
     shown_questions: str | None = None,
     result: ImportResult | None = None,
     original: str | None = None,
+    period: str | None = None,
+    figure: str = "volume",
+    default_lang: str | None = None,
 ) -> ImportResult:
-    """Merge imported rows (from a CSV, or missed searches) into the questions file's text (or `original`)."""
+    """Merge imported rows (from a CSV, or missed searches) into the questions file's text (or `original`).
+
+    The rows' counts, summed per question, *set* the question's figure: its volume for `period` (the file's own
+    `period:` when None), or with `figure="searches"` its count of missed searches. Importing the same rows
+    twice changes nothing, and a corrected export replaces the figures of the questions it names."""
     rows = merge_rows(rows)
     result = result or ImportResult()
     shown_q = shown_questions or str(questions_path)
     if original is None:
-        original = read_text(questions_path, shown_q) if questions_path.exists() else "questions:\n"
+        if questions_path.exists():
+            original = read_text(questions_path, shown_q)
+        else:
+            original = f"period: {period}\nquestions:\n" if period else "questions:\n"
     located, _ = parse_yaml(original, shown_q)
     items = _question_items(located, shown_q)
+    file_period = (
+        str(located.value.get("period")) if isinstance(located.value, dict) and located.value.get("period") else None
+    )
+    in_volumes = figure == "volume" and period is not None and period != file_period
     by_wording: dict[str, Located] = {}
+    exact: set[str] = set()
     for item in items:
         if isinstance(item.value, dict):
             for wording in [item.value.get("question"), *(item.value.get("variants") or [])]:
                 if isinstance(wording, str):
-                    by_wording.setdefault(normalise(wording), item)
+                    by_wording.setdefault(question_key(wording), item)
+                    exact.add(normalise(wording))
     taken = {str(i.value.get("id")) for i in items if isinstance(i.value, dict)}
     lines = original.splitlines(keepends=True)
-    edits: dict[int, int] = {}  # item line -> volume to add
+    edits: dict[int, int] = {}  # item line -> the figure to set
+    matched: dict[int, Located] = {}
     new_entries: list[str] = []
     indent = _item_indent(lines, items)
     for row in rows:
-        match = by_wording.get(normalise(row.question))
+        match = by_wording.get(question_key(row.question))
         if match is not None:
             edits[match.line] = edits.get(match.line, 0) + row.count
-            result.updated.append((str(match.value.get("id")), row.count))
+            matched[match.line] = match
+            if normalise(row.question) not in exact:  # asked in other words: say which question it went to
+                result.merged.append((row.question, str(match.value.get("id")), row.line))
             continue
         qid = unique_id(text_id(row.question), taken)
         taken.add(qid)
-        new_entries.append(_entry(qid, row, lang, indent))
+        row_lang = row.lang or lang
+        written_lang = row_lang if (lang or row_lang != default_lang) else None
+        new_entries.append(_entry(qid, row, written_lang, indent, figure, period if in_volumes else None))
         result.added.append((qid, row.question, row.count))
-    for item in sorted((i for i in items if i.line in edits), key=lambda i: -i.line):
-        _add_volume(lines, item, edits[item.line])
+    for line in sorted(edits, reverse=True):  # from the bottom up: inserted lines move only what is below them
+        item, value = matched[line], edits[line]
+        own = item.value.get("volumes")
+        if in_volumes or (figure == "volume" and period and isinstance(own, dict) and period in map(str, own)):
+            before = _set_period(lines, item, period, value)
+        else:
+            before = _set_figure(lines, item, figure, value)
+        result.updated.append((str(item.value.get("id")), before, value))
+    result.updated.reverse()
     body = "".join(lines)
     if body and not body.endswith("\n"):
         body += "\n"
@@ -232,15 +307,22 @@ def _item_indent(lines: list[str], items: tuple[Located, ...]) -> str:
     return "  "
 
 
-def _entry(qid: str, row: ImportedRow, lang: str | None, indent: str) -> str:
+def _entry(qid: str, row: ImportedRow, lang: str | None, indent: str, figure: str, period: str | None) -> str:
     pad = indent + "  "
     parts = [f"{indent}- id: {qid}\n", f"{pad}question: {_scalar(row.question)}\n"]
     if row.category:
         parts.append(f"{pad}category: {_scalar(row.category)}\n")
-    parts.append(f"{pad}volume: {row.count}\n")
+    if period is not None:
+        parts.append(f"{pad}volumes: {_flow({period: row.count})}\n")
+    else:
+        parts.append(f"{pad}{figure}: {row.count}\n")
     if lang:
         parts.append(f"{pad}lang: {lang}\n")
     return "".join(parts)
+
+
+def _flow(volumes: dict[str, int]) -> str:
+    return "{" + ", ".join(f"{p}: {n}" for p, n in ordered(volumes)) + "}"
 
 
 def _scalar(text: str) -> str:
@@ -250,18 +332,45 @@ def _scalar(text: str) -> str:
     )
 
 
-_VOLUME = re.compile(r"^(\s*volume:\s*)(\d+)(.*)$")
+def _figure_line(key: str) -> re.Pattern[str]:
+    return re.compile(rf"^(\s*{key}:\s*)(\d+)(.*)$")
 
 
-def _add_volume(lines: list[str], item: Located, extra: int) -> None:
-    volume_line = item.key_lines.get("volume")
-    if volume_line is not None:
-        match = _VOLUME.match(lines[volume_line - 1].rstrip("\n"))
-        if match:
-            total = int(match.group(2)) + extra
-            lines[volume_line - 1] = f"{match.group(1)}{total}{match.group(3)}\n"
-            return
+def _key_column(lines: list[str], item: Located) -> int:
     id_line = item.key_lines.get("id", item.line)
-    text = lines[id_line - 1]
-    key_col = text.index("id:")
-    lines.insert(id_line, " " * key_col + f"volume: {extra}\n")
+    return lines[id_line - 1].index("id:")
+
+
+def _set_figure(lines: list[str], item: Located, key: str, value: int) -> int | None:
+    """Set `key: value` in the question's lines (added under its id when missing); returns the value before."""
+    key_line = item.key_lines.get(key)
+    if key_line is not None:
+        match = _figure_line(key).match(lines[key_line - 1].rstrip("\n"))
+        if match:
+            lines[key_line - 1] = f"{match.group(1)}{value}{match.group(3)}\n"
+            return int(match.group(2))
+    id_line = item.key_lines.get("id", item.line)
+    lines.insert(id_line, " " * _key_column(lines, item) + f"{key}: {value}\n")
+    return None
+
+
+def _set_period(lines: list[str], item: Located, period: str, value: int) -> int | None:
+    """Set the question's volume for `period` in its `volumes:` mapping, rewritten as one flow line."""
+    existing = item.value.get("volumes")
+    volumes = {str(p): n for p, n in existing.items()} if isinstance(existing, dict) else {}
+    before = volumes.get(period)
+    volumes[period] = value
+    text = " " * _key_column(lines, item) + f"volumes: {_flow(volumes)}\n"
+    key_line = item.key_lines.get("volumes")
+    if key_line is None:
+        after = item.key_lines.get("volume", item.key_lines.get("id", item.line))
+        lines.insert(after, text)
+        return None
+    last = key_line
+    child = item.children.get("volumes")
+    if child is not None and child.key_lines:
+        last = max(last, *child.key_lines.values())
+    while "{" in lines[key_line - 1] and "}" not in "".join(lines[key_line - 1 : last]) and last < len(lines):
+        last += 1  # a flow mapping written over several lines
+    lines[key_line - 1 : last] = [text]
+    return before

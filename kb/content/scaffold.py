@@ -1,14 +1,29 @@
-"""`kb new`: a new article that passes `kb check` from the start (kb.matching.questions finds what it might answer)."""
+"""`kb new`: a new draft article (`draft: true`) with the questions it might answer. Its placeholder text passes
+`kb check` but fails `kb check --strict` and the build until the writer replaces it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
+from kb.content.articles import PLACEHOLDERS
 from kb.content.config import SiteConfig
-from kb.content.text import slugify, text_id
+from kb.content.text import CJK, slugify, text_id
 from kb.model import Article, Question
 from kb.problems import KbError, Problem, did_you_mean
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def pinyin_slug(title: str, max_words: int = 8) -> str:
+    """A file name for a Chinese title: each word's pinyin, words joined by '-' (如何申请退款 -> ruhe-shenqing-tuikuan)."""
+    import jieba
+    from pypinyin import lazy_pinyin
+
+    jieba.setLogLevel(60)  # no "Building prefix dict" chatter on the terminal
+    words = ["".join(lazy_pinyin(word)) if CJK.search(word) else word for word in jieba.lcut(title)]
+    return slugify(" ".join(words), max_words)
 
 
 def article_path(config: SiteConfig, title: str, category: str, lang: str, slug: str | None) -> Path:
@@ -18,7 +33,16 @@ def article_path(config: SiteConfig, title: str, category: str, lang: str, slug:
                 "kb.yml", 0, f"unknown category '{category}'", did_you_mean(category, [c.id for c in config.categories])
             )
         )
-    name = slug or slugify(title) or text_id(title, "article")
+    if slug is not None and not SLUG.match(slug):
+        raise KbError(
+            Problem(
+                "--slug",
+                0,
+                f"'{slug}' is not a file name kb can use",
+                "lowercase letters, digits and '-', e.g. refunds",
+            )
+        )
+    name = slug or (pinyin_slug(title) if CJK.search(title) else slugify(title)) or text_id(title, "article")
     folder = config.articles_dir / (lang if lang != config.default_lang else "") / category
     return folder / f"{name}.md"
 
@@ -27,25 +51,15 @@ def render_article(
     title: str, category: str, lang: str, suggestions: list[Question], today: dt.date, owner: str = ""
 ) -> str:
     quoted = title.replace('"', '\\"')
-    lines = ["---", f'title: "{quoted}"', f"category: {category}", f"lang: {lang}", "covers: []"]
+    lines = ["---", f'title: "{quoted}"', f"category: {category}", f"lang: {lang}", "draft: true", "covers: []"]
     for q in suggestions:
         lines.append(f"# might cover: {q.id} ({q.volume} tickets): {q.question}")
     lines.append(f"reviewed: {today.isoformat()}")
     if owner:
         lines.append(f"owner: {owner}")
     lines += ["---", ""]
-    if lang == "zh":
-        lines += ["先用一两句话直接回答问题。", "", "## 操作步骤", "", "1. 第一步。", "2. 第二步。", ""]
-    else:
-        lines += [
-            "Answer the question in one or two sentences first.",
-            "",
-            "## Steps",
-            "",
-            "1. First step.",
-            "2. Second step.",
-            "",
-        ]
+    answer, first, second = PLACEHOLDERS["zh" if lang == "zh" else "en"]
+    lines += [answer, "", "## 操作步骤" if lang == "zh" else "## Steps", "", first, second, ""]
     return "\n".join(lines)
 
 

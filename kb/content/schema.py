@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from kb.content.periods import EXAMPLE as PERIOD_EXAMPLE
+from kb.content.periods import is_period, ordered
 from kb.model import LANGUAGES
 from kb.problems import did_you_mean
 
@@ -27,6 +29,8 @@ class Kind(str, Enum):
     LANG = "language"
     CATEGORY = "category"
     COUNT = "whole number"
+    VOLUMES = "periods and whole numbers"
+    FLAG = "true or false"
 
 
 @dataclass(frozen=True)
@@ -89,13 +93,36 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         " translation is older than its source.",
         example="account/reset-your-password",
     ),
+    Field(
+        "draft",
+        Kind.FLAG,
+        "`true`: checked and shown in `kb serve`'s preview, but not published, searched or counted in coverage.",
+        example="true",
+    ),
 )
 
 QUESTION_FIELDS: tuple[Field, ...] = (
     Field("id", Kind.ID, "Stable id that articles list in `covers:`.", True, "forgot-password"),
     Field("question", Kind.TEXT, "The question as customers ask it.", True, "I forgot my password, what now?"),
     Field("category", Kind.CATEGORY, "One of the category ids declared in `kb.yml`.", example="account"),
-    Field("volume", Kind.COUNT, "Tickets about it in the period; ranks the gaps. Defaults to 0.", example="420"),
+    Field(
+        "volume",
+        Kind.COUNT,
+        "Tickets about it in the file's `period:`; ranks the gaps when that is the latest period. Defaults to 0.",
+        example="420",
+    ),
+    Field(
+        "volumes",
+        Kind.VOLUMES,
+        "Tickets per period (`kb questions import --period`); the latest period in the file ranks the gaps.",
+        example="{2026-Q3: 120, 2026-Q4: 90}",
+    ),
+    Field(
+        "searches",
+        Kind.COUNT,
+        "Site searches that found nothing and asked it (`--missed-searches`); never added to the volume.",
+        example="12",
+    ),
     Field(
         "variants",
         Kind.STRINGS,
@@ -193,6 +220,30 @@ def check_value(field: Field, value: Any, vocabulary: Vocabulary) -> tuple[Any, 
                 f"e.g. {field.name}: {field.example}",
             )
         return value, "", ""
+    if kind is Kind.FLAG:
+        if not isinstance(value, bool):
+            return None, f"'{field.name}' must be true or false, got {value!r}", f"e.g. {field.name}: {field.example}"
+        return value, "", ""
+    if kind is Kind.VOLUMES:
+        if not isinstance(value, dict):
+            return None, f"'{field.name}' must map periods to ticket counts", f"e.g. {field.name}: {field.example}"
+        volumes = {}
+        for period, count in value.items():
+            period = str(period)
+            if not is_period(period):
+                return (
+                    None,
+                    f"'{field.name}': {period!r} is not a period",
+                    f"write a year, quarter, half or month, e.g. {PERIOD_EXAMPLE}, 2026-H2, 2026-11",
+                )
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                return (
+                    None,
+                    f"'{field.name}': {period} must be a whole number of 0 or more, got {count!r}",
+                    f"e.g. {field.name}: {field.example}",
+                )
+            volumes[period] = count
+        return ordered(volumes), "", ""
     raise AssertionError(f"unhandled kind {kind}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kb.content.articles import ArticleRules, Content, load_articles
 from kb.content.config import SiteConfig
+from kb.content.links import check_links
 from kb.content.questions import load_questions
 from kb.content.translations import check_translations
 from kb.model import Article, Question
@@ -18,12 +19,16 @@ def load_site(config: SiteConfig) -> Content:
     """Load and cross-check the site's articles and questions, collecting every problem."""
     content = Content()
     shown_root = config.relative(config.articles_dir)
+    broken: list[Article] = []  # articles with errors, read as far as they go: their other problems count too
     try:
-        content.articles, found = load_articles(config.articles_dir, article_rules(config), shown_root)
+        loaded, found = load_articles(config.articles_dir, article_rules(config), shown_root, broken)
+        content.articles = [a for a in loaded if not a.draft]
+        content.drafts = [a for a in loaded if a.draft]
         content.problems.extend(found)
     except KbError as exc:
         content.problems.extend(exc.problems)
-    content.problems.extend(check_translations(content.articles, shown_root))
+    drafts = {a.path for a in content.drafts}
+    links = check_links(config.articles_dir, content.articles + content.drafts + broken, drafts, shown_root)
     try:
         content.questions, found = load_questions(
             config.questions_path, config.vocabulary, config.default_lang, config.relative(config.questions_path)
@@ -33,8 +38,11 @@ def load_site(config: SiteConfig) -> Content:
         # Without the questions no `covers:` id can be checked: saying each one is unknown would bury the one
         # problem that matters under a line per article.
         content.problems.extend(exc.problems)
+        content.problems.extend(links)
         return content
-    content.problems.extend(check_covers(content.articles, content.questions, shown_root))
+    content.problems.extend(check_covers(content.articles + content.drafts + broken, content.questions, shown_root))
+    content.problems.extend(links)
+    content.problems.extend(check_translations(content.articles + content.drafts, shown_root))
     return content
 
 

@@ -29,6 +29,32 @@ def normalise(text: str) -> str:
     return text.rstrip("?？!！.。 ")
 
 
+# Reply and forward prefixes that ticket subjects carry: Re:, Fwd:, FW:, AW: and WG: (German), SV:/VS: (Nordic),
+# 回复:, 答复: and 转发: (Chinese, with either colon), as many as there are.
+_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|sv|vs|回复|答复|转发)\s*(?:\[\d+\])?\s*[:：]\s*)+", re.IGNORECASE)
+# Words that carry no part of what is asked: two wordings that differ only in these ask the same question.
+_FUNCTION_WORDS = frozenset(
+    "a an the i me my we our us you your it its is are am was were be been do does did can could would should will "
+    "shall may might must to of in on for with at by from and or there this that these those please hi hello have "
+    "has had get got any some".split()
+)
+_SENTENCE_PARTICLES = frozenset("吗呢吧啊呀嘛")
+_QUESTION_TOKENS = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]")
+
+
+def strip_reply_prefix(text: str) -> str:
+    """`Re: Fwd: How do I ...` -> `How do I ...`."""
+    return _PREFIX.sub("", text).strip()
+
+
+def question_key(text: str) -> str:
+    """The question's words, normalised: case, width, punctuation of any language, reply prefixes and function
+    words left out. Two wordings with the same key ask the same question."""
+    text = unicodedata.normalize("NFKC", strip_reply_prefix(text)).casefold().replace("'", "").replace("’", "")
+    words = [w for w in _QUESTION_TOKENS.findall(text) if w not in _FUNCTION_WORDS and w not in _SENTENCE_PARTICLES]
+    return " ".join(words) or normalise(text)
+
+
 def unique_id(base: str, taken: set[str]) -> str:
     candidate, n = base, 2
     while candidate in taken:

@@ -47,11 +47,18 @@ def read_text(path: Path, shown_as: str | None = None, encoding: str | None = No
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        if looks_like_gbk(data):
+        if looks_like_gbk(data) and path.suffix.lower() == ".csv":
             hint = (
                 "it looks like GBK/GB18030, as Excel saves Chinese text; convert it with "
                 f"'iconv -f GB18030 -t UTF-8 {path.name} > {path.stem}.utf8{path.suffix}' "
                 "or save it as 'CSV UTF-8'"
+            )
+        elif looks_like_gbk(data):
+            what = "article" if path.suffix.lower() in (".md", ".markdown") else "file"
+            hint = (
+                f"it looks like GBK/GB18030, as editors on Chinese Windows save text; re-save the {what} as UTF-8 "
+                f"in your editor, or convert it with 'iconv -f GB18030 -t UTF-8 {path.name} > {path.name}.tmp && "
+                f"mv {path.name}.tmp {path.name}'"
             )
         else:
             hint = "save the file as UTF-8"

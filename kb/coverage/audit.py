@@ -12,7 +12,7 @@ from pathlib import Path
 from feedback_widget.summary import FeedbackSummary
 from kb.content.articles import read_any_folder
 from kb.content.config import SiteConfig
-from kb.content.questions import load_any_questions
+from kb.content.questions import latest_period, load_any_questions
 from kb.coverage.analysis import analyse
 from kb.coverage.languages import with_other_languages, with_translations
 from kb.coverage.model import ArticleHealth, Report
@@ -64,7 +64,7 @@ def site_report(
         warnings=warnings,
         sections=sections,
     )
-    report = replace(report, semantic=semantic_status)
+    report = replace(report, semantic=semantic_status, period=latest_period(questions))
     report = with_other_languages(with_translations(report, articles, config.articles_dir), articles)
     return with_feedback(report, articles, feedback) if feedback else report
 

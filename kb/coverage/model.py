@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from feedback_widget.summary import ArticleFeedback, FeedbackSummary
 from kb.content.kinds import question_kind
+from kb.content.periods import period_key
 from kb.content.translations import OutOfDate
 from kb.model import Article, Question
 
@@ -152,6 +153,28 @@ class Report:
     # Questions only an article in another language answers (kb.coverage.languages.AnsweredElsewhere), most
     # tickets first: the translations to write. Their status stays what it is (a gap in their own language).
     answered_elsewhere: tuple = ()
+    period: str = ""  # the latest period of the questions' volumes, which the figures and ranking count
+
+    @property
+    def periods(self) -> tuple[str, ...]:
+        """Every named period any question has a figure for, oldest first."""
+        named = {p for r in self.results for p, _ in r.question.volumes if p}
+        return tuple(sorted(named, key=period_key))
+
+    def trend(self, results: Iterable[QuestionResult]) -> tuple[int, ...]:
+        """The summed volumes of `results` in each of `periods`."""
+        totals = dict.fromkeys(self.periods, 0)
+        for r in results:
+            for p, n in r.question.volumes:
+                if p in totals:
+                    totals[p] += n
+        return tuple(totals.values())
+
+    def category_trends(self) -> dict[str, tuple[int, ...]]:
+        return {
+            name: self.trend(r for r in self.results if (r.question.category or "(none)") == name)
+            for name in self.by_category
+        }
 
     @property
     def gated(self) -> float | None:

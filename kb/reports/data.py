@@ -7,8 +7,11 @@ import csv
 import html
 import io
 import json
+import re
 
+from feedback_widget.widget import reason_labels
 from kb.coverage.model import FINDABLE_RANK, Figures, QuestionResult, Report
+from kb.reports.next_steps import as_lines, next_steps
 
 JSON_VERSION = 1
 
@@ -41,6 +44,8 @@ def _question(r: QuestionResult) -> dict:
         "id": q.id,
         "question": q.question,
         "volume": q.volume,
+        "volumes": {p: n for p, n in q.volumes if p},
+        "searches": q.searches,
         "category": q.category,
         "lang": q.lang,
         "status": r.status,
@@ -73,6 +78,8 @@ def to_dict(report: Report) -> dict:
         "semantic_ranking": report.semantic,
         "summary": {
             **_figures(report.overall),
+            "period": report.period,
+            "periods": list(report.periods),
             "fail_under": report.fail_under,
             "gate_on": report.gate_on,
             "passed": report.passed,
@@ -145,7 +152,17 @@ def to_json(report: Report) -> str:
     return json.dumps(to_dict(report), ensure_ascii=False, indent=2)
 
 
+BOM = "\ufeff"  # so that Excel reads the file as UTF-8 (Chinese questions, names)
+# A spreadsheet runs a cell starting with one of these as a formula: such text is prefixed with ' (as the export).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value: object) -> object:
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def to_csv(report: Report) -> str:
+    """One row per question, for spreadsheets: a UTF-8 byte-order mark first, formula-like text defused."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
@@ -166,7 +183,8 @@ def to_csv(report: Report) -> str:
     for row in to_dict(report)["questions"]:
         best = row["articles"][0] if row["articles"] else {}
         writer.writerow(
-            [
+            _defuse(cell)
+            for cell in [
                 row["id"],
                 row["question"],
                 row["volume"],
@@ -180,7 +198,7 @@ def to_csv(report: Report) -> str:
                 row["suggestion"],
             ]
         )
-    return out.getvalue()
+    return BOM + out.getvalue()
 
 
 def percent(value: float | None) -> str:
@@ -200,14 +218,15 @@ def headline(report: Report) -> str:
     if not o.questions:
         return "No common questions to measure: the questions file is empty."
     gate = f"gate {report.fail_under:g}%{gate_basis(report)}: {'pass' if report.passed else 'FAIL'}"
+    period = f" in {report.period}" if report.period else ""
     if report.audit:  # nobody tagged this folder: every answer is the engine's estimate
         return (
-            f"Estimate: {o.questions} questions, {o.volume} tickets: {percent(o.by_volume)} of volume probably "
+            f"Estimate: {o.questions} questions, {o.volume} tickets{period}: {percent(o.by_volume)} of volume probably "
             f"answered ({o.likely} suggested, {o.gaps} gaps; {percent(o.by_count)} by count; {gate})"
         )
     likely_share = None if not o.volume else 100.0 * o.likely_volume / o.volume
     return (
-        f"{o.questions} questions, {o.volume} tickets: {percent(o.tagged_by_volume)} of volume answered "
+        f"{o.questions} questions, {o.volume} tickets{period}: {percent(o.tagged_by_volume)} of volume answered "
         f"({o.covered} confirmed in covers:, {o.gaps} gaps; {o.likely} suggestions to review would add "
         f"{percent(likely_share)}; {gate})"
     )
@@ -220,6 +239,9 @@ def confidence_tier(confidence: float) -> str:
 
 def to_terminal(report: Report, top: int = 15) -> str:
     lines = [headline(report), f"semantic ranking: {report.semantic}"] + ([report.audit] if report.audit else [])
+    steps = as_lines(next_steps(report))
+    if steps:
+        lines += ["", "Next steps:"] + [f"  - {step}" for step in steps]
     gaps = report.with_status("gap")
     if gaps:
         lines += [
@@ -267,16 +289,43 @@ def to_terminal(report: Report, top: int = 15) -> str:
             f"  {o.translation.path} ({o.translated}): {o.source.path} changed {o.source_changed}"
             for o in outdated[:top]
         ]
+    lines += _terminal_readers(report, top)
     return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _terminal_readers(report: Report, top: int) -> list[str]:
+    lines: list[str] = []
+    words = reason_labels("en")
+    if report.feedback:
+        lines += ["", f"Reader feedback ({len(report.feedback)} articles with votes), least helpful first:"]
+        rated = sorted(report.feedback, key=lambda h: (h.votes.rate if h.votes.rate is not None else 1, h.article.id))
+        for h in rated[:top]:
+            rate = percent(None if h.votes.rate is None else 100 * h.votes.rate)
+            lines.append(f"{rate:>7}  {h.article.path:<50} {h.votes.helpful} yes, {h.votes.not_helpful} no")
+    comments = report.readers.comments if report.readers else ()
+    if comments:
+        lines += ["", "Latest comments:"]
+        for c in comments[:top]:
+            reason = f" [{words.get(c.reason, c.reason)}]" if c.reason else ""
+            lines.append(f"  {c.day.isoformat()}  {c.article}{reason}: {_one_line(c.text)}")
+    missed = report.readers.missed_searches if report.readers else ()
+    if missed:
+        lines += ["", "Searches that found nothing:"]
+        lines += [f"{m.count:>7}  {_one_line(m.query)} ({m.lang})" for m in missed[:top]]
+    return lines
 
 
 def to_markdown(report: Report) -> str:
     o = report.overall
-    lines = [
-        "# Coverage report",
-        "",
-        headline(report),
-        "",
+    lines = ["# Coverage report", "", _md(headline(report)), ""]
+    steps = as_lines(next_steps(report))
+    if steps:
+        lines += ["## Next steps", ""] + [f"- {_md(step)}" for step in steps] + [""]
+    lines += [
         "| category | questions | answered (count) | answered (volume) |",
         "| --- | ---: | ---: | ---: |",
     ]
@@ -298,10 +347,35 @@ def to_markdown(report: Report) -> str:
         lines.append(
             f"| {r.question.volume} | {_md(r.question.question)} | {_md(r.candidates[0].article.path)} | `{r.suggestion}` |"
         )
+    words = reason_labels("en")
+    if report.feedback:
+        lines += [
+            "",
+            "## Reader feedback",
+            "",
+            "| article | helpful | not helpful | rate |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        rated = sorted(report.feedback, key=lambda h: (h.votes.rate if h.votes.rate is not None else 1, h.article.id))
+        for h in rated:
+            rate = percent(None if h.votes.rate is None else 100 * h.votes.rate)
+            lines.append(f"| {_md(h.article.path)} | {h.votes.helpful} | {h.votes.not_helpful} | {rate} |")
+    comments = report.readers.comments if report.readers else ()
+    if comments:
+        lines += ["", "## Latest comments", "", "| day | article | reason | comment |", "| --- | --- | --- | --- |"]
+        for c in comments:
+            reason = words.get(c.reason, c.reason) if c.reason else ""
+            lines.append(f"| {c.day.isoformat()} | {_md(c.article)} | {_md(reason)} | {_md(_one_line(c.text))} |")
+    missed = report.readers.missed_searches if report.readers else ()
+    if missed:
+        lines += ["", "## Searches that found nothing", "", "| searches | query | language |", "| ---: | --- | --- |"]
+        lines += [f"| {m.count} | {_md(_one_line(m.query))} | {m.lang} |" for m in missed]
     if o.questions == 0:
         lines.append("\nThe questions file is empty.")
     return "\n".join(lines) + "\n"
 
 
 def _md(text: str) -> str:
-    return html.escape(text).replace("|", "\\|")
+    """Text in Markdown: no HTML runs, no Markdown markup, no table breaks (readers' text goes through here)."""
+    text = re.sub(r"([\\`*_\[\]#])", r"\\\1", html.escape(text, quote=False))
+    return text.replace("|", "\\|")

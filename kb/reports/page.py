@@ -9,6 +9,7 @@ from pathlib import Path
 from feedback_widget.widget import reason_labels
 from kb.coverage.model import FINDABLE_RANK, Figures, Report
 from kb.reports.data import gate_basis
+from kb.reports.next_steps import next_steps
 from kb.templates import render as render_template
 
 BAR_WIDTH = 360
@@ -52,6 +53,31 @@ def chart(by_category: dict[str, Figures], titles: dict[str, str], gate: float) 
     return Chart(tuple(bars), LABEL_WIDTH + BAR_WIDTH * gate / 100)
 
 
+@dataclass(frozen=True)
+class Spark:
+    """A small line of volumes across periods (inline SVG), with its figures in words for screen readers."""
+
+    points: str
+    label: str
+    change: str
+    width: int = 90
+    height: int = 22
+
+
+def sparkline(values: tuple[int, ...], periods: tuple[str, ...]) -> Spark | None:
+    """None with fewer than two periods: there is no trend to draw."""
+    if len(values) < 2:
+        return None
+    top = max(values) or 1
+    step = (Spark.width - 4) / (len(values) - 1)
+    points = " ".join(
+        f"{2 + i * step:.1f},{Spark.height - 3 - (Spark.height - 6) * v / top:.1f}" for i, v in enumerate(values)
+    )
+    before, last = values[-2], values[-1]
+    change = f"{100 * (last - before) / before:+.0f}%" if before else ("new" if last else "")
+    return Spark(points, ", ".join(f"{p}: {v}" for p, v in zip(periods, values)), change)
+
+
 def render(report: Report, titles: dict[str, str], base: str = "../", overrides: Sequence[Path | str] = ()) -> str:
     """The page body (HTML inside the page's Markdown). `base` leads from the page to the site root; `overrides`
     are theme folders that may hold the site's own `kb/coverage-report.html`."""
@@ -65,4 +91,6 @@ def render(report: Report, titles: dict[str, str], base: str = "../", overrides:
         gate_basis=gate_basis(report),
         findable_rank=FINDABLE_RANK,
         reasons=reason_labels("en"),
+        trend=lambda values: sparkline(values, report.periods),
+        steps=next_steps(report),
     )

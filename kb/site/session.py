@@ -33,6 +33,11 @@ class BuildSession:
         return {a.path: a for a in self.content.articles}
 
     @cached_property
+    def drafts_by_path(self) -> dict[str, Article]:
+        """`draft: true` articles: previewed by `kb serve`, left out of a build."""
+        return {a.path: a for a in self.content.drafts}
+
+    @cached_property
     def matcher(self) -> Matcher:
         """The matcher over the articles' index, built (or updated from its cache) once per session."""
         return build_matcher(self.content.articles, self.config.index_dir, self.config.synonyms)

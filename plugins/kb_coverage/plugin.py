@@ -1,4 +1,5 @@
-"""MkDocs adapter for the coverage engine: a report page for support leads, coverage.json/csv, and the gate."""
+"""MkDocs adapter for the coverage engine: the build's gate. The report itself is internal and never published:
+`kb report` builds it into a folder of its own (kb.reports.folder)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,17 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page
+from mkdocs.structure.files import Files
 
-from feedback_widget.reports import read_feedback
 from kb.coverage.audit import site_report
 from kb.coverage.model import Report
 from kb.problems import KbError
-from kb.reports.data import headline, to_csv, to_json
-from kb.reports.page import render
+from kb.reports.data import headline
 from kb.site.session import open_session
 
 from .config import KbCoverageConfig
 
 log = get_plugin_logger(__name__)
-NOINDEX = '<meta name="robots" content="noindex, nofollow">'
 
 
 class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
@@ -46,38 +43,16 @@ class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
         site = session.config
         if self.config.fail_under is not None:
             site = replace(site, fail_under=float(self.config.fail_under))
-        db = root / self.config.feedback_db if self.config.feedback_db else site.feedback_db
         content = session.content
-        feedback = read_feedback(db)
-        self.report = site_report(
-            site, content.articles, content.questions, session.matcher, feedback=feedback, semantic=session.semantic
-        )
-        titles = {c.id: c.title("en") for c in site.categories}
-        address = File.generated(config, self.config.page, content="").url  # links lead from the page's own address
-        overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()
-        body = render(self.report, titles, "../" * address.count("/") or "./", overrides)
-        front = "---\ntitle: Coverage report\nsearch:\n  exclude: true\nhide:\n  - feedback\n---\n\n"
-        files.append(File.generated(config, self.config.page, content=front + body + "\n"))
-        log.info(headline(self.report))
+        # No readers' feedback here: the gate does not need it, and nothing readers wrote may reach the site.
+        self.report = site_report(site, content.articles, content.questions, session.matcher, semantic=session.semantic)
+        log.info(headline(self.report) + " (the report: kb report)")
         if not self.report.passed:
             if self.serving and not self.config.fail_on_serve:
                 log.warning(self.report.failure_message())
             else:
                 raise PluginError(self.report.failure_message())
         return files
-
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        if self.report is not None and page.file.src_uri == self.config.page:
-            return output.replace("<head>", f"<head>\n    {NOINDEX}", 1)
-        return output
-
-    def on_post_build(self, config: MkDocsConfig) -> None:
-        if self.report is None:
-            return
-        folder = Path(config.site_dir) / Path(self.config.page).parent
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "coverage.json").write_text(to_json(self.report), encoding="utf-8")
-        (folder / "coverage.csv").write_text(to_csv(self.report), encoding="utf-8")
 
 
 def _kb_plugin_option(config: MkDocsConfig, name: str) -> str | None:

@@ -6,6 +6,7 @@ Each handler is a few lines that hand over to `kb`; the domain knows nothing of 
 from __future__ import annotations
 
 import copy
+import html
 import json
 from pathlib import Path
 
@@ -45,6 +46,36 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the 
 log = get_plugin_logger(__name__)
 
 
+def problems_html(problems: list) -> str:
+    """A box listing the page's problems as `kb check` prints them (path:line, message, hint), escaped."""
+    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
+    errors = sum(p.is_error for p in problems)
+    what = f"{errors} error{'s' if errors != 1 else ''}" if errors else "warnings"
+    return (
+        '<div class="kb-problems" role="alert" style="padding:.5em 1em;border-left:4px solid #c62828;'
+        f'background:#ffebee"><p><strong>This article has {what}</strong>: the build will fail until they are '
+        f"fixed (kb check lists them too).</p><ul>{items}</ul></div>"
+    )
+
+
+def without_front_matter(markdown: str) -> str:
+    """The body after front matter MkDocs could not read (it leaves it in the page); all of it as code when the
+    front matter is not closed."""
+    lines = markdown.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return markdown
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "".join(lines[index + 1 :])
+    return "```text\n" + markdown.replace("```", "` ` `") + "\n```\n"
+
+
+DRAFT_BANNER = (
+    '<p class="kb-draft" style="padding:.5em 1em;border-left:4px solid #f9a825;background:#fff8e1">'
+    "<strong>Draft</strong>: previewed only. Remove <code>draft: true</code> to publish it.</p>\n"
+)
+
+
 class KbSitePlugin(BasePlugin[KbSiteConfig]):
     supports_multiple_instances = False
 
@@ -57,6 +88,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.groups: dict = {}
         self.configured_alternate: list | None = None
         self.outdated: dict[str, OutOfDate] | None = None  # translation id -> why it is out of date, once per build
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"  # drafts are previewed, never built
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -69,9 +104,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.config.navigation and not config.nav:
             folder = session.config.articles_dir
             landing = {p.relative_to(folder).as_posix() for p in markdown_files(folder)}
-            config.nav = navigation(
-                session.content.articles, session.config, {p for p in landing if is_landing_page(p)}
-            )
+            shown = session.content.articles + (session.content.drafts if self.serving else [])
+            config.nav = navigation(shown, session.config, {p for p in landing if is_landing_page(p)})
         if self.config.page_language and config.theme.name == "material":
             config.theme.dirs = with_theme_dir(config.theme.dirs, config.theme.custom_dir, THEME_DIR)
         self.overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()
@@ -81,6 +115,14 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.configured_alternate = config.extra.get("alternate")
         self.outdated = None
         return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if not self.serving:  # a draft is not published: no page, no search entry, no sitemap line
+            for path in self.session.drafts_by_path:
+                file = files.get_file_from_path(path)
+                if file is not None:
+                    files.remove(file)
+        return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """One navigation per language, with previous/next links that stay within it."""
@@ -129,10 +171,18 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         return search_elsewhere(output, [(o, home or "./", label) for o, home, label in others if o != lang])
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        article = self.session.articles_by_path.get(page.file.src_uri)
+        if self.serving:  # the preview shows a page's problems on the page itself, not only in the terminal
+            shown = f"{self.session.config.relative(self.session.config.articles_dir)}/{page.file.src_uri}"
+            problems = [p for p in self.session.content.problems if p.path == shown]
+            if problems:
+                markdown = problems_html(problems) + "\n\n" + without_front_matter(markdown)
+        article = self.session.articles_by_path.get(page.file.src_uri) or self.session.drafts_by_path.get(
+            page.file.src_uri
+        )
         if article:  # templates (the feedback widget) find the article's stable id and language here
-            page.meta["kb_article"] = article.id
             page.meta["kb_lang"] = article.lang
+            if not article.draft:  # a draft takes no votes: the endpoint only knows published articles
+                page.meta["kb_article"] = article.id
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -141,6 +191,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             lang = page.meta.get("lang", session.config.default_lang)
             listing = category_listing(session.content.articles, session.config, lang, base, self.overrides)
             html = html.replace(HOME_MARKER, listing)
+        draft = session.drafts_by_path.get(page.file.src_uri)
+        if draft is not None:  # only `kb serve` gets here: a build leaves drafts out
+            return DRAFT_BANNER + html
         article = session.articles_by_path.get(page.file.src_uri)
         if article is None:
             return html

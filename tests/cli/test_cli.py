@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -58,8 +59,25 @@ def test_new_scaffolds_a_valid_article_and_suggests_questions(kb, site):
     path = site.root / "articles/payments/how-do-i-get-a-refund.md"
     assert path.is_file()
     assert "refund" in result.out.split("questions it might cover")[1]
-    assert "# might cover: refund" in path.read_text(encoding="utf-8")
-    assert kb("check", "--strict", cwd=site.root).code == 0
+    text = path.read_text(encoding="utf-8")
+    assert "# might cover: refund" in text and "\ndraft: true\n" in text
+    assert kb("check", cwd=site.root).code == 0  # a draft with placeholder text: warnings only
+    strict = kb("check", "--strict", cwd=site.root)
+    assert strict.code == 1
+    assert (
+        "articles/payments/how-do-i-get-a-refund.md:11: warning: placeholder text from kb new: "
+        "'Answer the question in one or two sentences first.' (replace it with the article's own text)"
+    ) in strict.err
+    assert "how-do-i-get-a-refund.md:15: warning: placeholder text from kb new: '1. First step.'" in strict.err
+    path.write_text(
+        text.replace("Answer the question in one or two sentences first.", "Ask for it within 14 days.")
+        .replace("1. First step.", "1. Open **Settings > Billing**.")
+        .replace("2. Second step.", "2. Select **Request a refund**."),
+        encoding="utf-8",
+    )
+    done = kb("check", "--strict", cwd=site.root)
+    assert done.code == 0, done.err
+    assert "1 articles (and 1 drafts), 3 questions" in done.out
 
 
 def test_new_chinese_article_goes_under_its_language(kb, site):
@@ -69,7 +87,8 @@ def test_new_chinese_article_goes_under_its_language(kb, site):
     assert result.code == 0, result.err
     assert (site.root / "articles/zh/account/forgot-password.md").is_file()
     assert "zh-forgot-password" in result.out
-    assert kb("check", "--strict", cwd=site.root).code == 0
+    strict = kb("check", "--strict", cwd=site.root)
+    assert strict.code == 1 and "placeholder text from kb new: '先用一两句话直接回答问题。'" in strict.err
 
 
 def test_new_refuses_unknown_category_and_existing_file(kb, site):
@@ -118,12 +137,42 @@ def test_coverage_gate_fails_the_build_with_shortfall_and_gaps(kb, buildable):
     assert not (buildable.root / "site").exists()
 
 
-def test_coverage_report_page_in_a_built_site(kb, buildable):
+def test_the_built_site_has_no_coverage_report_which_kb_report_builds_on_its_own(kb, buildable):
     buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-coverage:\n      fail_under: 0\n")
     assert kb("build", cwd=buildable.root).code == 0
-    page = (buildable.root / "site/coverage/index.html").read_text(encoding="utf-8")
-    assert "noindex" in page and "Gaps (" in page
-    assert (buildable.root / "site/coverage/coverage.json").is_file()
+    site = buildable.root / "site"
+    assert not (site / "coverage").exists()
+    assert not [p for p in site.rglob("coverage.*")]
+    result = kb("report", cwd=buildable.root)
+    assert result.code == 0, result.err
+    assert "report written to" in result.out
+    page = (buildable.root / "report/index.html").read_text(encoding="utf-8")
+    assert "noindex" in page and "Gaps (" in page and "<svg" in page
+    assert {p.name for p in (buildable.root / "report").iterdir()} == {
+        "index.html",
+        "coverage.json",
+        "coverage.csv",
+        "coverage.md",
+    }
+    out = kb(
+        "report",
+        "--out",
+        str(buildable.root / "elsewhere"),
+        "--site-url",
+        "https://help.example.com",
+        cwd=buildable.root,
+    )
+    assert out.code == 0, out.err
+    assert 'href="https://help.example.com/account/reset-password/"' in (
+        buildable.root / "elsewhere/index.html"
+    ).read_text(encoding="utf-8")
+
+
+def test_the_old_report_page_options_fail_a_strict_build_with_the_way_forward(kb, buildable):
+    buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-coverage:\n      fail_under: 0\n      page: coverage/index.md\n")
+    result = kb("build", cwd=buildable.root)
+    assert result.code == 1
+    assert "kb report" in result.err
 
 
 def _port_is_free(port: int) -> bool:
@@ -208,3 +257,96 @@ def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable):
         server.wait(timeout=30)
     with pytest.raises(OSError):  # the endpoint stopped with it
         urllib.request.urlopen(f"http://127.0.0.1:{port + 1}/healthz", timeout=2)
+
+
+DRAFT = """\
+---
+title: Refunds in detail
+category: payments
+covers: [refund]
+draft: true
+---
+
+Refunds take five working days.
+"""
+
+
+def test_a_draft_is_checked_but_never_built_searched_or_counted(kb, buildable):
+    buildable.article("payments/refunds-in-detail.md", DRAFT)
+    buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-coverage:\n      fail_under: 0\n")
+    result = kb("build", cwd=buildable.root)
+    assert result.code == 0, result.err
+    site = buildable.root / "site"
+    assert not (site / "payments/refunds-in-detail").exists()
+    for name in ("search/search_index.json", "sitemap.xml", "kb-articles.json", "index.html"):
+        assert "refunds-in-detail" not in (site / name).read_text(encoding="utf-8"), name
+    report = kb("coverage", "--format", "json", cwd=buildable.root)
+    refund = next(q for q in json.loads(report.out)["questions"] if q["id"] == "refund")
+    assert refund["status"] != "covered"  # the draft's covers: does not count
+    buildable.article("payments/refunds-in-detail.md", DRAFT.replace("covers: [refund]", "covers: [refnd]"))
+    check = kb("check", cwd=buildable.root)
+    assert "refunds-in-detail.md:4: warning: unknown question id 'refnd' in covers" in check.err  # still checked
+
+
+def test_kb_serve_previews_a_draft_with_a_banner(buildable, monkeypatch):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    buildable.article("payments/refunds-in-detail.md", DRAFT)
+    buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-feedback\n")
+    monkeypatch.chdir(buildable.root)
+    config = load_config(str(buildable.root / "mkdocs.yml"), site_dir=str(buildable.root / "preview"))
+    config.plugins.on_startup(command="serve", dirty=False)  # as `mkdocs serve` (kb serve) does
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+    finally:
+        config.plugins.on_shutdown()
+    page = (buildable.root / "preview/payments/refunds-in-detail/index.html").read_text(encoding="utf-8")
+    assert '<p class="kb-draft"' in page and "Refunds take five working days." in page
+    assert 'id="__kb_feedback"' not in page  # a draft takes no votes
+    published = (buildable.root / "preview/account/reset-password/index.html").read_text(encoding="utf-8")
+    assert 'id="__kb_feedback"' in published
+    assert "Refunds in detail" in (buildable.root / "preview/index.html").read_text(encoding="utf-8")
+
+
+def test_a_chinese_title_gets_a_pinyin_file_name_or_the_slug_given(kb, site):
+    result = kb("new", "如何申请退款？", "--category", "payments", "--lang", "zh", cwd=site.root)
+    assert result.code == 0, result.err
+    assert (site.root / "articles/zh/payments/ruhe-shenqing-tuikuan.md").is_file()
+    mixed = kb("new", "iPhone 订阅怎么取消", "--category", "payments", "--lang", "zh", cwd=site.root)
+    assert mixed.code == 0 and (site.root / "articles/zh/payments/iphone-dingyue-zenme-quxiao.md").is_file()
+    given = kb(
+        "new", "发票抬头写错了", "--category", "payments", "--lang", "zh", "--slug", "invoice-title", cwd=site.root
+    )
+    assert given.code == 0 and (site.root / "articles/zh/payments/invoice-title.md").is_file()
+    bad = kb("new", "发票", "--category", "payments", "--slug", "发票 title", cwd=site.root)
+    assert bad.code == 2 and "is not a file name kb can use" in bad.err
+
+
+def test_kb_serve_shows_an_articles_problems_on_the_page_not_its_raw_yaml(buildable, monkeypatch):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    buildable.article(
+        "account/broken.md",
+        "---\ntitle: Broken <b>\ncategory: account\ncovers: [forgot-password\n---\n\nThe body is still shown.\n",
+    )
+    buildable.article("account/unknown.md", "---\ntitle: Unknown\ncategory: acount\n---\n\nText.\n")
+    monkeypatch.chdir(buildable.root)
+    config = load_config(str(buildable.root / "mkdocs.yml"), site_dir=str(buildable.root / "preview"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+    finally:
+        config.plugins.on_shutdown()
+    page = (buildable.root / "preview/account/broken/index.html").read_text(encoding="utf-8")
+    assert '<div class="kb-problems"' in page and "This article has 1 error" in page
+    assert "articles/account/broken.md:4: error: malformed YAML" in page
+    assert "The body is still shown." in page
+    assert "covers: [forgot-password" not in page.split('<div class="kb-problems"', 1)[1].split("</div>", 1)[1]
+    assert "<b>" not in page.split('<div class="kb-problems"', 1)[1].split("</div>", 1)[0]
+    other = (buildable.root / "preview/account/unknown/index.html").read_text(encoding="utf-8")
+    assert "articles/account/unknown.md:3: error: unknown category &#x27;acount&#x27;" in other
+    assert "did you mean &#x27;account&#x27;?" in other
+    fine = (buildable.root / "preview/account/reset-password/index.html").read_text(encoding="utf-8")
+    assert "kb-problems" not in fine

@@ -136,3 +136,40 @@ def test_gate_on_tagged_by_default_and_answered_from_kb_yml_or_the_command_line(
     site.write("kb.yml", (site.root / "kb.yml").read_text(encoding="utf-8") + "coverage:\n  gate_on: answered\n")
     assert kb("coverage", "--fail-under", str(between), cwd=site.root).code == 0
     assert kb("coverage", "--fail-under", str(between), "--gate-on", "tagged", cwd=site.root).code == 1
+
+
+def test_translations_out_of_date_are_a_next_step(kb, site):
+    site.article(
+        "zh/account/wangji-mima.md",
+        "---\ntitle: 忘记密码\ncategory: account\nlang: zh\ncovers: [zh-forgot-password]\n"
+        "translation_of: account/reset-password\nreviewed: 2026-05-01\n---\n\n在登录页点击忘记密码。\n",
+    )
+    site.article(
+        "zh/account/old.md",
+        "---\ntitle: 旧\ncategory: account\nlang: zh\ntranslation_of: account/reset-pasword\n---\n\n旧文章。\n",
+    )
+    check = kb("check", cwd=site.root)
+    assert (
+        "articles/zh/account/old.md:5: error: translation_of names no article: 'account/reset-pasword' "
+        "(did you mean 'account/reset-password'?)"
+    ) in check.err
+    (site.root / "articles/zh/account/old.md").unlink()
+    result = kb("coverage", "--fail-under", "0", cwd=site.root)  # the source was reviewed on 2026-09-01, after it
+    assert (
+        "  - Update the translation zh/account/wangji-mima.md (2026-05-01): account/reset-password.md changed on "
+        "2026-09-01, after it"
+    ) in result.out
+    data = json.loads(kb("coverage", "--format", "json", "--fail-under", "0", cwd=site.root).out)
+    [outdated] = data["outdated_translations"]
+    assert (outdated["path"], outdated["translated"], outdated["source_changed"]) == (
+        "zh/account/wangji-mima.md",
+        "2026-05-01",
+        "2026-09-01",
+    )
+    site.article(
+        "zh/account/wangji-mima.md",
+        (site.root / "articles/zh/account/wangji-mima.md")
+        .read_text(encoding="utf-8")
+        .replace("2026-05-01", "2026-10-02"),
+    )
+    assert "Update the translation" not in kb("coverage", "--fail-under", "0", cwd=site.root).out

@@ -111,7 +111,9 @@ def test_gbk_article_gets_conversion_hint(kb, site):
     result = check(kb, site)
     assert result.code == 1
     assert "looks like GBK/GB18030" in result.err
-    assert "iconv -f GB18030 -t UTF-8 gbk.md" in result.err
+    assert "re-save the article as UTF-8" in result.err
+    assert "iconv -f GB18030 -t UTF-8 gbk.md > gbk.md.tmp && mv gbk.md.tmp gbk.md" in result.err
+    assert "Excel" not in result.err and "CSV" not in result.err
 
 
 def test_duplicate_article_ids(kb, site):
@@ -119,14 +121,20 @@ def test_duplicate_article_ids(kb, site):
     site.article("account/b.md", "---\ntitle: B\ncategory: account\nid: same\n---\n")
     result = check(kb, site)
     assert result.code == 1
-    assert "articles/account/b.md:4: error: duplicate article id 'same' (also used by account/a.md" in result.err
+    assert "articles/account/b.md:4: error: duplicate article id 'same' (also used by account/a.md;" in result.err
+    assert "articles/account/a.md:4: error: duplicate article id 'same' (also used by account/b.md;" in result.err
 
 
 def test_default_id_from_path_clashes_with_explicit_id(kb, site):
     site.article("account/a.md", "---\ntitle: A\ncategory: account\nid: account/reset-password\n---\n")
     result = check(kb, site)
     assert result.code == 1
-    assert "duplicate article id 'account/reset-password'" in result.err
+    assert "articles/account/a.md:4: error: duplicate article id 'account/reset-password'" in result.err
+    assert (
+        "articles/account/reset-password.md:1: error: duplicate article id 'account/reset-password' "
+        "(also used by account/a.md; give one of them another 'id')"
+    ) in result.err
+    assert "(also used by account/reset-password.md (its path);" in result.err
 
 
 @pytest.mark.parametrize(
@@ -224,3 +232,82 @@ def test_an_audit_reads_a_foreign_folder_as_it_is(tmp_path):
         "7 Markdown files: 3 read, 4 skipped (1 draft: true; 1 landing page (index.md); "
         "1 not UTF-8, UTF-16 or GB18030 text; 1 published: false)"
     )
+
+
+def test_an_article_with_an_error_still_has_its_warnings_reported(kb, site):
+    site.article(
+        "account/x.md",
+        "---\ntitle: X\ncategory: nope\ncovers: [forgot-pasword]\ncolour: red\n---\n",
+    )
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/x.md:3: error: unknown category 'nope'" in result.err
+    assert "articles/account/x.md:5: warning: unknown key 'colour'" in result.err
+    assert (
+        "articles/account/x.md:4: warning: unknown question id 'forgot-pasword' in covers "
+        "(did you mean 'forgot-password'?)"
+    ) in result.err
+
+
+LINKING = """\
+---
+title: Links
+category: account
+---
+
+See [resetting](reset-password.md#choose-a-new-password) and [the top](#links-here).
+A [missing page](no-such-page.md) and a [bad anchor](reset-password.md#nowhere).
+
+```
+[in code](ignored.md)
+```
+
+## Links here
+
+[Chinese](../zh/account/wangji.md#_2) [same page, bad](#nope) [outside](../../kb.yml) `[span](x.md)`
+[web](https://example.com/a.md) [mail](mailto:a@b.c) [draft](draft.md) [custom](#custom-id)
+
+## A heading {#custom-id}
+
+[ref]: also-missing.md
+"""
+
+
+def test_check_validates_internal_links_and_anchors_with_their_lines(kb, site):
+    site.article(
+        "account/reset-password.md",
+        "---\ntitle: Reset your password\ncategory: account\ncovers: [forgot-password]\n---\n\n"
+        "## Choose a new **password**\n\nText.\n",
+    )
+    site.article(
+        "zh/account/wangji.md", "---\ntitle: 忘记密码\ncategory: account\nlang: zh\n---\n\n## 第一步\n\n## 第二步\n"
+    )
+    site.article("account/draft.md", "---\ntitle: Draft\ncategory: account\ndraft: true\n---\n\nSoon.\n")
+    site.article("account/links.md", LINKING)
+    result = check(kb, site)
+    assert result.code == 0, result.err  # warnings: they fail --strict and the build
+    warnings = sorted(line for line in result.err.splitlines() if "links.md" in line)
+    assert warnings == sorted(
+        [
+            "articles/account/links.md:7: warning: link to a missing page or file 'no-such-page.md' "
+            "(check the file name; links name the .md file, relative to this article)",
+            "articles/account/links.md:7: warning: no anchor '#nowhere' in 'reset-password.md' "
+            "(its headings' ids: choose-a-new-password)",
+            "articles/account/links.md:15: warning: no anchor '#nope' in this article "
+            "(its headings' ids: custom-id, links-here)",
+            "articles/account/links.md:15: warning: link '../../kb.yml' leads outside the articles folder",
+            "articles/account/links.md:16: warning: link to 'draft.md', a draft: the built site will not have it "
+            "(publish it (remove draft: true) or remove the link)",
+            "articles/account/links.md:20: warning: link to a missing page or file 'also-missing.md' "
+            "(check the file name; links name the .md file, relative to this article)",
+        ]
+    ), result.err
+    assert kb("check", "--strict", cwd=site.root).code == 1
+
+
+def test_the_sample_links_are_all_good():
+    from kb.content.config import load_config
+    from kb.content.site import load_site
+    from tests.conftest import REPO
+
+    assert [p for p in load_site(load_config(REPO / "kb.yml")).problems if "link" in p.message] == []

@@ -187,8 +187,8 @@ def test_the_coverage_report_lists_out_of_date_translations(kb, site):
     assert "zh/account/forgot-password.md (2026-08-01): account/reset-password.md changed 2026-09-01" in text
 
 
-def test_the_sample_report_page_and_the_translation_show_it(sample_site):
-    report = (sample_site / "coverage/index.html").read_text(encoding="utf-8")
+def test_the_sample_report_page_and_the_translation_show_it(sample_site, report_folder):
+    report = (report_folder / "index.html").read_text(encoding="utf-8")
     section = report.split('id="outdated-translations"', 1)[1].split("<h2", 1)[0]
     assert "Translations older than their source (5)" in report
     row = re.search(r"<tr><td><a [^>]*>视频卡顿或加载慢</a>.*?</tr>", section, re.S).group(0)

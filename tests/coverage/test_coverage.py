@@ -189,7 +189,7 @@ def test_json_contract(report):
     assert row["status"] == "covered"
     assert [set(a) >= {"path", "score", "rank"} for a in row["articles"]] == [True, True]
     assert row["articles"][0]["rank"] <= row["articles"][1]["rank"]
-    assert to_csv(report).splitlines()[0].startswith("id,question,volume,category,lang,status,article,score,rank")
+    assert to_csv(report).splitlines()[0].startswith("\ufeffid,question,volume,category,lang,status,article,score,rank")
 
 
 def test_report_page_escapes_everything(tmp_path):
@@ -250,3 +250,114 @@ def test_synonyms_setting_is_checked(kb, site):
     result = kb("check", cwd=site.root)
     assert result.code == 1
     assert "'synonyms' must be a list of groups of two or more words" in result.err
+
+
+def test_volumes_per_period_rank_by_the_latest_and_show_their_trend(tmp_path):
+    from kb.content.config import SiteConfig
+    from kb.content.questions import load_questions
+    from kb.content.schema import Vocabulary
+    from kb.coverage.audit import site_report
+
+    path = tmp_path / "questions.yml"
+    path.write_text(
+        "period: 2026-Q3\nquestions:\n"
+        "  - id: paypal\n    question: Can I pay with PayPal?\n    category: payments\n    volume: 300\n"
+        "    volumes: {2026-Q4: 10}\n"
+        "  - id: transfer\n    question: Can I pay by bank transfer?\n    category: payments\n    volume: 20\n"
+        "    volumes: {2026-Q4: 200}\n"
+        "  - id: subtitles\n    question: Are there subtitles?\n    volume: 50\n"
+        "  - id: cash\n    question: Can I pay cash?\n    volumes:\n      2026-Q3: 0\n      2026-Q4: 5\n    searches: 40\n",
+        encoding="utf-8",
+    )
+    questions, problems = load_questions(path, Vocabulary(None))
+    assert problems == []
+    by_id = {q.id: q for q in questions}
+    assert by_id["paypal"].volumes == (("2026-Q3", 300), ("2026-Q4", 10)) and by_id["paypal"].volume == 10
+    assert by_id["subtitles"].volume == 0  # no tickets in 2026-Q4, the latest period
+    assert by_id["cash"].volume == 5 and by_id["cash"].searches == 40  # searches never added to the volume
+    config = SiteConfig(tmp_path, tmp_path / "articles", path, fail_under=0)
+    report = site_report(config, ARTICLES, questions, build_matcher(ARTICLES, tmp_path / "index"))
+    assert report.period == "2026-Q4" and report.periods == ("2026-Q3", "2026-Q4")
+    assert [r.question.id for r in report.with_status("gap")][:2] == ["transfer", "paypal"]
+    assert report.overall.volume == 215
+    assert report.category_trends()["payments"] == (320, 210)
+    data = to_dict(report)
+    assert data["summary"]["period"] == "2026-Q4" and data["summary"]["periods"] == ["2026-Q3", "2026-Q4"]
+    assert next(q for q in data["questions"] if q["id"] == "cash")["searches"] == 40
+    page = render(report, {"payments": "Payments"})
+    assert "Tickets by category across periods" in page and "320 → 210" in page
+    assert '<svg class="kb-spark"' in page and "<title>2026-Q3: 20, 2026-Q4: 200</title>" in page and "+900%" in page
+
+
+def test_a_bad_period_in_volumes_is_an_error_with_its_line(tmp_path):
+    from kb.content.questions import load_questions
+    from kb.content.schema import Vocabulary
+
+    path = tmp_path / "questions.yml"
+    path.write_text("questions:\n  - id: a\n    question: A\n    volumes: {Q4: 3}\n", encoding="utf-8")
+    _, problems = load_questions(path, Vocabulary(None))
+    assert [(p.line, p.message) for p in problems] == [(4, "'volumes': 'Q4' is not a period")]
+
+
+@pytest.fixture(scope="module")
+def rated(report):
+    from feedback_widget.summary import ArticleFeedback, Comment, FeedbackSummary, MissedSearch
+    from kb.coverage.audit import with_feedback
+
+    votes = {"reset-password": (5, 15), "refunds": (40, 2)}
+    reasons = {"reset-password": (("outdated", 9), ("unclear", 4))}
+    comment = Comment(7, "reset-password", dt.date(2026, 11, 20), "outdated", "<b>old</b> | screens\nsee *this*")
+    missed = (MissedSearch("wechat pay", "en", 12), MissedSearch("=cmd|' /c calc'!A1", "en", 3))
+    articles = tuple(ArticleFeedback(a, *counts, reasons=reasons.get(a, ())) for a, counts in votes.items())
+    return with_feedback(report, ARTICLES, FeedbackSummary(articles, (comment,), missed))
+
+
+def test_next_steps_come_first_in_every_report(rated):
+    from kb.reports.data import to_markdown
+
+    text = to_terminal(rated)
+    assert text.index("Next steps:") < text.index("Top gaps by volume")
+    assert "  - Write an article for 'Can I pay with PayPal?' (paypal): 80 tickets, +10.1 points" in text
+    assert "  - Check certificate.md answers certificate, then: kb coverage accept certificate certificate" in text
+    assert (
+        "  - Rework reset-password.md: 25% helpful of 20 votes; readers say: It is out of date (9); "
+        "It is hard to understand (4)"
+    ) in text
+    assert "  - Review refunds-old.md: last reviewed 691 days ago" in text
+    assert "  - Readers searched 'wechat pay' 12 times and found nothing" in text
+    md = to_markdown(rated)
+    assert md.index("## Next steps") < md.index("| category |") < md.index("## Gaps")
+    assert "- Write an article for 'Can I pay with PayPal?' (paypal): 80 tickets, +10.1 points" in md
+    page = render(rated, {})
+    assert page.index("Next steps") < page.index("By language") < page.index("Gaps (")
+    assert "<strong>+10.1 points</strong>" in page and "It is out of date (9)" in page
+
+
+def test_terminal_and_markdown_reports_carry_feedback_and_missed_searches(rated):
+    from kb.reports.data import to_markdown
+
+    text = to_terminal(rated)
+    assert "Reader feedback (2 articles with votes), least helpful first:" in text
+    assert "  25.0%  reset-password.md" in text
+    assert "  2026-11-20  reset-password [It is out of date]: <b>old</b> | screens see *this*" in text
+    assert "Searches that found nothing:" in text and "     12  wechat pay (en)" in text
+    md = to_markdown(rated)
+    assert "## Reader feedback" in md and "| reset-password.md | 5 | 15 | 25.0% |" in md
+    assert (
+        "| 2026-11-20 | reset-password | It is out of date | &lt;b&gt;old&lt;/b&gt; \\| screens see \\*this\\* |" in md
+    )
+    assert "<b>" not in md and "outdated |" not in md
+    assert "| 12 | wechat pay | en |" in md
+
+
+def test_csv_opens_in_excel_and_runs_no_formula(tmp_path):
+    questions = [
+        Question("f", '=HYPERLINK("http://x","click")', "en", "", 5),
+        Question("g", "-2 lessons missing", "en", "", 4),
+        Question("z", "证书在哪里下载", "zh", "", 3),
+    ]
+    text = to_csv(analyse(ARTICLES, questions, build_matcher(ARTICLES, tmp_path / "index")))
+    assert text.startswith("\ufeffid,question,volume")
+    rows = list(__import__("csv").reader(text.lstrip("\ufeff").splitlines()))
+    cells = {row[0]: row[1] for row in rows[1:]}
+    assert cells == {"f": '\'=HYPERLINK("http://x","click")', "g": "'-2 lessons missing", "z": "证书在哪里下载"}

@@ -80,9 +80,9 @@ def test_a_question_translation_of_names_a_question_in_another_language(kb, site
     assert "questions.yml:23: warning: translation_of 'refund' is in the same language (en)" in result.err
 
 
-def test_the_sample_lists_its_translations_to_write(sample_site):
-    data = json.loads((sample_site / "coverage/coverage.json").read_text(encoding="utf-8"))
+def test_the_sample_lists_its_translations_to_write(report_folder):
+    data = json.loads((report_folder / "coverage.json").read_text(encoding="utf-8"))
     ids = [e["id"] for e in data["answered_in_other_language"]]
     assert ids[:2] == ["zh-student-discount", "zh-change-email"]
-    page = (sample_site / "coverage/index.html").read_text(encoding="utf-8")
+    page = (report_folder / "index.html").read_text(encoding="utf-8")
     assert "Answered only in another language (" in page and "kb new --translate payments/student-discount" in page

@@ -90,17 +90,22 @@ def test_chinese_words_are_tokens_under_the_site_separator(built):
     assert "密码" not in _search_tokens(page["text"], separator.replace("\\u200b", ""))
 
 
-def test_report_page_and_files(built):
-    page = (built / "coverage/index.html").read_text(encoding="utf-8")
+def test_no_report_page_or_files_in_the_site(built):
+    assert not (built / "coverage").exists()
+    index = json.loads((built / "search/search_index.json").read_text(encoding="utf-8"))
+    assert not any(d["location"].startswith("coverage/") for d in index["docs"])
+    assert "/coverage/" not in (built / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_report_page_and_files(report_folder):
+    page = (report_folder / "index.html").read_text(encoding="utf-8")
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert "<svg" in page and "Gaps (" in page
-    data = json.loads((built / "coverage/coverage.json").read_text(encoding="utf-8"))
+    data = json.loads((report_folder / "coverage.json").read_text(encoding="utf-8"))
     gaps = [q for q in data["questions"] if q["status"] == "gap"]
     assert gaps and gaps == sorted(gaps, key=lambda q: -q["volume"])
     assert "pay-with-paypal" in {q["id"] for q in gaps}
-    index = json.loads((built / "search/search_index.json").read_text(encoding="utf-8"))
-    assert not any(d["location"].startswith("coverage/") for d in index["docs"])
-    assert (built / "coverage/coverage.csv").read_text(encoding="utf-8").startswith("id,question,volume")
+    assert (report_folder / "coverage.csv").read_text(encoding="utf-8-sig").startswith("id,question,volume")
 
 
 def test_manifest_lists_every_article(built, content):
@@ -121,13 +126,14 @@ def test_related_articles_are_written_into_pages(built):
     )
 
 
-def test_report_page_links_lead_to_the_articles(built):
-    page = (built / "coverage/index.html").read_text(encoding="utf-8")
+def test_report_page_links_lead_to_the_articles(built, report_folder):
+    page = (report_folder / "index.html").read_text(encoding="utf-8")
     report = page.split('class="kb-report"', 1)[1].split("</div>", 1)[0]
     links = set(re.findall(r'href="([^"#?]+)"', report))
     assert links
-    for link in links:
-        assert (built / "coverage" / link / "index.html").resolve().is_file(), link
+    for link in links:  # --site-url /: from the site's root, where the endpoint serves the site
+        assert link.startswith("/")
+        assert (built / link.lstrip("/") / "index.html").resolve().is_file(), link
 
 
 def test_each_page_speaks_its_own_language(built):

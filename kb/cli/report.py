@@ -1,0 +1,84 @@
+"""`kb report`: the coverage report for support leads, built into a folder of its own (never into the site)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+
+from feedback_widget.reports import read_feedback
+from kb.cli.common import CONTENT_PROBLEMS, OK, print_problems, site_config
+from kb.content.config import SiteConfig
+from kb.content.site import load_site
+from kb.coverage.audit import site_report
+from kb.problems import has_errors
+from kb.reports.data import headline
+from kb.reports.folder import report_files, write_report_folder
+
+DEFAULT_FOLDER = "report"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    report = commands.add_parser(
+        "report",
+        help="build the internal coverage report into a folder of its own",
+        description="Build the coverage report (page with chart, coverage.json, coverage.csv, coverage.md) with "
+        "readers' feedback and missed searches into --out. It is internal: serve it with "
+        "`kb feedback serve --report DIR`, which asks for the export token.",
+    )
+    report.add_argument(
+        "--out", type=Path, default=None, help=f"the report's folder (default: {DEFAULT_FOLDER}/ beside kb.yml)"
+    )
+    report.add_argument(
+        "--site-url",
+        default=None,
+        help="where the public site is, for links to its articles (default: site_url in mkdocs.yml, else /)",
+    )
+    report.add_argument("--fail-under", type=float, default=None, help="the gate shown (default: kb.yml, else 80)")
+    report.set_defaults(run=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    config = site_config(args)
+    content = load_site(config)
+    print_problems(content.problems)
+    if has_errors(content.problems):
+        return CONTENT_PROBLEMS
+    if args.fail_under is not None:
+        config = replace(config, fail_under=args.fail_under)
+    report = site_report(
+        config,
+        content.articles,
+        content.questions,
+        warnings=[str(p) for p in content.problems],
+        feedback=read_feedback(config.feedback_db),
+    )
+    site_url, site_name = _public_site(config)
+    base = args.site_url or site_url or "/"
+    titles = {c.id: c.title("en") for c in config.categories}
+    out = args.out or config.root / DEFAULT_FOLDER
+    write_report_folder(out, report_files(report, titles, base if base.endswith("/") else base + "/", (), site_name))
+    print(headline(report))
+    print(f"report written to {config.relative(out)}/ (internal: serve it with kb feedback serve --report)")
+    return OK
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """mkdocs.yml may hold !ENV and !!python tags: read them as plain values."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _public_site(config: SiteConfig) -> tuple[str, str]:
+    """site_url and site_name from the mkdocs.yml beside kb.yml, when there is one."""
+    path = config.root / "mkdocs.yml"
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_AnyTagLoader) if path.is_file() else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = None
+    if not isinstance(data, dict):
+        return "", ""
+    return str(data.get("site_url") or ""), str(data.get("site_name") or "")
