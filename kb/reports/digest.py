@@ -12,6 +12,7 @@ from pathlib import Path
 
 from feedback_widget.summary import ArticleFeedback, FeedbackWindow
 from feedback_widget.widget import reason_labels
+from kb.content.kinds import question_kind
 from kb.content.periods import is_period, period_dates, previous_period
 from kb.model import Question
 from kb.templates import render as render_template
@@ -100,15 +101,13 @@ def build_digest(
     questions: Sequence[Question] = (),
     site_name: str = "",
 ) -> Digest:
-    """Feature requests and bug reports come from questions that carry a `kind` (feature, bug), when they do."""
+    """Feature requests and bug reports among the questions: their `kind:`, else told from their wording."""
 
-    def of_kind(*kinds: str) -> tuple[Question, ...]:
-        found = [q for q in questions if str(getattr(q, "kind", "") or "").casefold() in kinds]
+    def of_kind(kind: str) -> tuple[Question, ...]:
+        found = [q for q in questions if question_kind(q.question, q.kind) == kind]
         return tuple(sorted(found, key=lambda q: (-q.volume, q.id)))
 
-    return Digest(
-        win, now, before, titles, of_kind("feature", "feature_request", "feature-request"), of_kind("bug"), site_name
-    )
+    return Digest(win, now, before, titles, of_kind("feature"), of_kind("bug"), site_name)
 
 
 def _pct(rate: float | None) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 
@@ -67,17 +66,13 @@ def test_since_counts_days_back_from_today():
         window("Q4", None, dt.date(2026, 11, 30))
 
 
-@dataclass(frozen=True)
-class KindQuestion(Question):
-    kind: str = ""
-
-
 def test_markdown_and_html_say_it_in_words_with_readers_text_escaped(db):
     win = window("2026-Q4", None, dt.date(2027, 2, 1))
     questions = [
-        KindQuestion("dark-mode", "Do you offer a dark mode?", "en", volume=55, kind="feature"),
-        KindQuestion("crash", "The app crashes on start | <b>", "en", volume=80, kind="bug"),
-        KindQuestion("refund", "How do I get a refund?", "en", volume=300, kind="question"),
+        Question("dark-mode", "Do you offer a dark mode?", "en", volume=55, kind="feature"),
+        Question("crash", "The app crashes on start | <b>", "en", volume=80, kind="bug"),
+        Question("refund", "How do I get a refund?", "en", volume=300, kind="question"),
+        Question("export", "Can you add an export to PDF?", "en", volume=12),  # a wish, by its wording
     ]
     digest = build_digest(
         win,
@@ -95,6 +90,7 @@ def test_markdown_and_html_say_it_in_words_with_readers_text_escaped(db):
     assert "| Request a refund | 20% | 5 |" in md
     assert "Jane &lt;script&gt;alert(1)&lt;/script&gt; \\| jane@example.com" in md and "<script>" not in md
     assert "| feature request | 55 | Do you offer a dark mode? |" in md
+    assert "| feature request | 12 | Can you add an export to PDF? |" in md
     assert "| bug report | 80 | The app crashes on start \\| &lt;b&gt; |" in md
     assert "How do I get a refund" not in md
     assert "| 2 | wechat pay |" in md
