@@ -11,6 +11,7 @@ import time
 
 BENCHMARKS = {
     "real_eval": "benchmarks.real_eval",  # real help centers first: the figures that matter
+    "search_quality": "benchmarks.search_quality",  # the sample's site search, typed in chromium
     "coverage_eval": "benchmarks.coverage_eval",
     "coverage_speed": "benchmarks.coverage_speed",
     "plugin_overhead": "benchmarks.plugin_overhead",
