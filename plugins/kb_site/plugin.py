@@ -21,6 +21,7 @@ from kb.content.translations import OutOfDate, outdated_translations, translatio
 from kb.problems import KbError
 from kb.search.related import related_html
 from kb.search.scope import index_name, location_path, scoped_indexes
+from kb.search.ticket_words import add_questions_to_index
 from kb.search.word_forms import add_to_search_index
 from kb.site.languages import (
     SEARCH_ELSEWHERE,
@@ -39,6 +40,7 @@ from kb.site.session import BuildSession, open_session
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
 from .languages import language_navigations, scope_search, search_elsewhere
+from .search import read_queries_as_typed, write_search_worker
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the interface in each page's language
 
@@ -54,6 +56,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.languages: list[str] = []  # the site's languages when it has several and `languages` is on
         self.navs: dict[str, Navigation] = {}
         self.url_langs: dict[str, str] = {}  # page address -> language
+        self.landing_urls: set[str] = set()  # the homes, category and contact pages
         self.groups: dict = {}
         self.configured_alternate: list | None = None
         self.outdated: dict[str, OutOfDate] | None = None  # translation id -> why it is out of date, once per build
@@ -89,6 +92,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             f.url: page_language(f.src_uri, session.articles_by_path, session.config)
             for f in files.documentation_pages()
         }
+        landing = [f.url for f in files.documentation_pages() if is_landing_page(f.src_uri)]
+        self.landing_urls = {location_path(url.removeprefix("./")) for url in landing}  # the home is "" in the index
         self.navs = {}
         if self.languages:
             homes = {lang: home_path(lang, session.config) for lang in self.languages}
@@ -119,7 +124,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        """Search in the page's own language, with a link to search the others."""
+        """Search in the page's own language, with a link to search the others; queries read as typed."""
+        if self.config.ticket_words:
+            output = read_queries_as_typed(output)
         if not self.languages:
             return output
         default, lang, base = self.session.config.default_lang, self._language(page), page_base(page)
@@ -157,10 +164,16 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         site, session = Path(config.site_dir), self.session
         search_index = site / "search" / "search_index.json"
-        if search_index.is_file() and (self.config.word_forms or self.languages):
+        if search_index.is_file() and (self.config.word_forms or self.config.ticket_words or self.languages):
             index = json.loads(search_index.read_text(encoding="utf-8"))
             if self.config.word_forms:
                 index = add_to_search_index(index, session.content.articles)
+            if self.config.ticket_words:
+                content = session.content
+                index = add_questions_to_index(
+                    index, content.articles, content.questions, session.config.synonyms, self.landing_urls
+                )
+                write_search_worker(site)
             outputs = {search_index.name: index}
             if self.languages:  # one index per language: each page searches its own language's (kb.search.scope)
                 default = session.config.default_lang
