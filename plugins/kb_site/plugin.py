@@ -24,6 +24,7 @@ from kb.search.scope import index_name, location_path, scoped_indexes
 from kb.search.ticket_words import add_questions_to_index
 from kb.search.word_forms import add_to_search_index
 from kb.site.languages import (
+    NO_RESULT,
     SEARCH_ELSEWHERE,
     alternate,
     home_path,
@@ -40,7 +41,7 @@ from kb.site.session import BuildSession, open_session
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
 from .languages import language_navigations, scope_search, search_elsewhere
-from .search import read_queries_as_typed, write_search_worker
+from .search import no_dead_end, read_queries_as_typed, write_no_dead_end, write_search_worker
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the interface in each page's language
 
@@ -127,9 +128,13 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         """Search in the page's own language, with a link to search the others; queries read as typed."""
         if self.config.ticket_words:
             output = read_queries_as_typed(output)
+        default, lang, base = self.session.config.default_lang, self._language(page), page_base(page)
+        if self.config.no_dead_end:
+            contacts = self.session.config.contact_urls
+            contact = contacts.get(lang) or contacts.get(default)
+            output = no_dead_end(output, contact, lang, base, NO_RESULT.get(lang, NO_RESULT["en"]))
         if not self.languages:
             return output
-        default, lang, base = self.session.config.default_lang, self._language(page), page_base(page)
         if lang != default:
             output = scope_search(output, index_name(lang, default))
         others = [(o, base + home_url(o, self.session.config), SEARCH_ELSEWHERE.get(o, o)) for o in self.languages]
@@ -183,6 +188,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             for name, data in outputs.items():
                 text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
                 (search_index.parent / name).write_text(text, encoding="utf-8")
+        if self.config.no_dead_end:
+            write_no_dead_end(site)
         folders = [site]
         extra = Path(self.config.endpoint_data_dir) if self.config.endpoint_data_dir else None
         if extra is not None and extra.resolve() != site.resolve():

@@ -7,11 +7,18 @@ Material's worker; kb-search.js (assets/kb-search-worker.js here) loads it and r
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import shutil
 from pathlib import Path
 
-WORKER_SOURCE = Path(__file__).resolve().parent / "assets" / "kb-search-worker.js"
+ASSETS = Path(__file__).resolve().parent / "assets"
+WORKER_SOURCE = ASSETS / "kb-search-worker.js"
 WORKER_NAME = "kb-search.js"
+EMPTY_SOURCE = ASSETS / "kb-search-empty.js"
+EMPTY_PATH = "assets/javascripts/kb-search-empty.js"
+_ABSOLUTE = re.compile(r"^([a-z][a-z0-9+.-]*:|/)", re.IGNORECASE)
 
 _SWAP_WORKER = (
     "<script>(function(){var W=window.Worker;if(!W||W.__kb)return;"
@@ -34,3 +41,25 @@ def write_search_worker(site: Path) -> None:
     folder = site / "assets" / "javascripts" / "workers"
     if folder.is_dir():
         shutil.copyfile(WORKER_SOURCE, folder / WORKER_NAME)
+
+
+def no_dead_end(output: str, contact: str | None, lang: str, base: str, labels: dict[str, str]) -> str:
+    """The page's HTML with the script that offers a way on under a search that found nothing: a link to
+    `contact` (a page relative to the site root, or an absolute address) and the endpoint's suggestions."""
+    if "</body>" not in output or 'class="md-search-result"' not in output:
+        return output
+    if contact and not _ABSOLUTE.match(contact):
+        contact = base + contact
+    settings = {"contact": contact or "", "lang": lang, "root": base, "labels": labels}
+    data = json.dumps(settings, ensure_ascii=False).replace("<", "\\u003c")
+    script = (
+        f'<script type="application/json" id="__kb_no_dead_end">{data}</script>'
+        f'<script src="{html.escape(base + EMPTY_PATH)}"></script>'
+    )
+    return output.replace("</body>", script + "</body>", 1)
+
+
+def write_no_dead_end(site: Path) -> None:
+    target = site / EMPTY_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(EMPTY_SOURCE, target)
