@@ -23,6 +23,7 @@ from kb.search.related import related_html
 from kb.search.scope import index_name, location_path, scoped_indexes
 from kb.search.ticket_words import add_questions_to_index
 from kb.search.word_forms import add_to_search_index
+from kb.site.faq import FAQ_MARKER, faq_html
 from kb.site.languages import (
     NO_RESULT,
     SEARCH_ELSEWHERE,
@@ -153,6 +154,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             lang = page.meta.get("lang", session.config.default_lang)
             listing = category_listing(session.content.articles, session.config, lang, base, self.overrides)
             html = html.replace(HOME_MARKER, listing)
+        if FAQ_MARKER in html:
+            lang = page.meta.get("lang", session.config.default_lang)
+            content = session.content
+            html = html.replace(FAQ_MARKER, faq_html(content.articles, content.questions, lang, base, self.overrides))
         article = session.articles_by_path.get(page.file.src_uri)
         if article is None:
             return html
