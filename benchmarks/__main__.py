@@ -19,6 +19,7 @@ BENCHMARKS = {
     "feedback_kill": "benchmarks.feedback_kill",
     "suggest_latency": "benchmarks.suggest_latency",
     "search_scale": "benchmarks.search_scale",
+    "search_engines": "benchmarks.search_engines",  # Material and Pagefind at 10,000 articles
 }
 
 

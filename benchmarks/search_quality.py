@@ -1,8 +1,8 @@
 """Search quality on the sample: everyday phrasings typed into the built site's search box in chromium.
 
-    python -m benchmarks.search_quality [--site DIR] [--show-misses]
+    python -m benchmarks.search_quality [--engine material pagefind] [--site DIR] [--show-misses]
 
-Builds the sample (`kb build`) unless --site names a built site, serves it on loopback and, for each query in
+Builds the sample for each engine (kb.yml search.engine; `kb build` for Material) unless --site names a built site, serves it on loopback and, for each query in
 benchmarks/data/search_queries.yml, types it into the search box of its language's home page, waits for the
 search to settle and reads the result list (one item per page, as Material groups them). A query succeeds at k
 when its expected article (or one of its `also:` articles) is among the first k pages listed. Prints success@1 and
@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from kb.site.build import mkdocs_command, mkdocs_env
 
 from .search_scale import CHROMIUM_ARGS, _serve
 
@@ -135,23 +137,46 @@ def measure(site: Path, queries: list[Query], port: int) -> list[tuple[Query, li
         server.wait(timeout=10)
 
 
+def build_sample(folder: Path, engine: str = "material") -> Path:
+    """The sample built into folder/site with kb.yml's search.engine set to `engine` (copies of kb.yml and
+    mkdocs.yml in `folder`, pointing at the sample's articles and questions)."""
+    kb = yaml.safe_load((ROOT / "kb.yml").read_text(encoding="utf-8"))
+    kb["articles"], kb["questions"] = str(ROOT / "articles"), str(ROOT / "questions.yml")
+    kb["search"] = {**(kb.get("search") or {}), "engine": engine}
+    kb["feedback"] = {"db": str(folder / "feedback.sqlite3")}
+    (folder / "kb.yml").write_text(yaml.safe_dump(kb, allow_unicode=True), encoding="utf-8")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(ROOT / "articles")
+    for i, plugin in enumerate(config["plugins"]):
+        if isinstance(plugin, dict) and "kb" in plugin:
+            plugin["kb"]["config_file"] = str(folder / "kb.yml")
+        elif plugin == "kb-coverage":
+            config["plugins"][i] = {"kb-coverage": {"config_file": str(folder / "kb.yml")}}
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    site = folder / "site"
+    command = mkdocs_command("build", "--strict", "-f", str(folder / "mkdocs.yml"), "-d", str(site))
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=mkdocs_env())
+    if result.returncode:
+        raise RuntimeError(result.stderr)
+    return site
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="search quality on the sample, in chromium")
+    parser.add_argument("--engine", nargs="+", default=["material", "pagefind"], choices=["material", "pagefind"])
     parser.add_argument("--site", type=Path, help="a built site to measure (default: build the sample)")
-    parser.add_argument("--label", default="material", help="the engine's name in the printed figures")
+    parser.add_argument("--label", default="", help="the engine's name in the printed figures (with --site)")
     parser.add_argument("--port", type=int, default=8761)
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args(argv)
     queries = load_queries()
     if args.site is not None:
-        report(measure(args.site, queries, args.port), args.label, args.show_misses)
+        report(measure(args.site, queries, args.port), args.label or "site", args.show_misses)
         return 0
-    with tempfile.TemporaryDirectory() as folder:
-        site = Path(folder) / "site"
-        subprocess.run(
-            [sys.executable, "-m", "kb", "build", "--site-dir", str(site)], cwd=ROOT, check=True, capture_output=True
-        )
-        report(measure(site, queries, args.port), args.label, args.show_misses)
+    for engine in args.engine:
+        with tempfile.TemporaryDirectory() as folder:
+            site = build_sample(Path(folder), engine)
+            report(measure(site, queries, args.port), engine, args.show_misses)
     return 0
 
 

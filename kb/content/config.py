@@ -13,7 +13,8 @@ from kb.problems import KbError, Problem, did_you_mean
 
 CONFIG_NAME = "kb.yml"
 GATE_ON = ("tagged", "answered")
-_SEARCH_KEYS = {"contact_url"}  # what the gate counts: confirmed (tagged) only, or tagged + suggested
+_SEARCH_KEYS = {"contact_url", "engine"}
+SEARCH_ENGINES = ("material", "pagefind")  # what the gate counts: confirmed (tagged) only, or tagged + suggested
 _KEYS = {
     "articles",
     "questions",
@@ -49,6 +50,8 @@ class SiteConfig:
     # Per language: where a search that found nothing sends the reader ("Contact support"); a page of the site
     # (relative to its root) or an absolute address. None: no link.
     contact_urls: dict[str, str] = field(default_factory=dict, hash=False)
+    # The site search: Material's (Lunr, the whole index downloaded first) or Pagefind's (an index in fragments).
+    search_engine: str = "material"
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -185,6 +188,16 @@ def load_config(path: Path | None = None) -> SiteConfig:
     contact_urls = _per_language(
         search, "contact_url", default_lang, located.children.get("search", located), shown, problems
     )
+    search_engine = search.get("engine", "material")
+    if search_engine not in SEARCH_ENGINES:
+        problems.append(
+            Problem(
+                shown,
+                located.children.get("search", located).line_of("engine"),
+                f"search.engine must be {' or '.join(SEARCH_ENGINES)}, got {search_engine!r}",
+                did_you_mean(str(search_engine), SEARCH_ENGINES),
+            )
+        )
     if problems:
         raise KbError(problems)
     root = path.parent
@@ -203,6 +216,7 @@ def load_config(path: Path | None = None) -> SiteConfig:
         site_names=site_names,
         site_descriptions=site_descriptions,
         contact_urls=contact_urls,
+        search_engine=search_engine,
     )
 
 

@@ -19,6 +19,9 @@ from mkdocs.structure.pages import Page
 from kb.content.articles import is_landing_page, markdown_files
 from kb.content.translations import OutOfDate, outdated_translations, translation_groups
 from kb.problems import KbError
+from kb.search.pagefind import available as pagefind_available
+from kb.search.pagefind import records as pagefind_records
+from kb.search.pagefind import write_index as write_pagefind_index
 from kb.search.related import related_html
 from kb.search.scope import index_name, location_path, scoped_indexes
 from kb.search.ticket_words import add_questions_to_index
@@ -42,7 +45,15 @@ from kb.site.session import BuildSession, open_session
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
 from .languages import language_navigations, scope_search, search_elsewhere
-from .search import no_dead_end, read_queries_as_typed, write_no_dead_end, write_search_worker
+from .search import (
+    empty_material_index,
+    no_dead_end,
+    read_queries_as_typed,
+    search_with_pagefind,
+    write_no_dead_end,
+    write_pagefind_scripts,
+    write_search_worker,
+)
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the interface in each page's language
 
@@ -71,6 +82,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             raise PluginError(f"kb: invalid {self.config.config_file}:\n{exc}") from None
         for problem in session.content.problems:
             log.warning(str(problem))  # any problem fails `mkdocs build --strict`
+        if session.config.search_engine == "pagefind" and not pagefind_available():
+            raise PluginError("kb: search.engine: pagefind needs Pagefind: pip install 'kb-helpcenter[pagefind]'")
         if self.config.navigation and not config.nav:
             folder = session.config.articles_dir
             landing = {p.relative_to(folder).as_posix() for p in markdown_files(folder)}
@@ -127,9 +140,11 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Search in the page's own language, with a link to search the others; queries read as typed."""
-        if self.config.ticket_words:
-            output = read_queries_as_typed(output)
         default, lang, base = self.session.config.default_lang, self._language(page), page_base(page)
+        if self.session.config.search_engine == "pagefind":
+            output = search_with_pagefind(output, base)
+        elif self.config.ticket_words:
+            output = read_queries_as_typed(output)
         if self.config.no_dead_end:
             contacts = self.session.config.contact_urls
             contact = contacts.get(lang) or contacts.get(default)
@@ -190,9 +205,17 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                 outputs = scoped_indexes(
                     index, lambda at: self.url_langs.get(location_path(at), default), self.languages, default
                 )
+            if session.config.search_engine == "pagefind":
+                outputs = {name: empty_material_index(data) for name, data in outputs.items()}
             for name, data in outputs.items():
                 text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
                 (search_index.parent / name).write_text(text, encoding="utf-8")
+        if session.config.search_engine == "pagefind":
+            content = session.content
+            pages = pagefind_records(site, content.articles, content.questions, session.config.synonyms)
+            stats = write_pagefind_index(site, pages)
+            write_pagefind_scripts(site)
+            log.info(f"Pagefind indexed {stats.pages} article pages in {stats.seconds:.1f} s")
         if self.config.no_dead_end:
             write_no_dead_end(site)
         folders = [site]

@@ -16,8 +16,12 @@ from pathlib import Path
 ASSETS = Path(__file__).resolve().parent / "assets"
 WORKER_SOURCE = ASSETS / "kb-search-worker.js"
 WORKER_NAME = "kb-search.js"
+QUERY_SOURCE = ASSETS / "kb-query.js"
 EMPTY_SOURCE = ASSETS / "kb-search-empty.js"
 EMPTY_PATH = "assets/javascripts/kb-search-empty.js"
+PAGEFIND_SOURCE = ASSETS / "kb-pagefind.js"
+PAGEFIND_PATH = "assets/javascripts/kb-pagefind.js"
+QUERY_PATH = "assets/javascripts/workers/kb-query.js"
 _ABSOLUTE = re.compile(r"^([a-z][a-z0-9+.-]*:|/)", re.IGNORECASE)
 
 _SWAP_WORKER = (
@@ -41,6 +45,7 @@ def write_search_worker(site: Path) -> None:
     folder = site / "assets" / "javascripts" / "workers"
     if folder.is_dir():
         shutil.copyfile(WORKER_SOURCE, folder / WORKER_NAME)
+        shutil.copyfile(QUERY_SOURCE, folder / QUERY_SOURCE.name)
 
 
 def no_dead_end(output: str, contact: str | None, lang: str, base: str, labels: dict[str, str]) -> str:
@@ -63,3 +68,24 @@ def write_no_dead_end(site: Path) -> None:
     target = site / EMPTY_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(EMPTY_SOURCE, target)
+
+
+def search_with_pagefind(output: str, base: str) -> str:
+    """The page's HTML answering Material's search box from Pagefind's index (kb-pagefind.js stands in for
+    Material's search worker)."""
+    if "</head>" not in output:
+        return output
+    scripts = "".join(f'<script src="{html.escape(base + path)}"></script>' for path in (QUERY_PATH, PAGEFIND_PATH))
+    return output.replace("</head>", scripts + "</head>", 1)
+
+
+def write_pagefind_scripts(site: Path) -> None:
+    for source, path in ((QUERY_SOURCE, QUERY_PATH), (PAGEFIND_SOURCE, PAGEFIND_PATH)):
+        target = site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def empty_material_index(index: dict) -> dict:
+    """Material's index with no documents: with Pagefind answering, the page need not download them."""
+    return {**index, "docs": []}
