@@ -11,6 +11,7 @@ import time
 
 BENCHMARKS = {
     "real_eval": "benchmarks.real_eval",  # real help centers first: the figures that matter
+    "search_quality": "benchmarks.search_quality",  # the sample's site search, typed in chromium
     "coverage_eval": "benchmarks.coverage_eval",
     "coverage_speed": "benchmarks.coverage_speed",
     "plugin_overhead": "benchmarks.plugin_overhead",
@@ -18,6 +19,7 @@ BENCHMARKS = {
     "feedback_kill": "benchmarks.feedback_kill",
     "suggest_latency": "benchmarks.suggest_latency",
     "search_scale": "benchmarks.search_scale",
+    "search_engines": "benchmarks.search_engines",  # Material and Pagefind at 10,000 articles
 }
 
 

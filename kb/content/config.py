@@ -12,7 +12,9 @@ from kb.model import LANGUAGES, Category
 from kb.problems import KbError, Problem, did_you_mean
 
 CONFIG_NAME = "kb.yml"
-GATE_ON = ("tagged", "answered")  # what the gate counts: confirmed (tagged) only, or tagged + suggested
+GATE_ON = ("tagged", "answered")
+_SEARCH_KEYS = {"contact_url", "engine"}
+SEARCH_ENGINES = ("material", "pagefind")  # what the gate counts: confirmed (tagged) only, or tagged + suggested
 _KEYS = {
     "articles",
     "questions",
@@ -23,6 +25,7 @@ _KEYS = {
     "synonyms",
     "site_name",
     "site_description",
+    "search",
 }
 
 
@@ -44,6 +47,11 @@ class SiteConfig:
     # Per language: the site's name and its <meta name="description"> on that language's pages (else mkdocs.yml's).
     site_names: dict[str, str] = field(default_factory=dict, hash=False)
     site_descriptions: dict[str, str] = field(default_factory=dict, hash=False)
+    # Per language: where a search that found nothing sends the reader ("Contact support"); a page of the site
+    # (relative to its root) or an absolute address. None: no link.
+    contact_urls: dict[str, str] = field(default_factory=dict, hash=False)
+    # The site search: Material's (Lunr, the whole index downloaded first) or Pagefind's (an index in fragments).
+    search_engine: str = "material"
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -166,6 +174,30 @@ def load_config(path: Path | None = None) -> SiteConfig:
         synonyms = []
     site_names = _per_language(data, "site_name", default_lang, located, shown, problems)
     site_descriptions = _per_language(data, "site_description", default_lang, located, shown, problems)
+    search = data.get("search") or {}
+    if not isinstance(search, dict) or any(key not in _SEARCH_KEYS for key in search):
+        problems.append(
+            Problem(
+                shown,
+                located.line_of("search"),
+                f"'search' must be a mapping of {', '.join(sorted(_SEARCH_KEYS))}",
+                "e.g. search: {contact_url: contact/}",
+            )
+        )
+        search = {}
+    contact_urls = _per_language(
+        search, "contact_url", default_lang, located.children.get("search", located), shown, problems
+    )
+    search_engine = search.get("engine", "material")
+    if search_engine not in SEARCH_ENGINES:
+        problems.append(
+            Problem(
+                shown,
+                located.children.get("search", located).line_of("engine"),
+                f"search.engine must be {' or '.join(SEARCH_ENGINES)}, got {search_engine!r}",
+                did_you_mean(str(search_engine), SEARCH_ENGINES),
+            )
+        )
     if problems:
         raise KbError(problems)
     root = path.parent
@@ -183,6 +215,8 @@ def load_config(path: Path | None = None) -> SiteConfig:
         synonyms=tuple(tuple(w.strip() for w in group) for group in synonyms),
         site_names=site_names,
         site_descriptions=site_descriptions,
+        contact_urls=contact_urls,
+        search_engine=search_engine,
     )
 
 

@@ -16,6 +16,15 @@ from kb.model import LANGUAGES, Article
 # another language (in the language of the articles it leads to).
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 SEARCH_ELSEWHERE = {"en": "Search English articles", "zh": "搜索中文文章"}
+# Under a site search that found nothing: the way on (kb.yml search.contact_url and the endpoint's suggestions).
+NO_RESULT = {
+    "en": {
+        "nothing": "No article matches these words.",
+        "contact": "Contact support",
+        "suggestions": "These may help:",
+    },
+    "zh": {"nothing": "没有找到匹配的文章。", "contact": "联系客服", "suggestions": "这些文章可能有帮助："},
+}
 
 
 def home_path(lang: str, config: SiteConfig) -> str:

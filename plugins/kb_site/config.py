@@ -19,6 +19,15 @@ class KbSiteConfig(Config):
     # Other forms of English title and heading words in the search index, so "passwords" finds "password".
     word_forms = opt.Type(bool, default=True)
 
+    # Customers' words in the site search: each article's search entry holds the wording of the common questions it
+    # covers (questions.yml) with the support synonyms, landing pages rank below articles, and a search worker
+    # reads queries as customers type them (filler removed, Chinese segmented as the index is).
+    ticket_words = opt.Type(bool, default=True)
+
+    # No dead ends: under a site search that found nothing, "Contact support" (kb.yml search.contact_url) and the
+    # feedback endpoint's top suggestions for the same words when it answers.
+    no_dead_end = opt.Type(bool, default=True)
+
     # Material's labels and <html lang> in each page's language (a Chinese article in an English site gets them
     # in Chinese); off keeps the theme's language on every page.
     page_language = opt.Type(bool, default=True)

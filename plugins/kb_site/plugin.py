@@ -20,10 +20,16 @@ from mkdocs.structure.pages import Page
 from kb.content.articles import is_landing_page, markdown_files
 from kb.content.translations import OutOfDate, outdated_translations, translation_groups
 from kb.problems import KbError
+from kb.search.pagefind import available as pagefind_available
+from kb.search.pagefind import records as pagefind_records
+from kb.search.pagefind import write_index as write_pagefind_index
 from kb.search.related import related_html
 from kb.search.scope import index_name, location_path, scoped_indexes
+from kb.search.ticket_words import add_questions_to_index
 from kb.search.word_forms import add_to_search_index
+from kb.site.faq import FAQ_MARKER, faq_html
 from kb.site.languages import (
+    NO_RESULT,
     SEARCH_ELSEWHERE,
     alternate,
     home_path,
@@ -40,6 +46,15 @@ from kb.site.session import BuildSession, open_session
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
 from .languages import language_navigations, scope_search, search_elsewhere
+from .search import (
+    empty_material_index,
+    no_dead_end,
+    read_queries_as_typed,
+    search_with_pagefind,
+    write_no_dead_end,
+    write_pagefind_scripts,
+    write_search_worker,
+)
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the interface in each page's language
 
@@ -85,6 +100,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.languages: list[str] = []  # the site's languages when it has several and `languages` is on
         self.navs: dict[str, Navigation] = {}
         self.url_langs: dict[str, str] = {}  # page address -> language
+        self.landing_urls: set[str] = set()  # the homes, category and contact pages
         self.groups: dict = {}
         self.configured_alternate: list | None = None
         self.outdated: dict[str, OutOfDate] | None = None  # translation id -> why it is out of date, once per build
@@ -101,6 +117,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             raise PluginError(f"kb: invalid {self.config.config_file}:\n{exc}") from None
         for problem in session.content.problems:
             log.warning(str(problem))  # any problem fails `mkdocs build --strict`
+        if session.config.search_engine == "pagefind" and not pagefind_available():
+            raise PluginError("kb: search.engine: pagefind needs Pagefind: pip install 'kb-helpcenter[pagefind]'")
         if self.config.navigation and not config.nav:
             folder = session.config.articles_dir
             landing = {p.relative_to(folder).as_posix() for p in markdown_files(folder)}
@@ -131,6 +149,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             f.url: page_language(f.src_uri, session.articles_by_path, session.config)
             for f in files.documentation_pages()
         }
+        landing = [f.url for f in files.documentation_pages() if is_landing_page(f.src_uri)]
+        self.landing_urls = {location_path(url.removeprefix("./")) for url in landing}  # the home is "" in the index
         self.navs = {}
         if self.languages:
             homes = {lang: home_path(lang, session.config) for lang in self.languages}
@@ -161,10 +181,18 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        """Search in the page's own language, with a link to search the others."""
+        """Search in the page's own language, with a link to search the others; queries read as typed."""
+        default, lang, base = self.session.config.default_lang, self._language(page), page_base(page)
+        if self.session.config.search_engine == "pagefind":
+            output = search_with_pagefind(output, base)
+        elif self.config.ticket_words:
+            output = read_queries_as_typed(output)
+        if self.config.no_dead_end:
+            contacts = self.session.config.contact_urls
+            contact = contacts.get(lang) or contacts.get(default)
+            output = no_dead_end(output, contact, lang, base, NO_RESULT.get(lang, NO_RESULT["en"]))
         if not self.languages:
             return output
-        default, lang, base = self.session.config.default_lang, self._language(page), page_base(page)
         if lang != default:
             output = scope_search(output, index_name(lang, default))
         others = [(o, base + home_url(o, self.session.config), SEARCH_ELSEWHERE.get(o, o)) for o in self.languages]
@@ -191,6 +219,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             lang = page.meta.get("lang", session.config.default_lang)
             listing = category_listing(session.content.articles, session.config, lang, base, self.overrides)
             html = html.replace(HOME_MARKER, listing)
+        if FAQ_MARKER in html:
+            lang = page.meta.get("lang", session.config.default_lang)
+            content = session.content
+            html = html.replace(FAQ_MARKER, faq_html(content.articles, content.questions, lang, base, self.overrides))
         draft = session.drafts_by_path.get(page.file.src_uri)
         if draft is not None:  # only `kb serve` gets here: a build leaves drafts out
             return DRAFT_BANNER + html
@@ -210,19 +242,35 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         site, session = Path(config.site_dir), self.session
         search_index = site / "search" / "search_index.json"
-        if search_index.is_file() and (self.config.word_forms or self.languages):
+        if search_index.is_file() and (self.config.word_forms or self.config.ticket_words or self.languages):
             index = json.loads(search_index.read_text(encoding="utf-8"))
             if self.config.word_forms:
                 index = add_to_search_index(index, session.content.articles)
+            if self.config.ticket_words:
+                content = session.content
+                index = add_questions_to_index(
+                    index, content.articles, content.questions, session.config.synonyms, self.landing_urls
+                )
+                write_search_worker(site)
             outputs = {search_index.name: index}
             if self.languages:  # one index per language: each page searches its own language's (kb.search.scope)
                 default = session.config.default_lang
                 outputs = scoped_indexes(
                     index, lambda at: self.url_langs.get(location_path(at), default), self.languages, default
                 )
+            if session.config.search_engine == "pagefind":
+                outputs = {name: empty_material_index(data) for name, data in outputs.items()}
             for name, data in outputs.items():
                 text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
                 (search_index.parent / name).write_text(text, encoding="utf-8")
+        if session.config.search_engine == "pagefind":
+            content = session.content
+            pages = pagefind_records(site, content.articles, content.questions, session.config.synonyms)
+            stats = write_pagefind_index(site, pages)
+            write_pagefind_scripts(site)
+            log.info(f"Pagefind indexed {stats.pages} article pages in {stats.seconds:.1f} s")
+        if self.config.no_dead_end:
+            write_no_dead_end(site)
         folders = [site]
         extra = Path(self.config.endpoint_data_dir) if self.config.endpoint_data_dir else None
         if extra is not None and extra.resolve() != site.resolve():

@@ -71,3 +71,46 @@ def test_pages_make_no_third_party_requests(browser, served):
     finally:
         page.close()
     assert hosts == {served.split("/")[2]}
+
+
+# Queries as customers type them (kb.search.ticket_words and the kb-search worker): question words and filler
+# removed, Chinese segmented as the index is, the ticket wording of each article in its entry.
+
+
+def test_how_do_i_get_my_money_back_finds_request_a_refund(browser, served):
+    hrefs = search(browser, served, "how do i get my money back")
+    assert any("payments/request-a-refund" in h for h in hrefs[:3]), hrefs
+    assert not any("zh/" in h for h in hrefs[:5]), hrefs
+
+
+def test_login_finds_the_sign_in_articles(browser, served):
+    hrefs = search(browser, served, "login")
+    assert hrefs and "account/" in hrefs[0], hrefs
+    assert any("account/sign-in-with-google-or-apple" in h for h in hrefs[:5]), hrefs
+
+
+def test_chinese_filler_is_removed_and_the_query_segmented(browser, served):
+    for query, expected in (
+        ("我想退款", "zh/payments/request-refund"),
+        ("怎么取消自动续费", "zh/payments/cancel-auto-renewal"),
+    ):
+        hrefs = search(browser, served + "zh/", query)
+        assert any(expected in h for h in hrefs[:3]), (query, hrefs)
+
+
+def test_question_words_do_not_match_as_prefixes(browser, served):
+    hrefs = search(browser, served, "how do i change my email")
+    assert "account/change-your-email-address" in hrefs[0], hrefs  # not "Install the app" for i*, do*, how*
+
+
+def test_a_typo_finds_the_article(browser, served):
+    hrefs = search(browser, served, "invoce")
+    assert any("payments/download-invoices-and-vat-receipts" in h for h in hrefs[:3]), hrefs
+
+
+def test_landing_pages_never_outrank_articles(browser, served):
+    for url, query in ((served, "refund"), (served + "zh/", "忘记密码"), (served + "zh/", "帮助中心")):
+        pages = [h.removeprefix(served).split("?")[0].split("#")[0] for h in search(browser, url, query)]
+        landing = [i for i, p in enumerate(pages) if p in ("", "zh/", "contact/")]
+        articles = [i for i, p in enumerate(pages) if p not in ("", "zh/", "contact/")]
+        assert articles and (not landing or min(landing) > max(articles)), (query, pages)

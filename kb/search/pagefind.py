@@ -1,0 +1,102 @@
+"""Pagefind as the site's search engine (kb.yml `search.engine: pagefind`): an index of the built article pages
+and their covered-question text, written through Pagefind's Python API (`pagefind[extended]`, which segments
+Chinese).
+
+Pagefind splits its index into small fragments and a search downloads only the ones its words need, where
+Material's search downloads the whole index first. Each article page is given to Pagefind with its article body
+marked for indexing (`data-pagefind-body`: navigation, related articles and the feedback form left out) and the
+wording of the questions it covers (kb.search.ticket_words) added at a weight below the title's. The pages
+themselves are not changed; landing pages are not indexed. Pagefind keeps one index per `<html lang>`, so each
+language searches its own articles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.matching.synonyms import GROUPS
+from kb.model import Article, Question
+from kb.search.ticket_words import question_text
+
+OUTPUT = "pagefind"  # the bundle's folder in the site
+QUESTION_WEIGHT = 5.0  # Pagefind weighs an h1 7 (the title), an h2 6 ... and body text 1
+EXCLUDE = [".headerlink", ".kb-related", ".kb-reviewed", ".md-feedback", ".md-source-file", "nav", "form"]
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
+_ARTICLE_END = "</article>"
+
+
+@dataclass(frozen=True)
+class PagefindStats:
+    pages: int
+    seconds: float
+
+
+def available() -> bool:
+    """Whether Pagefind's Python API is installed (the `pagefind` extra)."""
+    import importlib.util
+
+    return importlib.util.find_spec("pagefind") is not None
+
+
+def page_for_index(page_html: str, questions_text: str, summary: str = "") -> str | None:
+    """An article page as Pagefind is given it: the article body marked, the questions' wording added, the
+    summary as the text a result shows (else Pagefind's excerpt, which may fall in the questions' wording)."""
+    if not _ARTICLE.search(page_html) or _ARTICLE_END not in page_html:
+        return None
+    marked = _ARTICLE.sub('<article data-pagefind-body class="md-content__inner md-typeset"', page_html, count=1)
+    extra = f'<meta data-pagefind-meta="summary[content]" content="{html.escape(summary)}">' if summary else ""
+    if questions_text:
+        extra += f'<p data-pagefind-weight="{QUESTION_WEIGHT:g}">{html.escape(questions_text)}</p>'
+    at = marked.rindex(_ARTICLE_END)
+    return marked[:at] + extra + marked[at:]
+
+
+def records(
+    site: Path, articles: Iterable[Article], questions: Iterable[Question], synonyms: tuple = ()
+) -> list[tuple[str, str]]:
+    """(address from the site root, HTML for the index) for each article page in the built site."""
+    by_id = {q.id: q for q in questions}
+    groups = GROUPS + tuple(synonyms)
+    found = []
+    for article in articles:
+        path = site / article.url / "index.html"
+        if not path.is_file():
+            continue
+        text = question_text(article, by_id, groups)
+        page = page_for_index(path.read_text(encoding="utf-8"), text, article.summary)
+        if page is not None:
+            found.append(("/" + article.url, page))
+    return found
+
+
+async def _write(site: Path, folder: Path) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(output_path=str(site / OUTPUT), exclude_selectors=EXCLUDE)
+    async with PagefindIndex(config=config) as index:
+        await index.add_directory(path=str(folder))
+
+
+def write_index(site: Path, pages: list[tuple[str, str]]) -> PagefindStats:
+    """Pagefind's bundle for `pages` (address from the site root, HTML) in site/pagefind/, replacing an earlier
+    one. The pages are written to a scratch folder and handed over as one folder: Pagefind's service reads a
+    folder in a fraction of the time it takes to receive the same pages one request at a time (0.26 s against
+    21 s for 200 pages here)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="kb-pagefind-") as scratch:
+        folder = Path(scratch)
+        for url, page in pages:
+            target = folder / url.strip("/") / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page, encoding="utf-8")
+        shutil.rmtree(site / OUTPUT, ignore_errors=True)
+        asyncio.run(_write(site, folder))
+    return PagefindStats(len(pages), time.perf_counter() - started)

@@ -1,0 +1,91 @@
+"""MkDocs glue for reading queries as customers type them: Material's search worker wrapped by kb's.
+
+The page's <head> gets a script that, when Material's bundle starts its search worker
+(assets/javascripts/workers/search.<hash>.min.js), starts kb-search.js from the same folder instead, naming
+Material's worker; kb-search.js (assets/kb-search-worker.js here) loads it and rewrites each query first.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+WORKER_SOURCE = ASSETS / "kb-search-worker.js"
+WORKER_NAME = "kb-search.js"
+QUERY_SOURCE = ASSETS / "kb-query.js"
+EMPTY_SOURCE = ASSETS / "kb-search-empty.js"
+EMPTY_PATH = "assets/javascripts/kb-search-empty.js"
+PAGEFIND_SOURCE = ASSETS / "kb-pagefind.js"
+PAGEFIND_PATH = "assets/javascripts/kb-pagefind.js"
+QUERY_PATH = "assets/javascripts/workers/kb-query.js"
+_ABSOLUTE = re.compile(r"^([a-z][a-z0-9+.-]*:|/)", re.IGNORECASE)
+
+_SWAP_WORKER = (
+    "<script>(function(){var W=window.Worker;if(!W||W.__kb)return;"
+    "var K=function(url,options){var u=String(url);"
+    "var m=/(^|\\/)(search\\.[0-9a-f]+\\.min\\.js)(\\?.*)?$/.exec(u);"
+    'if(m)u=u.slice(0,u.length-m[0].length)+m[1]+"' + WORKER_NAME + '?material="+m[2];'
+    "return new W(u,options)};K.prototype=W.prototype;K.__kb=true;window.Worker=K})()</script>"
+)
+
+
+def read_queries_as_typed(output: str) -> str:
+    """The page's HTML starting kb's search worker in place of Material's."""
+    if "</head>" not in output:
+        return output
+    return output.replace("</head>", _SWAP_WORKER + "</head>", 1)
+
+
+def write_search_worker(site: Path) -> None:
+    """kb-search.js beside Material's search worker (its relative imports of Lunr's languages then still work)."""
+    folder = site / "assets" / "javascripts" / "workers"
+    if folder.is_dir():
+        shutil.copyfile(WORKER_SOURCE, folder / WORKER_NAME)
+        shutil.copyfile(QUERY_SOURCE, folder / QUERY_SOURCE.name)
+
+
+def no_dead_end(output: str, contact: str | None, lang: str, base: str, labels: dict[str, str]) -> str:
+    """The page's HTML with the script that offers a way on under a search that found nothing: a link to
+    `contact` (a page relative to the site root, or an absolute address) and the endpoint's suggestions."""
+    if "</body>" not in output or 'class="md-search-result"' not in output:
+        return output
+    if contact and not _ABSOLUTE.match(contact):
+        contact = base + contact
+    settings = {"contact": contact or "", "lang": lang, "root": base, "labels": labels}
+    data = json.dumps(settings, ensure_ascii=False).replace("<", "\\u003c")
+    script = (
+        f'<script type="application/json" id="__kb_no_dead_end">{data}</script>'
+        f'<script src="{html.escape(base + EMPTY_PATH)}"></script>'
+    )
+    return output.replace("</body>", script + "</body>", 1)
+
+
+def write_no_dead_end(site: Path) -> None:
+    target = site / EMPTY_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(EMPTY_SOURCE, target)
+
+
+def search_with_pagefind(output: str, base: str) -> str:
+    """The page's HTML answering Material's search box from Pagefind's index (kb-pagefind.js stands in for
+    Material's search worker)."""
+    if "</head>" not in output:
+        return output
+    scripts = "".join(f'<script src="{html.escape(base + path)}"></script>' for path in (QUERY_PATH, PAGEFIND_PATH))
+    return output.replace("</head>", scripts + "</head>", 1)
+
+
+def write_pagefind_scripts(site: Path) -> None:
+    for source, path in ((QUERY_SOURCE, QUERY_PATH), (PAGEFIND_SOURCE, PAGEFIND_PATH)):
+        target = site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def empty_material_index(index: dict) -> dict:
+    """Material's index with no documents: with Pagefind answering, the page need not download them."""
+    return {**index, "docs": []}
