@@ -12,6 +12,7 @@ GET  /...                              the built site, so pages and API share on
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hmac
 import json
 import logging
@@ -35,10 +36,10 @@ from .catalog import ArticleCatalog
 from .exports import csv_chunks, json_chunks
 from .misses import LANGS, QUERY_MAX_CHARS, parse_miss
 from .privacy import new_salt, pseudonym
-from .ratelimit import TokenBuckets, retry_after
+from .ratelimit import AddressCap, TokenBuckets, retry_after
 from .sqlite_store import SqliteStore
 from .store import FeedbackStore
-from .votes import VoteRefused, parse_vote
+from .votes import Vote, VoteRefused, parse_vote
 from .writer import GroupCommitWriter, Record, WriterClosed
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ class Settings:
     export_token: str | None = field(default=None, repr=False)  # None disables the export
     rate: float = 0.5  # requests per second a client may keep sending once its burst is spent; 0: no limit
     burst: int = 20
+    # distinct readers (client ids) a day whose votes on one article one address may add; 0: no cap
+    votes_per_address: int = 3
     max_body: int = 4096  # bytes; a vote with a full comment of Chinese text takes about 3.2 KB
     max_backlog: int = 50_000  # votes waiting for the disk before new ones are turned away with 503
 
@@ -75,6 +78,11 @@ class FeedbackApi:
         self.suggest_articles = suggest
         self.catalog = ArticleCatalog(settings.manifest)
         self.limiter = TokenBuckets(settings.rate, settings.burst) if settings.rate > 0 else None
+        self.address_cap = (
+            AddressCap(settings.votes_per_address, lambda: dt.datetime.now(dt.UTC).date())
+            if settings.votes_per_address > 0
+            else None
+        )
         self._open_store = open_store
         self._ip_salt = new_salt()  # in memory only: a restart unlinks every rate-limit key from its address
         self.store: FeedbackStore | None = None
@@ -103,6 +111,17 @@ class FeedbackApi:
         wait = self.limiter.take(pseudonym(self._ip_salt, ip))
         if wait:
             raise VoteRefused(429, "too many requests; try again later", {"Retry-After": retry_after(wait)})
+
+    def check_address_cap(self, ip: str, vote: Vote) -> None:
+        if self.address_cap is None:
+            return
+        address = pseudonym(self._ip_salt, f"{ip}\0{vote.article}")
+        if not self.address_cap.admit(address, pseudonym(self._ip_salt, vote.voter)):
+            raise VoteRefused(
+                429,
+                f"at most {self.address_cap.per_address} readers a day may vote on one article from one address",
+                {"Retry-After": retry_after(_seconds_to_midnight_utc())},
+            )
 
     async def summary(self, request: Request) -> Response:
         articles = await run_in_threadpool(self.store.summary, 0)
@@ -198,6 +217,8 @@ class VoteEndpoint:
         api.check_rate(ip)
         body = await _read_json_body(receive, headers, api.settings.max_body)
         vote = self.parse(body, ip)
+        if isinstance(vote, Vote):
+            api.check_address_cap(ip, vote)
         if api.writer.backlog > api.settings.max_backlog:
             raise VoteRefused(503, "too many votes are waiting to be saved; try again shortly", {"Retry-After": "1"})
         return await api.writer.submit(vote)
@@ -271,6 +292,12 @@ def create_app(
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return JSONResponse({"error": message}, status_code=status, headers={**API_HEADERS, **(headers or {})})
+
+
+def _seconds_to_midnight_utc() -> float:
+    now = dt.datetime.now(dt.UTC)
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), dt.UTC)
+    return (midnight - now).total_seconds()
 
 
 def _client_ip(scope: Scope) -> str:

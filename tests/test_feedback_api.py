@@ -40,6 +40,7 @@ def settings(tmp_path: Path) -> Settings:
         site_dir=site,
         export_token=TOKEN,
         burst=1000,
+        votes_per_address=0,  # every test client shares one address; the cap has tests of its own
         allow_origins=("https://help.example.com",),
     )
 
@@ -365,6 +366,41 @@ def test_refused_requests_count_too(settings):
         assert post(c, {"article": "nope", "helpful": True}).status_code == 422
         assert post(c, {"article": "nope", "helpful": True}).status_code == 422
         assert post(c, {"article": "account/reset-password", "helpful": True}).status_code == 429
+
+
+# One address, many client ids
+
+
+def test_one_address_adds_at_most_three_readers_a_day_to_an_article(settings):
+    # Rotating the client id makes a new reader each time; the address stays the same.
+    with TestClient(create_app(replace(settings, votes_per_address=3))) as c:
+        answers = [
+            post(c, {"article": "account/reset-password", "helpful": False, "client": f"rotated{n:04d}"})
+            for n in range(5)
+        ]
+        assert [a.status_code for a in answers] == [201, 201, 201, 429, 429]
+        assert "at most 3 readers a day" in answers[3].json()["error"]
+        assert int(answers[3].headers["retry-after"]) >= 1
+        # The readers already counted may still change their vote, and other articles are not affected.
+        again = post(c, {"article": "account/reset-password", "helpful": True, "client": "rotated0000"})
+        assert again.status_code == 201 and again.json()["id"] == answers[0].json()["id"]
+        assert (
+            post(c, {"article": "payments/refund-policy", "helpful": False, "client": "rotated0004"}).status_code == 201
+        )
+    assert [row[2] for row in db_rows(settings) if row[1] == "account/reset-password"] == [1, 0, 0]
+
+
+def test_the_cap_per_address_is_3_by_default_and_can_be_raised_or_turned_off(settings):
+    assert Settings(db=settings.db, manifest=settings.manifest).votes_per_address == 3
+    for cap, stored in ((10, 8), (0, 8)):
+        with TestClient(
+            create_app(replace(settings, db=settings.db.with_name(f"cap{cap}.db"), votes_per_address=cap))
+        ) as c:
+            answers = [
+                post(c, {"article": "account/reset-password", "helpful": True, "client": f"office{n:04d}"})
+                for n in range(8)
+            ]
+        assert sum(a.status_code == 201 for a in answers) == stored
 
 
 # Summary and export

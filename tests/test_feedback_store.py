@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from feedback_widget.migrate import SchemaTooNew, migrate, migrations
-from feedback_widget.ratelimit import TokenBuckets, retry_after
+from feedback_widget.ratelimit import AddressCap, TokenBuckets, retry_after
 from feedback_widget.reports import read_summary, stats_table
 from feedback_widget.sqlite_store import SqliteStore, StoreError
 from feedback_widget.votes import Vote
@@ -362,6 +362,17 @@ def test_idle_buckets_are_dropped():
     tick.now += 60
     buckets.take("new")
     assert len(buckets) == 1
+
+
+def test_the_address_cap_counts_readers_per_day_and_forgets_the_day_before():
+    today = [dt.date(2026, 9, 14)]
+    cap = AddressCap(2, lambda: today[0])
+    assert [cap.admit("office+article", reader) for reader in ("a", "b", "c", "a", "b")] == [True] * 2 + [False] + [
+        True
+    ] * 2
+    assert cap.admit("home+article", "c")
+    today[0] += dt.timedelta(days=1)
+    assert cap.admit("office+article", "c") and len(cap) == 1
 
 
 def test_retry_after_is_whole_seconds_and_at_least_one():

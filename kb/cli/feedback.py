@@ -52,6 +52,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="requests a client may keep sending per minute once its burst is spent (0: no limit; default 30)",
     )
     serve.add_argument("--burst", type=int, default=20, help="requests a client may send at once (default 20)")
+    serve.add_argument(
+        "--votes-per-address",
+        type=int,
+        default=3,
+        metavar="N",
+        help="readers a day whose votes on one article one address may add, whatever client ids they send "
+        "(raise it for offices or schools behind one address; 0: no cap; default 3)",
+    )
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(run=cmd_serve)
 
@@ -78,6 +86,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.site}: no such folder (build the site first: kb build)")
     if args.rate_limit < 0 or args.burst < 1:
         raise UsageError("--rate-limit must be 0 or more and --burst at least 1")
+    if args.votes_per_address < 0:
+        raise UsageError("--votes-per-address must be 0 (no cap) or more")
     try:
         read_manifest(args.site / MANIFEST)
         token = export_token(args.token_file, os.environ)
@@ -93,6 +103,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         export_token=token,
         rate=args.rate_limit / 60,
         burst=args.burst,
+        votes_per_address=args.votes_per_address,
     )
     serve(settings, args.host, args.port, args.log_level, suggest=SiteSuggester(args.site))
     return OK
