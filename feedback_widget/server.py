@@ -12,6 +12,7 @@ from pathlib import Path
 import uvicorn
 
 from .app import Settings, Suggest, create_app
+from .guard import Limits, guarded_protocol
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,14 @@ def export_token(token_file: Path | None, environ: Mapping[str, str] = os.enviro
     return token
 
 
-def serve(settings: Settings, host: str, port: int, log_level: str = "info", suggest: Suggest | None = None) -> None:
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    log_level: str = "info",
+    suggest: Suggest | None = None,
+    limits: Limits = Limits(),
+) -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     config = uvicorn.Config(
         create_app(settings, suggest=suggest),
@@ -50,6 +58,11 @@ def serve(settings: Settings, host: str, port: int, log_level: str = "info", sug
         server_header=False,
         # Behind a reverse proxy on this machine, the reader's address comes from X-Forwarded-For.
         proxy_headers=True,
+        # Header size, header and body timeouts (guard.py); connections and requests at once before 503.
+        http=guarded_protocol(limits),
+        limit_concurrency=limits.limit_concurrency or None,
+        timeout_keep_alive=limits.keep_alive,
+        h11_max_incomplete_event_size=limits.max_header_bytes,
     )
     log.info("feedback endpoint on http://%s:%d (votes in %s)", host, port, settings.db)
     # Everything loaded so far lives as long as the process. Left to the collector, each full collection walks it

@@ -49,7 +49,7 @@ class Endpoint:
 
 
 @contextlib.contextmanager
-def serving(site: Path, db: Path, port: int | None = None) -> Iterator[Endpoint]:
+def serving(site: Path, db: Path, port: int | None = None, options: tuple[str, ...] = ()) -> Iterator[Endpoint]:
     """`kb feedback serve` as a real process: the built site and the API on one origin."""
     port = port or free_port()
     command = [
@@ -66,6 +66,7 @@ def serving(site: Path, db: Path, port: int | None = None) -> Iterator[Endpoint]
         str(port),
         "--log-level",
         "warning",
+        *options,
     ]
     server = subprocess.Popen(
         command,

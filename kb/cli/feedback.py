@@ -60,6 +60,34 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="readers a day whose votes on one article one address may add, whatever client ids they send "
         "(raise it for offices or schools behind one address; 0: no cap; default 3)",
     )
+    serve.add_argument(
+        "--max-header-bytes",
+        type=int,
+        default=16384,
+        metavar="N",
+        help="request line and headers larger than this are refused with 431 (default 16384)",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10,
+        metavar="SECONDS",
+        help="time a client has to send a request's line and headers, else 408 and the connection closes (default 10)",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=float,
+        default=10,
+        metavar="SECONDS",
+        help="time a client has to send a request's body once its headers arrived, else 408 (default 10)",
+    )
+    serve.add_argument(
+        "--limit-concurrency",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="connections and requests at once; beyond it requests are answered 503 (0: no limit; default 1000)",
+    )
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(run=cmd_serve)
 
@@ -77,6 +105,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from feedback_widget.app import Settings
     from feedback_widget.catalog import CatalogError, read_manifest
+    from feedback_widget.guard import Limits
     from feedback_widget.migrate import SchemaTooNew
     from feedback_widget.server import TokenError, export_token, serve
     from feedback_widget.sqlite_store import SqliteStore, StoreError
@@ -88,6 +117,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError("--rate-limit must be 0 or more and --burst at least 1")
     if args.votes_per_address < 0:
         raise UsageError("--votes-per-address must be 0 (no cap) or more")
+    if args.max_header_bytes < 1024 or args.header_timeout <= 0 or args.body_timeout <= 0 or args.limit_concurrency < 0:
+        raise UsageError(
+            "--max-header-bytes must be at least 1024, --header-timeout and --body-timeout above 0, "
+            "and --limit-concurrency 0 (no limit) or more"
+        )
     try:
         read_manifest(args.site / MANIFEST)
         token = export_token(args.token_file, os.environ)
@@ -105,7 +139,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         burst=args.burst,
         votes_per_address=args.votes_per_address,
     )
-    serve(settings, args.host, args.port, args.log_level, suggest=SiteSuggester(args.site))
+    limits = Limits(
+        max_header_bytes=args.max_header_bytes,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        limit_concurrency=args.limit_concurrency,
+    )
+    serve(settings, args.host, args.port, args.log_level, suggest=SiteSuggester(args.site), limits=limits)
     return OK
 
 
