@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 T = TypeVar("T")
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
+WRITE_BUSY_TIMEOUT_MS = 30_000
 
 # New votes are inserted; a reader's repeat of the day carries the id of their earlier vote and replaces it.
 _WRITE_VOTES = """
@@ -114,6 +115,7 @@ class SqliteStore:
         self._clock = clock
         self._today: _Today | None = None
         self._lock: int | None = None
+        self._erased_in_wal = False  # earlier days' keys and salts were erased, but the WAL may still hold them
         self._con: sqlite3.Connection | None = None
         try:
             if writes:
@@ -123,6 +125,7 @@ class SqliteStore:
                 self._con = _connect(self.path, writer=True)
                 self.schema_version = migrate(self._con)
                 self._in_transaction(lambda: self._load_day(self._clock().date()))  # also erases earlier days' keys
+                self._checkpoint_if_erased()
             else:
                 self.schema_version = _readable_version(self.path)
         except sqlite3.Error as exc:
@@ -165,6 +168,7 @@ class SqliteStore:
         today = self._today
         if today is None or today.day != now.date():
             today = self._in_transaction(lambda: self._load_day(now.date()))
+            self._checkpoint_if_erased()
         batch = _plan(votes, today, now.strftime(_STAMP))
         try:
             self._con.execute(_WRITE_VOTES, (json.dumps(batch.rows),))  # autocommit: its own transaction
@@ -173,6 +177,8 @@ class SqliteStore:
             raise
         today.seen.update(batch.seen)  # only now: had the commit failed, these votes would not exist
         today.next_id = batch.next_id
+        if self._erased_in_wal:  # a reader held the last checkpoint back: try again
+            self._checkpoint_if_erased()
         return batch.ids
 
     def _load_day(self, day: dt.date) -> _Today:
@@ -189,11 +195,33 @@ class SqliteStore:
                 (oldest, text),
             )
             self._con.execute("DELETE FROM day_salts WHERE day < ?", (text,))
+            self._erased_in_wal = True
         rows = self._con.execute("SELECT dedupe_key, id FROM votes WHERE day = ? AND dedupe_key IS NOT NULL", (text,))
         seen = dict(rows.fetchall())
         next_id = self._con.execute("SELECT coalesce(max(id), 0) + 1 FROM votes").fetchone()[0]
         self._today = _Today(day, salt, seen, next_id)
         return self._today
+
+    def _checkpoint_if_erased(self) -> None:
+        """Copy the WAL into the database and empty it, once earlier days' keys and salts were erased.
+
+        Until then the WAL still holds the pages written before the erase, with the old salt and keys in them: with
+        those, a day's votes could be linked to the addresses that sent them. `secure_delete` (set on the write
+        connection) zeroes the erased bytes in the pages themselves. A reader in the middle of a transaction can
+        hold the checkpoint back; then it is tried again after each batch until it completes.
+        """
+        if not self._erased_in_wal:
+            return
+        # Without waiting for readers: the writer thread must not stall every vote in flight for a long report.
+        self._con.execute("PRAGMA busy_timeout = 0")
+        try:
+            busy, _, _ = self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            self._con.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_TIMEOUT_MS}")
+        if busy:
+            log.warning("%s: a reader holds back the WAL checkpoint after the daily erase; trying again", self.path)
+            return
+        self._erased_in_wal = False
 
     def _in_transaction(self, work: Callable[[], T]) -> T:
         self._con.execute("BEGIN IMMEDIATE")
@@ -297,7 +325,9 @@ def _connect(path: Path, writer: bool = False, any_thread: bool = False) -> sqli
     try:
         if writer:
             # isolation_level=None: transactions are begun and committed explicitly, never implicitly.
-            con = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+            con = sqlite3.connect(
+                path, isolation_level=None, timeout=WRITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
             mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         else:
             uri = f"file:{quote(str(path.resolve()))}?mode=ro"
@@ -310,6 +340,8 @@ def _connect(path: Path, writer: bool = False, any_thread: bool = False) -> sqli
         raise StoreError(f"{path}: cannot use write-ahead logging here (journal mode is {mode})")
     if writer:
         con.execute("PRAGMA synchronous = FULL")
+        # Erased keys and salts are overwritten with zeros, not just marked free in their page.
+        con.execute("PRAGMA secure_delete = ON")
     return con
 
 

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,59 @@ def test_a_new_day_erases_the_earlier_days_keys_and_salts(store, clock, tmp_path
     store.add_votes([vote(voter="client:next-day-1")])
     assert rows(db, "SELECT day FROM votes WHERE dedupe_key IS NOT NULL") == [("2026-09-15",)]
     assert rows(db, "SELECT day FROM day_salts") == [("2026-09-15",)]
+
+
+def erased_day_traces(db: Path) -> tuple[bytes, list[str]]:
+    """Day 1's salt and dedupe keys, read before they are erased."""
+    with sqlite3.connect(db) as con:
+        salt = con.execute("SELECT salt FROM day_salts").fetchone()[0]
+        keys = [k for (k,) in con.execute("SELECT dedupe_key FROM votes WHERE dedupe_key IS NOT NULL")]
+    return salt, keys
+
+
+def on_disk(db: Path) -> bytes:
+    """Every byte of the database and its WAL, as someone who copies the files would have them."""
+    return b"".join(p.read_bytes() for p in (db, db.with_name(db.name + "-wal")) if p.exists())
+
+
+def test_after_the_daily_erase_neither_the_wal_nor_the_file_holds_the_old_salt_or_keys(store, clock, tmp_path):
+    db = tmp_path / "votes.db"
+    store.add_votes([vote(voter=f"ip:203.0.113.{n}") for n in range(50)])
+    salt, keys = erased_day_traces(db)
+    assert len(keys) == 50 and salt in on_disk(db)
+    clock.now += dt.timedelta(days=1)
+    store.add_votes([vote(voter="client:next-day-1")])
+    raw = on_disk(db)
+    assert salt not in raw
+    assert not [k for k in keys if k.encode() in raw]
+
+
+def test_a_reader_holding_back_the_checkpoint_only_delays_it(store, clock, tmp_path):
+    db = tmp_path / "votes.db"
+    store.add_votes([vote(voter=f"ip:198.51.100.{n}") for n in range(5)])
+    salt, _ = erased_day_traces(db)
+    reader = sqlite3.connect(db)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM votes").fetchone()  # a snapshot from before the erase
+    clock.now += dt.timedelta(days=1)
+    started = time.monotonic()
+    store.add_votes([vote(voter="client:next-day-1")])
+    assert time.monotonic() - started < 5  # the writer does not wait for the reader (votes would stall behind it)
+    reader.rollback()
+    reader.close()
+    store.add_votes([vote(voter="client:next-day-2")])  # the checkpoint is tried again after the next batch
+    assert salt not in on_disk(db)
+
+
+def test_opening_the_store_erases_the_old_salt_from_the_wal_as_well(tmp_path, clock):
+    db = tmp_path / "votes.db"
+    first = SqliteStore(db, clock=clock)
+    first.add_votes([vote()])
+    salt, _ = erased_day_traces(db)
+    first.close()
+    clock.now += dt.timedelta(days=1)
+    SqliteStore(db, clock=clock).close()
+    assert salt not in on_disk(db)
 
 
 def test_opening_the_store_purges_old_keys_too(tmp_path, clock):
