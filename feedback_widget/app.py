@@ -5,7 +5,7 @@ POST /api/search-miss                  a site search that showed no result; 201 
 GET  /api/suggest?q=...&lang=en        up to 5 articles for a few typed words (contact forms)
 GET  /api/feedback/summary             per-article counts (public: no comments in it)
 GET  /api/feedback/export?format=csv   every vote with reasons and comments (Bearer token)
-GET  /healthz                          200 while votes can be written
+GET  /healthz                          200 while votes can be written (a real write, at most once a second)
 GET  /...                              the built site, so pages and API share one origin
 """
 
@@ -16,6 +16,7 @@ import datetime as dt
 import hmac
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from .misses import LANGS, QUERY_MAX_CHARS, parse_miss
 from .privacy import new_salt, pseudonym
 from .ratelimit import AddressCap, TokenBuckets, retry_after
 from .sqlite_store import SqliteStore
-from .store import FeedbackStore
+from .store import FeedbackStore, Probe
 from .votes import Vote, VoteRefused, parse_vote
 from .writer import GroupCommitWriter, Record, WriterClosed
 
@@ -46,6 +47,9 @@ log = logging.getLogger(__name__)
 
 # Answers a reader's typed words: (query, language or None, how many) -> [{"title", "url", "summary", "score"}].
 Suggest = Callable[[str, str | None, int], list[dict]]
+
+HEALTH_CACHE_S = 1.0  # /healthz writes at most once a second, however often it is asked
+PROBE_TIMEOUT_S = 2.0  # a write that takes longer is as good as failed for a health check
 
 API_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
 
@@ -87,6 +91,8 @@ class FeedbackApi:
         self._ip_salt = new_salt()  # in memory only: a restart unlinks every rate-limit key from its address
         self.store: FeedbackStore | None = None
         self.writer: GroupCommitWriter | None = None
+        self._probe: asyncio.Future | None = None  # the health probe in flight
+        self._health: tuple[float, str | None] | None = None  # when it last answered, and what
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -175,9 +181,31 @@ class FeedbackApi:
         return JSONResponse(body, headers=API_HEADERS)
 
     async def health(self, request: Request) -> Response:
-        if self.writer is not None and self.writer.alive:
+        problem = await self.write_problem()
+        if problem is None:
             return JSONResponse({"status": "ok"}, headers=API_HEADERS)
-        return _error(503, "votes cannot be written")
+        return _error(503, f"votes cannot be written: {problem}", {"Retry-After": "5"})
+
+    async def write_problem(self) -> str | None:
+        """Why a vote could not be written now, or None: a real write through the writer, at most once a second."""
+        if self.writer is None or not self.writer.alive:
+            return "the writer has stopped"
+        now = time.monotonic()
+        if self._health is not None and now - self._health[0] < HEALTH_CACHE_S:
+            return self._health[1]
+        if self._probe is None or self._probe.done():
+            self._probe = self.writer.submit(Probe())
+        try:
+            await asyncio.wait_for(asyncio.shield(self._probe), PROBE_TIMEOUT_S)
+            problem = None
+        except TimeoutError:
+            problem = f"the database took no write within {PROBE_TIMEOUT_S:g} s (locked by another process, or a stalled disk)"
+        except WriterClosed:
+            problem = "the endpoint is shutting down"
+        except Exception as exc:
+            problem = str(exc) or type(exc).__name__
+        self._health = (time.monotonic(), problem)
+        return problem
 
 
 class VoteEndpoint:

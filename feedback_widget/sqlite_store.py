@@ -33,7 +33,7 @@ from urllib.parse import quote
 from .migrate import SchemaTooNew, migrate, migrations
 from .misses import SearchMiss
 from .privacy import dedupe_key, new_salt
-from .store import StoredVote, StoreStats
+from .store import Probe, StoredVote, StoreStats
 from .summary import ArticleFeedback, Comment, MissedSearch
 from .votes import Vote
 
@@ -137,14 +137,24 @@ class SqliteStore:
 
     # Writes: the writer thread only.
 
-    def write(self, records: Sequence[Vote | SearchMiss]) -> list[int]:
+    def write(self, records: Sequence[Vote | SearchMiss | Probe]) -> list[int]:
         """Votes and missed searches from one writer batch; returns vote ids, and 0 for each missed search."""
         votes = [r for r in records if isinstance(r, Vote)]
         misses = [r for r in records if isinstance(r, SearchMiss)]
         ids = iter(self.add_votes(votes) if votes else [])
         if misses:
             self.add_search_misses(misses)
+        if any(isinstance(r, Probe) for r in records):
+            self.probe_write()
         return [next(ids) if isinstance(r, Vote) else 0 for r in records]
+
+    def probe_write(self) -> None:
+        """One small committed write, as a vote's would be: raises what a vote would meet (full, locked, read-only)."""
+        stamp = self._clock().strftime(_STAMP)
+        self._con.execute(
+            "INSERT INTO write_probe (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+            (stamp,),
+        )  # autocommit: its own transaction, synced like a batch of votes
 
     def add_search_misses(self, misses: Sequence[SearchMiss]) -> None:
         day = self._clock().date().isoformat()

@@ -30,6 +30,11 @@ class StoredVote:
 
 
 @dataclass(frozen=True)
+class Probe:
+    """Not a reader's record: a small real write that /healthz sends through the writer to see that writes work."""
+
+
+@dataclass(frozen=True)
 class StoreStats:
     votes: int
     articles: int
@@ -40,8 +45,9 @@ class StoreStats:
 
 
 class FeedbackStore(Protocol):
-    def write(self, records: Sequence[Vote | SearchMiss]) -> list[int]:
-        """Make a writer batch durable: each vote's id, 0 for each missed search. Only the writer thread calls this."""
+    def write(self, records: Sequence[Vote | SearchMiss | Probe]) -> list[int]:
+        """Make a writer batch durable: each vote's id, 0 for each missed search and probe (a small real write that
+        raises whatever a vote's write would meet now). Only the writer thread calls this."""
 
     def add_votes(self, votes: Sequence[Vote]) -> list[int]:
         """Make the votes durable in one transaction; their ids in order. Only the writer thread calls this."""

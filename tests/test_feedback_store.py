@@ -254,8 +254,8 @@ def test_migrations_run_once_and_again_do_nothing(tmp_path, clock):
     first.add_votes([vote()])
     first.close()
     again = SqliteStore(db, clock=clock)
-    assert again.schema_version == len(migrations()) == 3
-    assert rows(db, "PRAGMA user_version") == [(3,)]
+    assert again.schema_version == len(migrations()) == 4
+    assert rows(db, "PRAGMA user_version") == [(4,)]
     assert len(rows(db)) == 1
     again.close()
 
