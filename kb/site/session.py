@@ -1,0 +1,75 @@
+"""One build's view of the help center, shared by every door that builds it (the kb plugins, the CLI).
+
+The articles are read and checked once per build: each plugin asks `open_session(kb_yml)` and gets the same
+session while no file under the help center has changed, so no plugin reads another plugin's state.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from kb.content.articles import Content
+from kb.content.config import SiteConfig, load_config
+from kb.content.site import load_site
+from kb.matching.matcher import Matcher, build_matcher
+from kb.model import Article
+from kb.search.related import related_cached
+
+
+@dataclass
+class BuildSession:
+    config: SiteConfig
+    content: Content
+    signature: tuple = field(repr=False)
+    _related: dict[int, dict[str, list[Article]]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def articles_by_path(self) -> dict[str, Article]:
+        return {a.path: a for a in self.content.articles}
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        """The matcher over the articles' index, built (or updated from its cache) once per session."""
+        return build_matcher(self.content.articles, self.config.index_dir, self.config.synonyms)
+
+    def related(self, limit: int) -> dict[str, list[Article]]:
+        if limit not in self._related:
+            self._related[limit] = related_cached(self.content.articles, self.matcher, limit, self.config.index_dir)
+        return self._related[limit]
+
+
+_sessions: dict[Path, BuildSession] = {}
+
+
+def open_session(config_path: Path) -> BuildSession:
+    """The session for the help center of `config_path`: reused while none of its files changed."""
+    config_path = config_path.resolve()
+    config = load_config(config_path)
+    signature = _signature(config_path, config)
+    session = _sessions.get(config_path)
+    if session is None or session.signature != signature or session.config != config:
+        session = BuildSession(config, load_site(config), signature)
+        _sessions[config_path] = session
+    return session
+
+
+def _signature(config_path: Path, config: SiteConfig) -> tuple:
+    """What the session was read from: every file's size and modification time."""
+    stamps = []
+    for path in (config_path, config.questions_path):
+        try:
+            stat = path.stat()
+            stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            stamps.append((str(path), -1, -1))
+    for folder, _, files in os.walk(config.articles_dir):
+        for name in files:
+            try:
+                stat = os.stat(os.path.join(folder, name))
+            except OSError:
+                continue
+            stamps.append((os.path.join(folder, name), stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(stamps))
