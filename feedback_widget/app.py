@@ -25,10 +25,11 @@ from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -38,6 +39,7 @@ from .exports import csv_chunks, json_chunks
 from .misses import LANGS, QUERY_MAX_CHARS, parse_miss
 from .privacy import new_salt, pseudonym
 from .ratelimit import AddressCap, TokenBuckets, retry_after
+from .security import SecurityHeaders, site_policy
 from .sqlite_store import SqliteStore
 from .store import FeedbackStore, Probe
 from .votes import Vote, VoteRefused, parse_vote
@@ -294,17 +296,18 @@ def create_app(
 ) -> Starlette:
     """The endpoint from plain parts: its settings, how to open the store, and optionally what answers suggestions."""
     api = FeedbackApi(settings, open_store, suggest)
-    routes = [
-        Route("/api/feedback", VoteEndpoint(api), methods=["POST"]),
-        Route("/api/search-miss", VoteEndpoint(api, lambda body, ip: parse_miss(body)), methods=["POST"]),
-        Route("/api/suggest", api.suggest, methods=["GET"]),
-        Route("/api/feedback/summary", api.summary, methods=["GET"]),
-        Route("/api/feedback/export", api.export, methods=["GET"]),
-        Route("/healthz", api.health, methods=["GET"]),
+    api_routes = [
+        Route("/feedback", VoteEndpoint(api), methods=["POST"]),
+        Route("/search-miss", VoteEndpoint(api, lambda body, ip: parse_miss(body)), methods=["POST"]),
+        Route("/suggest", api.suggest, methods=["GET"]),
+        Route("/feedback/summary", api.summary, methods=["GET"]),
+        Route("/feedback/export", api.export, methods=["GET"]),
     ]
+    # Everything under /api/ is the API's, found or not: the site's HTML 404 page never answers there.
+    routes = [Mount("/api", routes=api_routes), Route("/healthz", api.health, methods=["GET"])]
     if settings.site_dir is not None:
         routes.append(Mount("/", app=StaticFiles(directory=settings.site_dir, html=True), name="site"))
-    middleware = []
+    middleware = [Middleware(SecurityHeaders, site_policy=site_policy(settings.site_dir))]
     if settings.allow_origins:
         cors = dict(
             allow_origins=list(settings.allow_origins),
@@ -313,9 +316,19 @@ def create_app(
             max_age=600,
         )
         middleware.append(Middleware(CORSMiddleware, **cors))
-    app = Starlette(routes=routes, middleware=middleware, lifespan=api.lifespan)
+    handlers = {404: _not_found_or_not_allowed, 405: _not_found_or_not_allowed}
+    app = Starlette(routes=routes, middleware=middleware, lifespan=api.lifespan, exception_handlers=handlers)
     app.state.api = api
     return app
+
+
+async def _not_found_or_not_allowed(request: Request, exc: Exception) -> Response:
+    # API clients get JSON (with the route's Allow on a 405); the site's own answers stay as they were.
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith("/api/") or request.url.path == "/healthz":
+        message = "no such API route" if exc.status_code == 404 else f"method not allowed; use {exc.headers['Allow']}"
+        return _error(exc.status_code, message, exc.headers)
+    return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
