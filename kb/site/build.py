@@ -9,7 +9,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-
 # How `kb serve` tells the plugins of the live preview about the endpoint it runs beside it: the defaults of the
 # options `kb.endpoint_data_dir` and `kb-feedback.endpoint` (plugins/*/config.py).
 PREVIEW_DIR_ENV = "KB_PREVIEW_DIR"

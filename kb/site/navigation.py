@@ -23,7 +23,9 @@ def by_category(articles: Iterable[Article], config: SiteConfig, lang: str) -> l
     """(category title, articles sorted by title) for each declared category that has articles in `lang`."""
     groups = []
     for category in config.categories:
-        members = sorted((a for a in articles if a.lang == lang and a.category == category.id), key=lambda a: a.title.casefold())
+        members = sorted(
+            (a for a in articles if a.lang == lang and a.category == category.id), key=lambda a: a.title.casefold()
+        )
         if members:
             groups.append((category.title(lang), members))
     return groups
@@ -37,7 +39,9 @@ def navigation(articles: list[Article], config: SiteConfig, landing_pages: set[s
         home = "index.md" if lang == config.default_lang else f"{lang}/index.md"
         if home in landing_pages:
             entries.append({_LANG_HOME_TITLE.get(lang, lang): home})
-        entries += [{title: [{a.title: a.path} for a in members]} for title, members in by_category(articles, config, lang)]
+        entries += [
+            {title: [{a.title: a.path} for a in members]} for title, members in by_category(articles, config, lang)
+        ]
         if lang == config.default_lang:
             nav += entries
         elif entries:
@@ -50,7 +54,9 @@ def _languages(articles: list[Article], config: SiteConfig) -> list[str]:
     return [config.default_lang] + sorted(langs - {config.default_lang})
 
 
-def category_listing(articles: list[Article], config: SiteConfig, lang: str, base: str, overrides: Sequence[Path | str] = ()) -> str:
+def category_listing(
+    articles: list[Article], config: SiteConfig, lang: str, base: str, overrides: Sequence[Path | str] = ()
+) -> str:
     """HTML (Material grid cards, template `kb/categories.html`) listing each category's articles in `lang`;
     `base` leads from the page to the site root."""
     return render_template("categories.html", overrides, groups=by_category(articles, config, lang), base=base)
