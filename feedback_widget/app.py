@@ -38,6 +38,7 @@ from .catalog import ArticleCatalog
 from .exports import csv_chunks, json_chunks
 from .misses import LANGS, QUERY_MAX_CHARS, parse_miss
 from .privacy import new_salt, pseudonym
+from .proxy import TrustedProxy
 from .ratelimit import AddressCap, TokenBuckets, retry_after
 from .security import SecurityHeaders, site_policy
 from .sqlite_store import SqliteStore
@@ -68,6 +69,8 @@ class Settings:
     # distinct readers (client ids) a day whose votes on one article one address may add; 0: no cap
     votes_per_address: int = 3
     max_body: int = 4096  # bytes; a vote with a full comment of Chinese text takes about 3.2 KB
+    # reverse proxies (addresses or networks) whose X-Forwarded-For/-Proto/-Host are believed; none by default
+    trusted_proxies: tuple[str, ...] = ()
     max_backlog: int = 50_000  # votes waiting for the disk before new ones are turned away with 503
 
 
@@ -108,7 +111,8 @@ class FeedbackApi:
 
     def check_origin(self, origin: str | None, host: str | None) -> None:
         # Browsers send Origin with every cross-site POST; refusing unknown ones stops other sites' pages from
-        # voting through their readers' browsers, whatever the CORS preflight said.
+        # voting through their readers' browsers, whatever the CORS preflight said. Behind a proxy that rewrites
+        # Host, `host` is its X-Forwarded-Host (proxy.py), or the site's origin is given with --allow-origin.
         if origin is None or origin in self.settings.allow_origins or urlsplit(origin).netloc == host:
             return
         raise VoteRefused(403, f"pages from {origin} may not send votes here (see --allow-origin)")
@@ -307,7 +311,10 @@ def create_app(
     routes = [Mount("/api", routes=api_routes), Route("/healthz", api.health, methods=["GET"])]
     if settings.site_dir is not None:
         routes.append(Mount("/", app=StaticFiles(directory=settings.site_dir, html=True), name="site"))
-    middleware = [Middleware(SecurityHeaders, site_policy=site_policy(settings.site_dir))]
+    middleware = [
+        Middleware(TrustedProxy, trusted=settings.trusted_proxies),
+        Middleware(SecurityHeaders, site_policy=site_policy(settings.site_dir)),
+    ]
     if settings.allow_origins:
         cors = dict(
             allow_origins=list(settings.allow_origins),

@@ -56,8 +56,9 @@ def serve(
         # An access log would write every reader's IP address to disk (see PRIVACY.md).
         access_log=False,
         server_header=False,
-        # Behind a reverse proxy on this machine, the reader's address comes from X-Forwarded-For.
-        proxy_headers=True,
+        # uvicorn's own proxy support would trust X-Forwarded-For from 127.0.0.1, so any local process could claim
+        # any address: only the proxies named with --trusted-proxy are believed (proxy.py, in the app).
+        proxy_headers=False,
         # Header size, header and body timeouts (guard.py); connections and requests at once before 503.
         http=guarded_protocol(limits),
         limit_concurrency=limits.limit_concurrency or None,

@@ -40,6 +40,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="another origin whose pages may send votes, e.g. https://help.example.com (repeatable)",
     )
     serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="a reverse proxy's address or network (e.g. 127.0.0.1 or 10.0.0.0/8) whose X-Forwarded-For, "
+        "X-Forwarded-Proto and X-Forwarded-Host are believed (repeatable; default: none, the connection's own "
+        "address counts)",
+    )
+    serve.add_argument(
         "--token-file",
         type=Path,
         help="file holding the export token (default: $KB_FEEDBACK_TOKEN; neither disables export)",
@@ -107,6 +116,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from feedback_widget.catalog import CatalogError, read_manifest
     from feedback_widget.guard import Limits
     from feedback_widget.migrate import SchemaTooNew
+    from feedback_widget.proxy import parse_trusted
     from feedback_widget.server import TokenError, export_token, serve
     from feedback_widget.sqlite_store import SqliteStore, StoreError
     from kb.search.suggest import MANIFEST, SiteSuggester
@@ -115,6 +125,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.site}: no such folder (build the site first: kb build)")
     if args.rate_limit < 0 or args.burst < 1:
         raise UsageError("--rate-limit must be 0 or more and --burst at least 1")
+    try:
+        parse_trusted(args.trusted_proxy)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     if args.votes_per_address < 0:
         raise UsageError("--votes-per-address must be 0 (no cap) or more")
     if args.max_header_bytes < 1024 or args.header_timeout <= 0 or args.body_timeout <= 0 or args.limit_concurrency < 0:
@@ -138,6 +152,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         rate=args.rate_limit / 60,
         burst=args.burst,
         votes_per_address=args.votes_per_address,
+        trusted_proxies=tuple(args.trusted_proxy),
     )
     limits = Limits(
         max_header_bytes=args.max_header_bytes,
