@@ -208,3 +208,50 @@ def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable):
         server.wait(timeout=30)
     with pytest.raises(OSError):  # the endpoint stopped with it
         urllib.request.urlopen(f"http://127.0.0.1:{port + 1}/healthz", timeout=2)
+
+
+# A damaged feedback database: a clear message, never a traceback, in every command that reads it.
+
+
+def damaged_databases(path) -> dict[str, bytes]:
+    import sqlite3
+
+    from feedback_widget.sqlite_store import SqliteStore
+
+    SqliteStore(path).close()  # the last connection to close folds the WAL into the file
+    whole = path.read_bytes()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA user_version = 99")
+    con.commit()
+    con.close()
+    too_new = path.read_bytes()
+    path.unlink()
+    return {
+        "not a database": b"\x8b\x1f" * 4096,
+        "damaged pages": whole[:100] + b"\xff" * (len(whole) - 100),
+        "newer kb": too_new,
+        "cut short": whole[: len(whole) // 3],
+    }
+
+
+@pytest.mark.parametrize("damage", ["not a database", "damaged pages", "newer kb", "cut short"])
+def test_a_damaged_feedback_database_is_a_clear_error_in_every_command(kb, buildable, damage):
+    db = buildable.root / "feedback.sqlite3"
+    buildable.write(
+        "kb.yml", (buildable.root / "kb.yml").read_text(encoding="utf-8") + "feedback:\n  db: feedback.sqlite3\n"
+    )
+    buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-coverage:\n      fail_under: 0\n")
+    db.write_bytes(damaged_databases(buildable.root / "scratch.sqlite3")[damage])
+    commands = [
+        ("coverage",),
+        ("questions", "import", "--missed-searches"),
+        ("feedback", "stats", "--db", str(db)),
+    ]
+    for command in commands:
+        result = kb(*command, cwd=buildable.root)
+        assert result.code == 2, (command, result.err)
+        assert str(db) in result.err and "Traceback" not in result.err, (command, result.err)
+    built = subprocess.run([sys.executable, "-m", "kb", "build"], cwd=buildable.root, capture_output=True, text=True)
+    assert built.returncode != 0
+    assert "Traceback" not in built.stderr, built.stderr
+    assert f"kb-coverage: {db}" in built.stderr

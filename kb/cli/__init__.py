@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from feedback_widget.reports import FeedbackUnreadable
 from kb import __version__
 from kb.cli import content, coverage, feedback, questions, site
 from kb.cli.common import CONTENT_PROBLEMS, USAGE, UsageError, print_problems
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     except KbError as exc:
         print_problems(exc.problems)
         return CONTENT_PROBLEMS
+    except FeedbackUnreadable as exc:  # kb coverage, kb questions import --missed-searches, kb feedback stats
+        print(f"kb: {exc}", file=sys.stderr)
+        return USAGE
     except KeyboardInterrupt:
         return 130
 

@@ -11,7 +11,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from feedback_widget.reports import read_feedback
+from feedback_widget.reports import FeedbackUnreadable, read_feedback
 from kb.coverage.audit import site_report
 from kb.coverage.model import Report
 from kb.problems import KbError
@@ -47,9 +47,11 @@ class KbCoveragePlugin(BasePlugin[KbCoverageConfig]):
             site = replace(site, fail_under=float(self.config.fail_under))
         db = root / self.config.feedback_db if self.config.feedback_db else site.feedback_db
         content = session.content
-        self.report = site_report(
-            site, content.articles, content.questions, session.matcher, feedback=read_feedback(db)
-        )
+        try:
+            feedback = read_feedback(db)
+        except FeedbackUnreadable as exc:
+            raise PluginError(f"kb-coverage: {exc}") from None
+        self.report = site_report(site, content.articles, content.questions, session.matcher, feedback=feedback)
         titles = {c.id: c.title("en") for c in site.categories}
         address = File.generated(config, self.config.page, content="").url  # links lead from the page's own address
         overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()
