@@ -135,3 +135,26 @@ def test_gate_on_tagged_from_kb_yml_or_the_command_line(kb, site):
     assert refused.code == 1 and "tagged coverage" in refused.err
     site.write("kb.yml", (site.root / "kb.yml").read_text(encoding="utf-8") + "coverage:\n  gate_on: tagged\n")
     assert kb("coverage", "--fail-under", str(between), cwd=site.root).code == 1
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_defused(kb, site):
+    import csv
+    import io
+
+    # As `kb questions import --missed-searches` would take them in from what readers typed.
+    extra = "".join(
+        f"  - id: q{n}\n    question: {json.dumps(text)}\n    volume: {10 - n}\n"
+        for n, text in enumerate(["=1+1 refund", "+SUM(A1:A9)", "-2+3 password", "@cmd|' /C calc'!A0"])
+    )
+    site.write("questions.yml", (site.root / "questions.yml").read_text(encoding="utf-8") + extra)
+    result = kb("coverage", "--format", "csv", "--fail-under", "0", cwd=site.root)
+    assert result.code == 0, result.err
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(result.out))}
+    assert [rows[f"q{n}"]["question"] for n in range(4)] == [
+        "'=1+1 refund",
+        "'+SUM(A1:A9)",
+        "'-2+3 password",
+        "'@cmd|' /C calc'!A0",
+    ]
+    assert rows["forgot-password"]["question"] == "I forgot my password"  # other text is left as it is
+    assert rows["forgot-password"]["volume"] == "120"

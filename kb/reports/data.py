@@ -8,6 +8,7 @@ import html
 import io
 import json
 
+from feedback_widget.exports import defuse
 from kb.coverage.model import FINDABLE_RANK, Figures, QuestionResult, Report
 
 JSON_VERSION = 1
@@ -120,19 +121,23 @@ def to_csv(report: Report) -> str:
     )
     for row in to_dict(report)["questions"]:
         best = row["articles"][0] if row["articles"] else {}
+        # Questions come from ticket exports and readers' searches: "=1+1" must stay text in a spreadsheet.
         writer.writerow(
             [
-                row["id"],
-                row["question"],
-                row["volume"],
-                row["category"],
-                row["lang"],
-                row["status"],
-                best.get("path", ""),
-                best.get("score", ""),
-                best.get("rank", ""),
-                row["hard_to_find"],
-                row["suggestion"],
+                defuse(cell)
+                for cell in (
+                    row["id"],
+                    row["question"],
+                    row["volume"],
+                    row["category"],
+                    row["lang"],
+                    row["status"],
+                    best.get("path", ""),
+                    best.get("score", ""),
+                    best.get("rank", ""),
+                    row["hard_to_find"],
+                    row["suggestion"],
+                )
             ]
         )
     return out.getvalue()
