@@ -19,7 +19,7 @@ from kb.problems import KbError
 from kb.search.related import related_html
 from kb.search.word_forms import add_to_search_index
 from kb.site.manifest import write_endpoint_data
-from kb.site.navigation import HOME_MARKER, category_listing, navigation, reviewed_html
+from kb.site.navigation import HOME_MARKER, category_listing, navigation, reviewed_html, safe_title
 from kb.site.session import BuildSession, open_session
 
 from ..theme import page_base, with_theme_dir
@@ -61,6 +61,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if article:  # templates (the feedback widget) find the article's stable id and language here
             page.meta["kb_article"] = article.id
             page.meta["kb_lang"] = article.lang
+        # Material writes page.meta.title and page.title into the page unescaped (<title>, header, <h1>, nav).
+        title = article.title if article else page.meta.get("title")
+        if isinstance(title, str):
+            page.meta["title"] = page.title = safe_title(title)
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
