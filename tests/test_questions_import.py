@@ -155,3 +155,67 @@ def test_missed_searches_without_a_database_is_a_usage_error(kb, site):
     result = kb("questions", "import", "--missed-searches", cwd=site.root)
     assert result.code == 2 and "no feedback database yet" in result.err
     assert kb("questions", "import", cwd=site.root).code == 2
+
+
+# Control characters: kept out of questions.yml and of everything kb prints.
+
+HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x1b[31mCan I pay\x07 with\x0b PayPal?\x1b[0m\u202e"
+
+
+def test_control_characters_in_a_ticket_export_do_not_come_in_nor_reach_the_terminal(kb, site):
+    site.write("tickets.csv", f"question,count\n{HOSTILE},7\n")
+    dry = kb("questions", "import", "tickets.csv", "--dry-run", cwd=site.root)
+    assert dry.code == 0, dry.err
+    printed = dry.out + dry.err
+    assert "Can I pay with PayPal?" in printed
+    assert not [c for c in printed if ord(c) < 32 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F or c == "\u202e"]
+    assert kb("questions", "import", "tickets.csv", cwd=site.root).code == 0
+    written = (site.root / "questions.yml").read_text(encoding="utf-8")
+    assert "question: Can I pay with PayPal?" in written and "\x1b" not in written and "\\e" not in written
+
+
+def test_kb_prints_no_control_characters_from_the_content(kb, site):
+    # YAML can carry them in double quotes; kb check, kb coverage (every format a terminal shows) print them.
+    site.write(
+        "questions.yml",
+        'questions:\n  - id: paypal\n    question: "\\e]0;pwned\\a\\e[31mCan I pay with PayPal?\\e[0m"\n    volume: 5\n',
+    )
+    site.article("account/x.md", '---\ntitle: "Pay\\e[2J"\ncategory: "acount\\a"\n---\nBody\n')
+    runs = [
+        kb("check", cwd=site.root),
+        kb(
+            "coverage",
+            cwd=site.root,
+        ),
+        kb("coverage", "--format", "markdown", cwd=site.root),
+        kb("coverage", "--format", "csv", cwd=site.root),
+    ]
+    site.article("account/x.md", '---\ntitle: "Pay\\e[2J"\ncategory: account\n---\nBody\n')
+    runs += [kb("coverage", cwd=site.root), kb("coverage", "--format", "markdown", cwd=site.root)]
+    for run in runs:
+        printed = run.out + run.err
+        assert "\x1b" not in printed and "\x07" not in printed, printed
+    assert "unknown category 'acount'" in runs[0].err
+    assert "Can I pay with PayPal?" in runs[4].out
+
+
+def test_rendered_html_has_no_control_characters(site):
+    from kb.content.articles import parse_article
+    from kb.content.config import load_config
+    from kb.site.navigation import category_listing, safe_title
+
+    config = load_config(site.config)
+    article = load_article(site, config, parse_article)
+    html = category_listing([article], config, "en", "./")
+    assert "Pay" in html and "\x1b" not in html and "\x07" not in html
+    assert str(safe_title("Pay\x1b[2J\x07 <b>")) == "Pay &lt;b&gt;"
+
+
+def load_article(site, config, parse_article):
+    from kb.content.articles import ArticleRules
+
+    text = '---\ntitle: "Pay\\e[2J\\a"\ncategory: account\n---\nBody\n'
+    rules = ArticleRules(vocabulary=config.vocabulary, default_lang="en")
+    article, problems = parse_article(text, "account/x.md", "articles/account/x.md", rules)
+    assert article is not None, problems
+    return article

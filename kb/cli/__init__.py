@@ -7,13 +7,17 @@ Exit codes: 0 ok, 1 content problems, 2 usage errors (kb.cli.common). Each comma
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from feedback_widget.reports import FeedbackUnreadable
 from kb import __version__
 from kb.cli import content, coverage, feedback, questions, site
 from kb.cli.common import CONTENT_PROBLEMS, USAGE, UsageError, print_problems
+from kb.content.text import without_controls
 from kb.problems import KbError
 
 COMMAND_GROUPS = (content, site, questions, coverage, feedback)
@@ -25,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return USAGE
+    with _terminal_safe_output():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return args.run(args)
     except UsageError as exc:
@@ -38,6 +47,32 @@ def main(argv: list[str] | None = None) -> int:
         return USAGE
     except KeyboardInterrupt:
         return 130
+
+
+class _WithoutControls:
+    """A text stream that drops escape sequences and control characters from what is written to it: kb prints
+    questions, titles and searches that came from outside, and a terminal would act on them (colours, cursor
+    moves, a new window title, a bell)."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(without_controls(text))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _terminal_safe_output() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _WithoutControls(sys.stdout), _WithoutControls(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ from feedback_widget.reports import missed_searches
 from kb.cli.common import OK, UsageError, check_language, print_problems, show_help, site_config
 from kb.content.config import SiteConfig
 from kb.content.questions_import import ImportedRow, ImportResult, import_csv, merge_into, parse_columns
+from kb.content.text import without_controls
 from kb.content.textfile import write_text_atomically
 
 
@@ -96,7 +97,9 @@ def _import_missed_searches(config: SiteConfig, min_count: int):
     by_lang: dict[str, list[ImportedRow]] = {}
     for miss in missed_searches(config.feedback_db, days=90, limit=200):
         if miss.count >= min_count:
-            by_lang.setdefault(miss.lang, []).append(ImportedRow(miss.query, miss.count, "", 0))
+            query = without_controls(miss.query).strip()  # the endpoint refuses them; kept out here too
+            if query:
+                by_lang.setdefault(miss.lang, []).append(ImportedRow(query, miss.count, "", 0))
     for lang, rows in by_lang.items():
         result = merge_into(
             rows, config.questions_path, lang, config.relative(config.questions_path), result, original=text

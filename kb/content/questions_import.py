@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from kb.content.text import normalise, text_id, unique_id
+from kb.content.text import normalise, text_id, unique_id, without_controls
 from kb.content.textfile import looks_like_gbk, read_text
 from kb.content.yamltext import Located, parse_yaml
 from kb.problems import KbError, Problem, Severity, did_you_mean
@@ -124,7 +124,8 @@ def read_rows(text: str, shown: str, columns: dict[str, str]) -> list[ImportedRo
 
 
 def _cell(row: list[str], index: int | None) -> str:
-    return row[index].strip() if index is not None and index < len(row) else ""
+    # Ticket subjects carry whatever customers pasted: escape sequences and control characters do not come in.
+    return without_controls(row[index]).strip() if index is not None and index < len(row) else ""
 
 
 def merge_rows(rows: list[ImportedRow]) -> list[ImportedRow]:

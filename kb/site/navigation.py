@@ -12,6 +12,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from kb.content.config import SiteConfig
+from kb.content.text import without_controls
 from kb.model import Article
 from kb.templates import render as render_template
 
@@ -37,7 +38,7 @@ def safe_title(title: str) -> Markup:
     """A title as HTML that shows it as text. MkDocs and Material write titles into pages unescaped (navigation,
     <title>, the header, <h1>), so `<img src=x onerror=...>` in front matter would run; as Markup it is escaped
     once, and templates that escape again (`| e`) leave it as it is."""
-    return escape(title)
+    return escape(without_controls(title))
 
 
 def navigation(articles: list[Article], config: SiteConfig, landing_pages: set[str]) -> list:
