@@ -174,3 +174,10 @@ def test_an_injected_inline_script_is_blocked(page, endpoint):
     )
     assert page.evaluate("window.__ran === undefined")
     assert any("script-src" in v for v in violations(page))
+
+
+def test_kb_feedback_csp_prints_the_sites_policy(kb, sample_site):
+    result = kb("feedback", "csp", "--site", str(sample_site))
+    assert result.code == 0
+    assert result.out.strip() == site_policy(sample_site)
+    assert "script-src 'self' 'sha256-" in result.out

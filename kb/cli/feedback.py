@@ -108,6 +108,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     stats.add_argument("--db", type=Path, required=True, help="the SQLite file the endpoint writes")
     stats.set_defaults(run=cmd_stats)
 
+    csp = subcommands.add_parser(
+        "csp",
+        help="print the Content-Security-Policy for a built site",
+        description="Print the Content-Security-Policy header value that kb feedback serve sends with DIR's pages "
+        "(its inline scripts allowed by hash), for a web server that serves the site itself.",
+    )
+    csp.add_argument("--site", type=Path, required=True, help="the built site, e.g. site/")
+    csp.set_defaults(run=cmd_csp)
+
     feedback.set_defaults(run=lambda args: show_help(feedback))
 
 
@@ -171,4 +180,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.db}: no such file (the endpoint creates it: kb feedback serve --db ...)")
     summary = read_summary(args.db, comments=0)  # an unreadable database: kb.cli.main says why, exit 2
     print(stats_table(summary.values()))
+    return OK
+
+
+def cmd_csp(args: argparse.Namespace) -> int:
+    from feedback_widget.security import site_policy
+
+    if not args.site.is_dir():
+        raise UsageError(f"{args.site}: no such folder (build the site first: kb build)")
+    print(site_policy(args.site))
     return OK
