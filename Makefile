@@ -19,6 +19,7 @@ run: $(INSTALLED)
 
 test: $(INSTALLED) lint
 	scripts/ensure-debian-package chromium /usr/bin/chromium
+	scripts/ensure-debian-package postgresql /usr/lib/postgresql/15/bin/initdb
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
@@ -59,7 +60,7 @@ API_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
 
 @dataclass(frozen=True)
 class Settings:
-    db: Path
+    db: Path | str  # a SQLite file, or a postgresql:// URL (postgres_store.py)
     manifest: Path
     site_dir: Path | None = None  # the built site to serve at /; None serves the API only
     allow_origins: tuple[str, ...] = ()  # other origins whose pages may send votes (CORS)
@@ -80,7 +81,7 @@ class FeedbackApi:
     def __init__(
         self,
         settings: Settings,
-        open_store: Callable[[Path], FeedbackStore] = SqliteStore,
+        open_store: Callable[[Any], FeedbackStore] = SqliteStore,
         suggest: Suggest | None = None,
     ):
         self.settings = settings
@@ -296,7 +297,7 @@ def _headers(scope: Scope, wanted: tuple[bytes, ...]) -> dict[bytes, str]:
 
 
 def create_app(
-    settings: Settings, open_store: Callable[[Path], FeedbackStore] = SqliteStore, suggest: Suggest | None = None
+    settings: Settings, open_store: Callable[[Any], FeedbackStore] = SqliteStore, suggest: Suggest | None = None
 ) -> Starlette:
     """The endpoint from plain parts: its settings, how to open the store, and optionally what answers suggestions."""
     api = FeedbackApi(settings, open_store, suggest)

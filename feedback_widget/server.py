@@ -6,13 +6,16 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from .app import Settings, Suggest, create_app
 from .guard import Limits, guarded_protocol
+from .sqlite_store import SqliteStore
+from .store import FeedbackStore
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +49,11 @@ def serve(
     log_level: str = "info",
     suggest: Suggest | None = None,
     limits: Limits = Limits(),
+    open_store: Callable[[Any], FeedbackStore] = SqliteStore,
 ) -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     config = uvicorn.Config(
-        create_app(settings, suggest=suggest),
+        create_app(settings, open_store, suggest=suggest),
         host=host,
         port=port,
         log_level=log_level,

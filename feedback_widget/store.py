@@ -29,6 +29,11 @@ class StoredVote:
     created_at: dt.datetime
 
 
+def is_postgres_url(db: object) -> bool:
+    """Whether `--db` names a PostgreSQL database (postgres_store.py) rather than a SQLite file."""
+    return isinstance(db, str) and db.startswith(("postgresql://", "postgres://"))
+
+
 @dataclass(frozen=True)
 class Probe:
     """Not a reader's record: a small real write that /healthz sends through the writer to see that writes work."""

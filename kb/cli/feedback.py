@@ -28,7 +28,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="serve the built site and the feedback endpoint on one origin",
         description="Serve DIR at / and the feedback API at /api/feedback; votes are kept in the SQLite file --db.",
     )
-    serve.add_argument("--db", type=Path, required=True, help="the SQLite file for votes (created when missing)")
+    serve.add_argument(
+        "--db",
+        required=True,
+        help="the SQLite file for votes (created when missing), or a PostgreSQL database as "
+        "postgresql://user@host/name for several endpoint instances (needs the 'postgresql' extra)",
+    )
     serve.add_argument("--site", type=Path, required=True, help="the built site (with kb-articles.json), e.g. site/")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -128,6 +133,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from feedback_widget.proxy import parse_trusted
     from feedback_widget.server import TokenError, export_token, serve
     from feedback_widget.sqlite_store import SqliteStore, StoreError
+    from feedback_widget.store import is_postgres_url
     from kb.search.suggest import MANIFEST, SiteSuggester
 
     if not args.site.is_dir():
@@ -145,15 +151,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "--max-header-bytes must be at least 1024, --header-timeout and --body-timeout above 0, "
             "and --limit-concurrency 0 (no limit) or more"
         )
+    if is_postgres_url(args.db):
+        db = args.db
+        try:
+            from feedback_widget.postgres_store import PostgresStore as open_store
+        except ImportError as exc:
+            raise UsageError(
+                f"--db {args.db.split('://')[0]}://...: {exc} (pip install 'kb-helpcenter[postgresql]')"
+            ) from None
+    else:
+        db, open_store = Path(args.db), SqliteStore
     try:
         read_manifest(args.site / MANIFEST)
         token = export_token(args.token_file, os.environ)
-        SqliteStore(args.db).close()  # create or migrate the database now, so a bad path fails before serving
+        open_store(db).close()  # create or migrate the database now, so a bad path fails before serving
     except (CatalogError, TokenError, StoreError, SchemaTooNew) as exc:
         raise UsageError(str(exc)) from None
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
     settings = Settings(
-        db=args.db,
+        db=db,
         manifest=args.site / MANIFEST,
         site_dir=args.site,
         allow_origins=tuple(args.allow_origin),
@@ -169,7 +185,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         body_timeout=args.body_timeout,
         limit_concurrency=args.limit_concurrency,
     )
-    serve(settings, args.host, args.port, args.log_level, suggest=SiteSuggester(args.site), limits=limits)
+    suggest = SiteSuggester(args.site)
+    serve(settings, args.host, args.port, args.log_level, suggest=suggest, limits=limits, open_store=open_store)
     return OK
 
 
