@@ -102,7 +102,7 @@ def test_the_vote_shows_in_the_coverage_report(page, endpoint):
     content = load_site(config)
     report = site_report(config, content.articles, content.questions, feedback=read_feedback(endpoint.db))
     health = next(h for h in report.feedback if h.article.id == ARTICLE)
-    assert health.not_helpful >= 1
+    assert health.votes.not_helpful >= 1
     html = render(report, {})
     assert "Screens &lt;i&gt;changed&lt;/i&gt; in v5" in html and "<i>changed" not in html
 
