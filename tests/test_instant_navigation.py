@@ -36,9 +36,11 @@ def instant_site(tmp_path_factory, port) -> Path:
     config["site_url"] = f"http://127.0.0.1:{port}/"
     config["docs_dir"] = str(REPO / "articles")
     config["theme"]["features"].append("navigation.instant")
-    for plugin in config["plugins"]:
+    for n, plugin in enumerate(config["plugins"]):
         if isinstance(plugin, dict) and "kb" in plugin:
             plugin["kb"]["config_file"] = str(REPO / "kb.yml")
+        if plugin == "kb-coverage":  # it reads kb.yml too, from beside mkdocs.yml unless told otherwise
+            config["plugins"][n] = {"kb-coverage": {"config_file": str(REPO / "kb.yml")}}
     (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     site = folder / "site"
     command = mkdocs_command("build", "--strict", "-f", str(folder / "mkdocs.yml"), "-d", str(site))
