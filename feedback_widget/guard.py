@@ -11,16 +11,23 @@
   ended as a disconnect for the app, 408 is sent if no answer was started, and the connection is closed. This
   also covers a body still trickling in after the app answered without reading it.
 
-Concurrency is uvicorn's own `limit_concurrency` (503 beyond it), set by `server.serve`.
+- **Concurrency**: beyond `limit_concurrency` connections or requests at once, 503 (uvicorn's rule, checked here
+  so that the answer carries the security headers as every other answer does).
+
+These answers are JSON (`{"error": ...}`) with the security headers of the API's answers (security.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 
 import httptools
+from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from .security import SERVER_ANSWER_HEADERS
 
 
 @dataclass(frozen=True)
@@ -36,15 +43,39 @@ class _HeadTooLarge(Exception):
     """Raised in a parser callback to stop parsing (httptools turns it into an HttpParserCallbackError)."""
 
 
-def _plain(status: bytes, text: bytes) -> bytes:
+_HEADERS = b"".join(name + b": " + value + b"\r\n" for name, value in SERVER_ANSWER_HEADERS)
+
+
+def _json(status: bytes, message: str) -> bytes:
+    body = json.dumps({"error": message}).encode()
     return (
-        b"HTTP/1.1 " + status + b"\r\ncontent-type: text/plain; charset=utf-8\r\n"
-        b"content-length: %d\r\nconnection: close\r\n\r\n" % len(text)
-    ) + text
+        (
+            b"HTTP/1.1 " + status + b"\r\ncontent-type: application/json\r\n"
+            b"content-length: %d\r\nconnection: close\r\n" % len(body)
+        )
+        + _HEADERS
+        + b"\r\n"
+        + body
+    )
 
 
-HEAD_TOO_LARGE = _plain(b"431 Request Header Fields Too Large", b"Request header fields too large")
-TIMED_OUT = _plain(b"408 Request Timeout", b"Request timeout")
+HEAD_TOO_LARGE = _json(b"431 Request Header Fields Too Large", "the request line and headers are too large")
+TIMED_OUT = _json(b"408 Request Timeout", "the request took too long to arrive")
+MALFORMED = _json(b"400 Bad Request", "not a valid HTTP request")
+
+
+async def _unavailable(scope: Scope, receive: Receive, send: Send) -> None:
+    """503 beyond the concurrency limit (uvicorn's own answer, with the security headers and as JSON)."""
+    body = b'{"error":"too many requests at once; try again shortly"}'
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", b"%d" % len(body)),
+        (b"connection", b"close"),
+        (b"retry-after", b"1"),
+        *SERVER_ANSWER_HEADERS,
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def guarded_protocol(limits: Limits) -> type[HttpToolsProtocol]:
@@ -53,6 +84,7 @@ def guarded_protocol(limits: Limits) -> type[HttpToolsProtocol]:
     class GuardedHttpToolsProtocol(HttpToolsProtocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
+            self.limit_concurrency = None  # uvicorn's check is done here instead, with a 503 that has the headers
             self._head_open = True  # waiting for a request line and headers
             self._head_received = 0  # bytes received while the head is incomplete (an upper bound)
             self._head_size = 0  # exact size of the head parsed so far (request line and complete headers)
@@ -82,9 +114,8 @@ def guarded_protocol(limits: Limits) -> type[HttpToolsProtocol]:
                 if self._too_large:
                     self._refuse(HEAD_TOO_LARGE)
                     return
-                msg = "Invalid HTTP request received."
-                self.logger.warning(msg)
-                self.send_400_response(msg)
+                self.logger.warning("Invalid HTTP request received.")
+                self._refuse(MALFORMED)
                 return
             if self._head_open and self.parser is not None:
                 self._head_received += len(data)
@@ -116,7 +147,15 @@ def guarded_protocol(limits: Limits) -> type[HttpToolsProtocol]:
         def on_headers_complete(self) -> None:
             self._head_open = False
             self._disarm()
-            super().on_headers_complete()
+            limit = limits.limit_concurrency
+            app = self.app
+            if limit and (len(self.connections) >= limit or len(self.tasks) >= limit):
+                self.logger.warning("Exceeded concurrency limit.")
+                self.app = _unavailable
+            try:
+                super().on_headers_complete()
+            finally:
+                self.app = app
             self._arm(limits.body_timeout, self._body_timed_out)
 
         def on_message_complete(self) -> None:

@@ -26,6 +26,16 @@ _SCRIPT_TYPES = {b"", b"text/javascript", b"application/javascript", b"module"}
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 
+# Every answer's headers, the page-specific policy aside; also what the server's own answers (431, 408, 400, 503
+# from guard.py) carry, with the API's policy.
+COMMON_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),  # other sites learn nothing of which article a reader came from
+    (b"x-frame-options", b"DENY"),
+)
+SERVER_ANSWER_HEADERS = (*COMMON_HEADERS, (b"content-security-policy", API_POLICY.encode()))
+
+
 def inline_script_hashes(pages: Iterable[bytes]) -> list[str]:
     """The CSP hash sources ('sha256-...') of every inline script that a browser would run, in order found."""
     found: dict[str, None] = {}
@@ -70,13 +80,8 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp, site_policy: str, api_prefixes: tuple[str, ...] = ("/api/", "/healthz")):
         self.app = app
         self.api_prefixes = api_prefixes
-        common = [
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"same-origin"),  # other sites learn nothing of which article a reader came from
-            (b"x-frame-options", b"DENY"),
-        ]
-        self._site = [*common, (b"content-security-policy", site_policy.encode())]
-        self._api = [*common, (b"content-security-policy", API_POLICY.encode())]
+        self._site = [*COMMON_HEADERS, (b"content-security-policy", site_policy.encode())]
+        self._api = list(SERVER_ANSWER_HEADERS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -65,7 +65,7 @@ def serve(
         proxy_headers=False,
         # Header size, header and body timeouts (guard.py); connections and requests at once before 503.
         http=guarded_protocol(limits),
-        limit_concurrency=limits.limit_concurrency or None,
+        # limit_concurrency: checked by the guard (503 with the security headers), so uvicorn's is left off.
         timeout_keep_alive=limits.keep_alive,
         h11_max_incomplete_event_size=limits.max_header_bytes,
     )

@@ -175,6 +175,46 @@ def test_beyond_the_concurrency_limit_requests_are_503(site, tmp_path):
         assert status(raw) == 200
 
 
+def assert_json_with_security_headers(raw: bytes) -> None:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.lower().split(b"\r\n")
+    for header in (
+        b"content-type: application/json",
+        b"x-content-type-options: nosniff",
+        b"x-frame-options: deny",
+        b"referrer-policy: same-origin",
+        b"content-security-policy: default-src 'none'; frame-ancestors 'none'",
+    ):
+        assert any(line.startswith(header) for line in lines), (header, head)
+    assert "error" in json.loads(body)
+
+
+def test_the_servers_own_refusals_are_json_with_the_security_headers(endpoint, site, tmp_path):  # noqa: F811
+    too_large = request(endpoint, b"GET /healthz HTTP/1.1\r\nX-Padding: " + b"a" * 17_000 + b"\r\n\r\n")
+    assert status(too_large) == 431
+    assert_json_with_security_headers(too_large)
+    with connect(endpoint) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nX-Slow: 1\r\n")
+        timed_out = answer(sock)
+    assert status(timed_out) == 408
+    assert_json_with_security_headers(timed_out)
+    malformed = request(endpoint, b"GET /healthz HTTP/9.9 what\r\n\r\n")
+    assert status(malformed) == 400
+    assert_json_with_security_headers(malformed)
+    with serving(site, tmp_path / "votes.db", options=("--limit-concurrency", "2")) as e:
+        held = [connect(e) for _ in range(3)]
+        try:
+            for sock in held:
+                sock.sendall(b"GET /healthz HTTP/1.1\r\n")
+            time.sleep(0.2)
+            unavailable = request(e, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        finally:
+            for sock in held:
+                sock.close()
+    assert status(unavailable) == 503
+    assert_json_with_security_headers(unavailable)
+
+
 def test_the_limits_are_options_of_kb_feedback_serve(kb, tmp_path, site):
     result = kb("feedback", "serve", "--help", cwd=tmp_path)
     for option in ("--max-header-bytes", "--header-timeout", "--body-timeout", "--limit-concurrency"):
