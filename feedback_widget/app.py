@@ -43,7 +43,7 @@ from .proxy import TrustedProxy
 from .ratelimit import AddressCap, TokenBuckets, retry_after
 from .security import SecurityHeaders, site_policy
 from .sqlite_store import SqliteStore
-from .store import FeedbackStore, Probe
+from .store import FeedbackStore, Probe, is_postgres_url
 from .votes import Vote, VoteRefused, parse_vote
 from .writer import GroupCommitWriter, Record, WriterClosed
 
@@ -81,7 +81,7 @@ class FeedbackApi:
     def __init__(
         self,
         settings: Settings,
-        open_store: Callable[[Any], FeedbackStore] = SqliteStore,
+        open_store: Callable[[Any], FeedbackStore] | None = None,
         suggest: Suggest | None = None,
     ):
         self.settings = settings
@@ -93,7 +93,7 @@ class FeedbackApi:
             if settings.votes_per_address > 0
             else None
         )
-        self._open_store = open_store
+        self._open_store = open_store or store_for(settings.db)
         self._ip_salt = new_salt()  # in memory only: a restart unlinks every rate-limit key from its address
         self.store: FeedbackStore | None = None
         self.writer: GroupCommitWriter | None = None
@@ -296,10 +296,20 @@ def _headers(scope: Scope, wanted: tuple[bytes, ...]) -> dict[bytes, str]:
     return {name: value.decode("latin-1") for name, value in scope["headers"] if name in wanted}
 
 
+def store_for(db: Path | str) -> Callable[[Any], FeedbackStore]:
+    """How to open `db`: a postgresql:// URL with the PostgreSQL store (extra 'postgresql'), else a SQLite file."""
+    if is_postgres_url(db):
+        from .postgres_store import PostgresStore
+
+        return PostgresStore
+    return SqliteStore
+
+
 def create_app(
-    settings: Settings, open_store: Callable[[Any], FeedbackStore] = SqliteStore, suggest: Suggest | None = None
+    settings: Settings, open_store: Callable[[Any], FeedbackStore] | None = None, suggest: Suggest | None = None
 ) -> Starlette:
-    """The endpoint from plain parts: its settings, how to open the store, and optionally what answers suggestions."""
+    """The endpoint from plain parts: its settings, how to open the store (by default the one `settings.db`
+    names), and optionally what answers suggestions."""
     api = FeedbackApi(settings, open_store, suggest)
     api_routes = [
         Route("/feedback", VoteEndpoint(api), methods=["POST"]),

@@ -14,7 +14,6 @@ import uvicorn
 
 from .app import Settings, Suggest, create_app
 from .guard import Limits, guarded_protocol
-from .sqlite_store import SqliteStore
 from .store import FeedbackStore
 
 log = logging.getLogger(__name__)
@@ -49,7 +48,7 @@ def serve(
     log_level: str = "info",
     suggest: Suggest | None = None,
     limits: Limits = Limits(),
-    open_store: Callable[[Any], FeedbackStore] = SqliteStore,
+    open_store: Callable[[Any], FeedbackStore] | None = None,
 ) -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     config = uvicorn.Config(

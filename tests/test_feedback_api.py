@@ -15,6 +15,9 @@ from starlette.testclient import TestClient
 
 from feedback_widget.app import Settings, create_app
 from feedback_widget.catalog import ArticleCatalog, CatalogError, read_manifest
+from feedback_widget.store import is_postgres_url
+
+from .postgres import new_database
 
 ARTICLES = ["account/reset-password", "payments/refund-policy", "zh/account/reset-password"]
 TOKEN = "s3cret-token-for-tests"
@@ -29,13 +32,19 @@ def write_manifest(site: Path, ids: list[str]) -> Path:
     return path
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def fresh_db(settings: Settings, name: str) -> Path | str:
+    """Another empty database of the same kind as the one `settings` names."""
+    if is_postgres_url(settings.db):
+        return new_database(settings.db.rsplit("/", 1)[0] + "/postgres")
+    return settings.db.with_name(name)
+
+
+def sqlite_settings(tmp_path: Path, db: Path | str | None = None) -> Settings:
     site = tmp_path / "site"
     manifest = write_manifest(site, ARTICLES)
     (site / "index.html").write_text("<h1>Help center</h1>", encoding="utf-8")
     return Settings(
-        db=tmp_path / "votes.db",
+        db=db or tmp_path / "votes.db",
         manifest=manifest,
         site_dir=site,
         export_token=TOKEN,
@@ -43,6 +52,14 @@ def settings(tmp_path: Path) -> Settings:
         votes_per_address=0,  # every test client shares one address; the cap has tests of its own
         allow_origins=("https://help.example.com",),
     )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def settings(request, tmp_path: Path) -> Settings:
+    """The endpoint's settings over each store: a SQLite file, and a PostgreSQL database on a real server."""
+    if request.param == "postgresql":
+        return sqlite_settings(tmp_path, new_database(request.getfixturevalue("postgres_url")))
+    return sqlite_settings(tmp_path)
 
 
 @pytest.fixture
@@ -57,8 +74,14 @@ def post(client: TestClient, body: object, headers: dict[str, str] | None = None
 
 
 def db_rows(settings: Settings) -> list[tuple]:
+    sql = "SELECT id, article, helpful, reason, comment FROM votes ORDER BY id"
+    if is_postgres_url(settings.db):
+        import psycopg
+
+        with psycopg.connect(settings.db) as con:
+            return [(i, a, int(h), r, c) for i, a, h, r, c in con.execute(sql)]
     with sqlite3.connect(settings.db) as con:
-        return con.execute("SELECT id, article, helpful, reason, comment FROM votes ORDER BY id").fetchall()
+        return con.execute(sql).fetchall()
 
 
 def auth(token: str = TOKEN) -> dict[str, str]:
@@ -394,7 +417,7 @@ def test_the_cap_per_address_is_3_by_default_and_can_be_raised_or_turned_off(set
     assert Settings(db=settings.db, manifest=settings.manifest).votes_per_address == 3
     for cap, stored in ((10, 8), (0, 8)):
         with TestClient(
-            create_app(replace(settings, db=settings.db.with_name(f"cap{cap}.db"), votes_per_address=cap))
+            create_app(replace(settings, db=fresh_db(settings, f"cap{cap}.db"), votes_per_address=cap))
         ) as c:
             answers = [
                 post(c, {"article": "account/reset-password", "helpful": True, "client": f"office{n:04d}"})

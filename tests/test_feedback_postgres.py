@@ -13,7 +13,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import replace
 
 import psycopg
 import pytest
@@ -28,8 +27,8 @@ from feedback_widget.store import Probe
 from feedback_widget.votes import Vote
 
 from .endpoint import serving
-from .postgres import new_database, postgres_server
-from .test_feedback_api import CLIENT, TOKEN, post, settings  # noqa: F401  (fixture)
+from .postgres import new_database
+from .test_feedback_api import CLIENT, TOKEN, post, sqlite_settings
 from .test_feedback_limits import site  # noqa: F401  (fixture)
 
 DAY = dt.datetime(2026, 9, 14, 10, 30, tzinfo=dt.UTC)
@@ -43,10 +42,9 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
+@pytest.fixture
+def server(postgres_url) -> str:
+    return postgres_url
 
 
 @pytest.fixture
@@ -182,8 +180,8 @@ def test_the_password_is_not_in_the_message():
 
 
 @pytest.fixture
-def pg_client(settings, db):  # noqa: F811
-    with TestClient(create_app(replace(settings, db=db), open_store=PostgresStore)) as c:
+def pg_client(tmp_path, db):
+    with TestClient(create_app(sqlite_settings(tmp_path, db), open_store=PostgresStore)) as c:
         yield c
 
 

@@ -15,10 +15,15 @@ from feedback_widget.app import create_app
 from feedback_widget.proxy import parse_trusted
 
 from .endpoint import serving
-from .test_feedback_api import db_rows, settings  # noqa: F401  (fixture)
+from .test_feedback_api import sqlite_settings
 from .test_feedback_limits import site  # noqa: F401  (fixture)
 
 ARTICLE = "account/reset-password"
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return sqlite_settings(tmp_path)  # these tests are about the web layer: one store is enough
 
 
 def send(url: str, body: dict, headers: dict[str, str]) -> int:

@@ -12,9 +12,14 @@ from playwright import sync_api
 from feedback_widget.security import API_POLICY, inline_script_hashes, site_policy
 
 from .endpoint import Endpoint, serving
-from .test_feedback_api import client, post, settings  # noqa: F401  (fixtures)
+from .test_feedback_api import client, post, sqlite_settings  # noqa: F401  (fixture)
 
 HEADERS = ("content-security-policy", "referrer-policy", "x-frame-options", "x-content-type-options")
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return sqlite_settings(tmp_path)  # these tests are about the web layer: one store is enough
 
 
 def assert_secured(response, policy: str | None = None) -> None:
