@@ -106,8 +106,8 @@ class SqliteStore:
     never waits for the writer (WAL). A store opened with `writes=False` has no write connection at all.
 
     Only one store per file may take votes (`writes=True`): vote ids and the day's dedupe keys live in its memory,
-    so it holds a lock file beside the database while open, and a second one is refused instead of overwriting
-    the first one's votes. Stores that only read (reports, `kb feedback stats`) need no lock.
+    so it holds an exclusive lock on the database file while open, and a second one is refused instead of
+    overwriting the first one's votes. Stores that only read (reports, `kb feedback stats`) need no lock.
     """
 
     def __init__(self, path: Path, clock: Clock = utc_now, writes: bool = True):
@@ -294,7 +294,7 @@ class SqliteStore:
             self._con.close()
             self._con = None
         if self._lock is not None:
-            os.close(self._lock)  # releases the lock (as the kernel does when the process dies)
+            os.close(self._lock)  # releases the lock (as the kernel does when the process dies), after SQLite's
             self._lock = None
 
 
@@ -316,10 +316,19 @@ def _plan(votes: Sequence[Vote], today: _Today, stamp: str) -> _Batch:
 
 
 def _lock_for_writing(path: Path) -> int:
+    """An exclusive flock on the database file itself, held while the store is open.
+
+    On the file, not on a lock file beside it: a lock file can be deleted (and a second endpoint then locks a new
+    one), while the database file is the same inode whatever link, symlink or relative path names it. flock and
+    SQLite's own POSIX locks do not interact on Linux. The descriptor stays open until the store's connections
+    are closed: closing a descriptor of the file would drop SQLite's POSIX locks on it.
+    """
     if not path.parent.is_dir():
         raise StoreError(f"{path}: the folder {path.parent} does not exist")
-    path = path.resolve()  # one lock per database file, whatever link or relative path names it
-    lock = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)  # flock needs no write access (and SQLite an empty file)
+    except OSError as exc:
+        raise StoreError(f"{path}: {exc.strerror}") from None
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import sqlite3
 import threading
 import time
@@ -458,3 +459,16 @@ def test_only_one_store_at_a_time_takes_votes(store, tmp_path):
     reader.close()
     store.close()
     SqliteStore(tmp_path / "votes.db").close()  # the lock went with the first store
+
+
+def test_a_second_writer_is_refused_through_links_and_after_lock_files_are_deleted(store, tmp_path):
+    db = tmp_path / "votes.db"
+    (tmp_path / "link.db").symlink_to(db)
+    os.link(db, tmp_path / "hard.db")
+    for leftover in tmp_path.glob("*.lock"):
+        leftover.unlink()  # an operator "cleaning up"
+    for other in (db, tmp_path / "link.db", tmp_path / "hard.db", Path(os.path.relpath(db))):
+        with pytest.raises(StoreError, match="another feedback endpoint"):
+            SqliteStore(other)
+    ids = store.add_votes([vote(voter=f"client:x{n:07d}") for n in range(20)])
+    assert len(set(ids)) == 20 and len(rows(db)) == 20
