@@ -9,7 +9,8 @@ What instances share, through the database alone:
 - the day's salt (`day_salts`: the first instance to need it inserts it, the others read it), so a reader's
   dedupe key is the same whichever instance they reach, and a unique index on the key makes their repeat
   replace their earlier vote there too;
-- the daily erase: any instance that starts a new day sets earlier days' keys to NULL and deletes their salts.
+- the daily erase: any instance that starts, or takes the first batch of a new day, sets earlier days' keys to
+  NULL and deletes their salts.
 
 Not shared: the rate limiter and the cap on readers per address, which each instance keeps in memory.
 
@@ -90,6 +91,9 @@ class PostgresStore:
         try:
             with self._pool.connection() as con:
                 self.schema_version = migrate_postgres(con) if writes else _readable_version(con)
+                if writes:
+                    with con.transaction():  # a quiet day must not keep yesterday's keys until its first vote
+                        _erase_before(con, self._clock().date())
         except psycopg.Error as exc:
             self.close()
             raise StoreError(f"{_shown(url)}: {exc}") from None
@@ -129,8 +133,7 @@ class PostgresStore:
             return self._salt
         con.execute("INSERT INTO day_salts (day, salt) VALUES (%s, %s) ON CONFLICT (day) DO NOTHING", (day, new_salt()))
         salt = con.execute("SELECT salt FROM day_salts WHERE day = %s", (day,)).fetchone()[0]
-        con.execute("UPDATE votes SET dedupe_key = NULL WHERE day < %s AND dedupe_key IS NOT NULL", (day,))
-        con.execute("DELETE FROM day_salts WHERE day < %s", (day,))
+        _erase_before(con, day)
         return bytes(salt)
 
     # Reads: any thread, each with a pooled connection.
@@ -178,6 +181,12 @@ class PostgresStore:
         pool = getattr(self, "_pool", None)
         if pool is not None and not pool.closed:
             pool.close()
+
+
+def _erase_before(con: psycopg.Connection, day: dt.date) -> None:
+    """Earlier days' dedupe keys and salts: with them, those days' votes could be tied to their readers."""
+    con.execute("UPDATE votes SET dedupe_key = NULL WHERE day < %s AND dedupe_key IS NOT NULL", (day,))
+    con.execute("DELETE FROM day_salts WHERE day < %s", (day,))
 
 
 def _add_votes(con: psycopg.Connection, votes: Sequence[Vote], salt: bytes, now: dt.datetime) -> list[int]:

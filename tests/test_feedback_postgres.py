@@ -114,6 +114,16 @@ def test_a_new_day_erases_the_earlier_days_keys_and_salts(store, clock, db):
     assert store.write([vote()]) != [1]  # yesterday's reader is a new reader today
 
 
+def test_starting_an_instance_erases_earlier_days_keys_too(db, clock):
+    first = PostgresStore(db, clock=clock)
+    first.write([vote()])
+    first.close()
+    clock.now += dt.timedelta(days=2)
+    PostgresStore(db, clock=clock).close()
+    assert rows(db, "SELECT count(*) FROM votes WHERE dedupe_key IS NOT NULL") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM day_salts") == [(0,)]
+
+
 def test_no_ip_address_or_client_id_reaches_the_database(store, db):
     store.write([vote(voter="ip:203.0.113.9"), vote(voter="client:secret-client-id")])
     dump = json.dumps(rows(db, "SELECT * FROM votes"), default=str) + json.dumps(
