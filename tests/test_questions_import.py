@@ -219,3 +219,10 @@ def load_article(site, config, parse_article):
     article, problems = parse_article(text, "account/x.md", "articles/account/x.md", rules)
     assert article is not None, problems
     return article
+
+
+def test_problem_messages_carry_no_control_characters_wherever_they_are_printed():
+    from kb.problems import Problem
+
+    problem = Problem("questions.yml", 3, "unknown category 'acc\x1b[2Jount\x07'", "did you mean 'account'?")
+    assert str(problem) == "questions.yml:3: error: unknown category 'account' (did you mean 'account'?)"

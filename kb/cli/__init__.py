@@ -17,8 +17,7 @@ from feedback_widget.reports import FeedbackUnreadable
 from kb import __version__
 from kb.cli import content, coverage, feedback, questions, site
 from kb.cli.common import CONTENT_PROBLEMS, USAGE, UsageError, print_problems
-from kb.content.text import without_controls
-from kb.problems import KbError
+from kb.problems import KbError, without_controls
 
 COMMAND_GROUPS = (content, site, questions, coverage, feedback)
 

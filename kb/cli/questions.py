@@ -10,8 +10,8 @@ from feedback_widget.reports import missed_searches
 from kb.cli.common import OK, UsageError, check_language, print_problems, show_help, site_config
 from kb.content.config import SiteConfig
 from kb.content.questions_import import ImportedRow, ImportResult, import_csv, merge_into, parse_columns
-from kb.content.text import without_controls
 from kb.content.textfile import write_text_atomically
+from kb.problems import without_controls
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from kb.content.text import normalise, text_id, unique_id, without_controls
+from kb.content.text import normalise, text_id, unique_id
 from kb.content.textfile import looks_like_gbk, read_text
 from kb.content.yamltext import Located, parse_yaml
-from kb.problems import KbError, Problem, Severity, did_you_mean
+from kb.problems import KbError, Problem, Severity, did_you_mean, without_controls
 
 DEFAULT_COLUMNS = {"question": "question", "count": "count", "category": "category"}
 

@@ -9,18 +9,6 @@ import unicodedata
 CJK = re.compile(r"[\u3400-\u9fff]")  # the Chinese characters kb segments with jieba
 _WORD = re.compile(r"[a-z0-9]+")
 _SPACE = re.compile(r"\s+")
-# What a terminal or a page would act on rather than show: ANSI escape sequences (colours, cursor moves, window
-# titles), then the other C0 and C1 control characters (BEL, ESC, CR, ...; tab and newline stay) and the
-# bidirectional overrides that make text read differently from what it is.
-_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def without_controls(text: str) -> str:
-    """`text` without escape sequences and control characters, for printing to a terminal or writing in a page."""
-    if text.isprintable():  # the common case, checked in C
-        return text
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 def slugify(text: str, max_words: int = 8) -> str:

@@ -12,8 +12,8 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from kb.content.config import SiteConfig
-from kb.content.text import without_controls
 from kb.model import Article
+from kb.problems import without_controls
 from kb.templates import render as render_template
 
 HOME_MARKER = "<!-- kb:categories -->"

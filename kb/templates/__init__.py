@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from kb.content.text import without_controls
+from kb.problems import without_controls
 
 SHIPPED = Path(__file__).resolve().parent
 
