@@ -322,10 +322,9 @@ def create_app(
     routes = [Mount("/api", routes=api_routes), Route("/healthz", api.health, methods=["GET"])]
     if settings.site_dir is not None:
         routes.append(Mount("/", app=StaticFiles(directory=settings.site_dir, html=True), name="site"))
-    middleware = [
-        Middleware(TrustedProxy, trusted=settings.trusted_proxies),
-        Middleware(SecurityHeaders, site_policy=site_policy(settings.site_dir)),
-    ]
+    middleware = [Middleware(SecurityHeaders, site_policy=site_policy(settings.site_dir))]
+    if settings.trusted_proxies:  # else the connection's own address counts, and nothing is rewritten
+        middleware.insert(0, Middleware(TrustedProxy, trusted=settings.trusted_proxies))
     if settings.allow_origins:
         cors = dict(
             allow_origins=list(settings.allow_origins),

@@ -91,10 +91,10 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(name, value) for name, value in extra if name not in present]
-                message = {**message, "headers": headers}
+                # On the path of every vote: kept to one set and one list (ASGI header names are lower case).
+                headers = message.get("headers") or []
+                present = {header[0] for header in headers}
+                message["headers"] = [*headers, *(header for header in extra if header[0] not in present)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
