@@ -312,14 +312,20 @@ def create_app(
     names), and optionally what answers suggestions."""
     api = FeedbackApi(settings, open_store, suggest)
     api_routes = [
-        Route("/feedback", VoteEndpoint(api), methods=["POST"]),
-        Route("/search-miss", VoteEndpoint(api, lambda body, ip: parse_miss(body)), methods=["POST"]),
-        Route("/suggest", api.suggest, methods=["GET"]),
-        Route("/feedback/summary", api.summary, methods=["GET"]),
-        Route("/feedback/export", api.export, methods=["GET"]),
+        Route("/api/feedback", VoteEndpoint(api), methods=["POST"]),
+        Route("/api/search-miss", VoteEndpoint(api, lambda body, ip: parse_miss(body)), methods=["POST"]),
+        Route("/api/suggest", api.suggest, methods=["GET"]),
+        Route("/api/feedback/summary", api.summary, methods=["GET"]),
+        Route("/api/feedback/export", api.export, methods=["GET"]),
     ]
-    # Everything under /api/ is the API's, found or not: the site's HTML 404 page never answers there.
-    routes = [Mount("/api", routes=api_routes), Route("/healthz", api.health, methods=["GET"])]
+    # Everything under /api/ is the API's, found or not: the site's HTML 404 page never answers there. Flat
+    # routes and a catch-all rather than a Mount: a Mount costs each vote about a fifth of its time.
+    allowed = {route.path: sorted(route.methods or ()) for route in api_routes}
+    routes = [
+        *api_routes,
+        Route("/api/{rest:path}", _ApiNotFound(allowed)),
+        Route("/healthz", api.health, methods=["GET"]),
+    ]
     if settings.site_dir is not None:
         routes.append(Mount("/", app=StaticFiles(directory=settings.site_dir, html=True), name="site"))
     middleware = [Middleware(SecurityHeaders, site_policy=site_policy(settings.site_dir))]
@@ -337,6 +343,23 @@ def create_app(
     app = Starlette(routes=routes, middleware=middleware, lifespan=api.lifespan, exception_handlers=handlers)
     app.state.api = api
     return app
+
+
+class _ApiNotFound:
+    """Any other request under /api/, whatever its method: 405 with the route's Allow for a known path, else 404,
+    as JSON. (A plain ASGI app: Starlette gives a function endpoint GET and HEAD only.)"""
+
+    def __init__(self, allowed: dict[str, list[str]]):
+        self.allowed = allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        methods = self.allowed.get(scope["path"])
+        if methods:
+            allow = ", ".join(methods)
+            response = _error(405, f"method not allowed; use {allow}", {"Allow": allow})
+        else:
+            response = _error(404, "no such API route")
+        await response(scope, receive, send)
 
 
 async def _not_found_or_not_allowed(request: Request, exc: Exception) -> Response:
