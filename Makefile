@@ -23,6 +23,7 @@ CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 test: $(INSTALLED) lint
 	scripts/ensure-debian-package chromium /usr/bin/chromium
 	scripts/ensure-debian-package fonts-noto-cjk $(CJK_FONT)
+	scripts/ensure-debian-package postgresql /usr/lib/postgresql/15/bin/initdb
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)

@@ -66,8 +66,12 @@ def start_endpoint(
     db: Path, site: Path, port: int, *, limit_rate: bool = True, python: str = sys.executable
 ) -> Endpoint:
     """`kb feedback serve` as a real process. All load comes from one address, so the limiter is set so high
-    that it refuses nothing while still doing its work on every request."""
-    limits = ["--rate-limit", "1e12", "--burst", "1000000000"] if limit_rate else ["--rate-limit", "0"]
+    that it refuses nothing while still doing its work on every request (so is the cap on readers per address)."""
+    limits = (
+        ["--rate-limit", "1e12", "--burst", "1000000000", "--votes-per-address", "1000000000"]
+        if limit_rate
+        else ["--rate-limit", "0", "--votes-per-address", "0"]
+    )
     command = [
         python,
         "-m",

@@ -7,27 +7,32 @@ GET  /api/feedback/summary             per-article counts (public: no comments i
 GET  /api/feedback/export?format=csv   every vote with reasons and comments (Bearer token)
 GET  /healthz                          200 while votes can be written
 GET  /internal/report/...              the coverage report (`kb report`), with the export token only
+GET  /healthz                          200 while votes can be written (a real write, at most once a second)
 GET  /...                              the built site, so pages and API share one origin
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hmac
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -37,10 +42,12 @@ from .exports import csv_chunks, json_chunks
 from .internal import PREFIX, InternalPages
 from .misses import LANGS, QUERY_MAX_CHARS, parse_miss
 from .privacy import new_salt, pseudonym
-from .ratelimit import TokenBuckets, retry_after
+from .proxy import TrustedProxy
+from .ratelimit import AddressCap, TokenBuckets, retry_after
+from .security import SecurityHeaders, site_policy
 from .sqlite_store import SqliteStore
-from .store import FeedbackStore
-from .votes import VoteRefused, parse_vote
+from .store import FeedbackStore, Probe, is_postgres_url
+from .votes import Vote, VoteRefused, parse_vote
 from .writer import GroupCommitWriter, Record, WriterClosed
 
 log = logging.getLogger(__name__)
@@ -48,12 +55,15 @@ log = logging.getLogger(__name__)
 # Answers a reader's typed words: (query, language or None, how many) -> [{"title", "url", "summary", "score"}].
 Suggest = Callable[[str, str | None, int], list[dict]]
 
+HEALTH_CACHE_S = 1.0  # /healthz writes at most once a second, however often it is asked
+PROBE_TIMEOUT_S = 2.0  # a write that takes longer is as good as failed for a health check
+
 API_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
 
 
 @dataclass(frozen=True)
 class Settings:
-    db: Path
+    db: Path | str  # a SQLite file, or a postgresql:// URL (postgres_store.py)
     manifest: Path
     site_dir: Path | None = None  # the built site to serve at /; None serves the API only
     report_dir: Path | None = None  # the internal coverage report (`kb report`), served under /internal/report/
@@ -61,7 +71,11 @@ class Settings:
     export_token: str | None = field(default=None, repr=False)  # None disables the export
     rate: float = 0.5  # requests per second a client may keep sending once its burst is spent; 0: no limit
     burst: int = 20
+    # distinct readers (client ids) a day whose votes on one article one address may add; 0: no cap
+    votes_per_address: int = 3
     max_body: int = 4096  # bytes; a vote with a full comment of Chinese text takes about 3.2 KB
+    # reverse proxies (addresses or networks) whose X-Forwarded-For/-Proto/-Host are believed; none by default
+    trusted_proxies: tuple[str, ...] = ()
     max_backlog: int = 50_000  # votes waiting for the disk before new ones are turned away with 503
 
 
@@ -71,17 +85,24 @@ class FeedbackApi:
     def __init__(
         self,
         settings: Settings,
-        open_store: Callable[[Path], FeedbackStore] = SqliteStore,
+        open_store: Callable[[Any], FeedbackStore] | None = None,
         suggest: Suggest | None = None,
     ):
         self.settings = settings
         self.suggest_articles = suggest
         self.catalog = ArticleCatalog(settings.manifest)
         self.limiter = TokenBuckets(settings.rate, settings.burst) if settings.rate > 0 else None
-        self._open_store = open_store
+        self.address_cap = (
+            AddressCap(settings.votes_per_address, lambda: dt.datetime.now(dt.UTC).date())
+            if settings.votes_per_address > 0
+            else None
+        )
+        self._open_store = open_store or store_for(settings.db)
         self._ip_salt = new_salt()  # in memory only: a restart unlinks every rate-limit key from its address
         self.store: FeedbackStore | None = None
         self.writer: GroupCommitWriter | None = None
+        self._probe: asyncio.Future | None = None  # the health probe in flight
+        self._health: tuple[float, str | None] | None = None  # when it last answered, and what
 
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -95,7 +116,8 @@ class FeedbackApi:
 
     def check_origin(self, origin: str | None, host: str | None) -> None:
         # Browsers send Origin with every cross-site POST; refusing unknown ones stops other sites' pages from
-        # voting through their readers' browsers, whatever the CORS preflight said.
+        # voting through their readers' browsers, whatever the CORS preflight said. Behind a proxy that rewrites
+        # Host, `host` is its X-Forwarded-Host (proxy.py), or the site's origin is given with --allow-origin.
         if origin is None or origin in self.settings.allow_origins or urlsplit(origin).netloc == host:
             return
         raise VoteRefused(403, f"pages from {origin} may not send votes here (see --allow-origin)")
@@ -113,6 +135,17 @@ class FeedbackApi:
         except VoteRefused as refused:
             return _error(refused.status, refused.message, refused.headers)
         return None
+
+    def check_address_cap(self, ip: str, vote: Vote) -> None:
+        if self.address_cap is None:
+            return
+        address = pseudonym(self._ip_salt, f"{ip}\0{vote.article}")
+        if not self.address_cap.admit(address, pseudonym(self._ip_salt, vote.voter)):
+            raise VoteRefused(
+                429,
+                f"at most {self.address_cap.per_address} readers a day may vote on one article from one address",
+                {"Retry-After": retry_after(_seconds_to_midnight_utc())},
+            )
 
     async def summary(self, request: Request) -> Response:
         articles = await run_in_threadpool(self.store.summary, 0)
@@ -166,9 +199,31 @@ class FeedbackApi:
         return JSONResponse(body, headers=API_HEADERS)
 
     async def health(self, request: Request) -> Response:
-        if self.writer is not None and self.writer.alive:
+        problem = await self.write_problem()
+        if problem is None:
             return JSONResponse({"status": "ok"}, headers=API_HEADERS)
-        return _error(503, "votes cannot be written")
+        return _error(503, f"votes cannot be written: {problem}", {"Retry-After": "5"})
+
+    async def write_problem(self) -> str | None:
+        """Why a vote could not be written now, or None: a real write through the writer, at most once a second."""
+        if self.writer is None or not self.writer.alive:
+            return "the writer has stopped"
+        now = time.monotonic()
+        if self._health is not None and now - self._health[0] < HEALTH_CACHE_S:
+            return self._health[1]
+        if self._probe is None or self._probe.done():
+            self._probe = self.writer.submit(Probe())
+        try:
+            await asyncio.wait_for(asyncio.shield(self._probe), PROBE_TIMEOUT_S)
+            problem = None
+        except TimeoutError:
+            problem = f"the database took no write within {PROBE_TIMEOUT_S:g} s (locked by another process, or a stalled disk)"
+        except WriterClosed:
+            problem = "the endpoint is shutting down"
+        except Exception as exc:
+            problem = str(exc) or type(exc).__name__
+        self._health = (time.monotonic(), problem)
+        return problem
 
 
 class VoteEndpoint:
@@ -208,6 +263,8 @@ class VoteEndpoint:
         api.check_rate(ip)
         body = await _read_json_body(receive, headers, api.settings.max_body)
         vote = self.parse(body, ip)
+        if isinstance(vote, Vote):
+            api.check_address_cap(ip, vote)
         if api.writer.backlog > api.settings.max_backlog:
             raise VoteRefused(503, "too many votes are waiting to be saved; try again shortly", {"Retry-After": "1"})
         return await api.writer.submit(vote)
@@ -250,24 +307,43 @@ def _headers(scope: Scope, wanted: tuple[bytes, ...]) -> dict[bytes, str]:
     return {name: value.decode("latin-1") for name, value in scope["headers"] if name in wanted}
 
 
+def store_for(db: Path | str) -> Callable[[Any], FeedbackStore]:
+    """How to open `db`: a postgresql:// URL with the PostgreSQL store (extra 'postgresql'), else a SQLite file."""
+    if is_postgres_url(db):
+        from .postgres_store import PostgresStore
+
+        return PostgresStore
+    return SqliteStore
+
+
 def create_app(
-    settings: Settings, open_store: Callable[[Path], FeedbackStore] = SqliteStore, suggest: Suggest | None = None
+    settings: Settings, open_store: Callable[[Any], FeedbackStore] | None = None, suggest: Suggest | None = None
 ) -> Starlette:
-    """The endpoint from plain parts: its settings, how to open the store, and optionally what answers suggestions."""
+    """The endpoint from plain parts: its settings, how to open the store (by default the one `settings.db`
+    names), and optionally what answers suggestions."""
     api = FeedbackApi(settings, open_store, suggest)
-    routes = [
+    api_routes = [
         Route("/api/feedback", VoteEndpoint(api), methods=["POST"]),
         Route("/api/search-miss", VoteEndpoint(api, lambda body, ip: parse_miss(body)), methods=["POST"]),
         Route("/api/suggest", api.suggest, methods=["GET"]),
         Route("/api/feedback/summary", api.summary, methods=["GET"]),
         Route("/api/feedback/export", api.export, methods=["GET"]),
+    ]
+    # Everything under /api/ is the API's, found or not: the site's HTML 404 page never answers there. Flat
+    # routes and a catch-all rather than a Mount: a Mount costs each vote about a fifth of its time.
+    allowed = {route.path: sorted(route.methods or ()) for route in api_routes}
+    routes = [
+        *api_routes,
+        Route("/api/{rest:path}", _ApiNotFound(allowed)),
         Route("/healthz", api.health, methods=["GET"]),
         Route(PREFIX, lambda request: RedirectResponse(f"{PREFIX}/", status_code=308), methods=["GET"]),
         Mount(PREFIX, app=InternalPages(settings.export_token, settings.report_dir, api.refuse_rate)),
     ]
     if settings.site_dir is not None:
         routes.append(Mount("/", app=StaticFiles(directory=settings.site_dir, html=True), name="site"))
-    middleware = []
+    middleware = [Middleware(SecurityHeaders, site_policy=site_policy(settings.site_dir))]
+    if settings.trusted_proxies:  # else the connection's own address counts, and nothing is rewritten
+        middleware.insert(0, Middleware(TrustedProxy, trusted=settings.trusted_proxies))
     if settings.allow_origins:
         cors = dict(
             allow_origins=list(settings.allow_origins),
@@ -276,13 +352,46 @@ def create_app(
             max_age=600,
         )
         middleware.append(Middleware(CORSMiddleware, **cors))
-    app = Starlette(routes=routes, middleware=middleware, lifespan=api.lifespan)
+    handlers = {404: _not_found_or_not_allowed, 405: _not_found_or_not_allowed}
+    app = Starlette(routes=routes, middleware=middleware, lifespan=api.lifespan, exception_handlers=handlers)
     app.state.api = api
     return app
 
 
+class _ApiNotFound:
+    """Any other request under /api/, whatever its method: 405 with the route's Allow for a known path, else 404,
+    as JSON. (A plain ASGI app: Starlette gives a function endpoint GET and HEAD only.)"""
+
+    def __init__(self, allowed: dict[str, list[str]]):
+        self.allowed = allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        methods = self.allowed.get(scope["path"])
+        if methods:
+            allow = ", ".join(methods)
+            response = _error(405, f"method not allowed; use {allow}", {"Allow": allow})
+        else:
+            response = _error(404, "no such API route")
+        await response(scope, receive, send)
+
+
+async def _not_found_or_not_allowed(request: Request, exc: Exception) -> Response:
+    # API clients get JSON (with the route's Allow on a 405); the site's own answers stay as they were.
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith("/api/") or request.url.path == "/healthz":
+        message = "no such API route" if exc.status_code == 404 else f"method not allowed; use {exc.headers['Allow']}"
+        return _error(exc.status_code, message, exc.headers)
+    return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+
+
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return JSONResponse({"error": message}, status_code=status, headers={**API_HEADERS, **(headers or {})})
+
+
+def _seconds_to_midnight_utc() -> float:
+    now = dt.datetime.now(dt.UTC)
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), dt.UTC)
+    return (midnight - now).total_seconds()
 
 
 def _client_ip(scope: Scope) -> str:

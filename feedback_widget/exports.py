@@ -48,10 +48,11 @@ def json_chunks(votes: Iterable[StoredVote]) -> Iterator[str]:
 def _csv_row(vote: StoredVote) -> list:
     row = as_dict(vote)
     row["helpful"] = "yes" if vote.helpful else "no"
-    return [_defuse(row[column]) for column in COLUMNS]
+    return [defuse(row[column]) for column in COLUMNS]
 
 
-def _defuse(value: object) -> object:
+def defuse(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: a string it would run as a formula gets a leading '; None is empty."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return "" if value is None else value

@@ -7,6 +7,7 @@ seconds.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from collections.abc import Callable
@@ -61,3 +62,40 @@ class TokenBuckets:
 def retry_after(wait: float) -> str:
     """`wait` as a Retry-After header value: whole seconds, at least 1."""
     return str(max(1, math.ceil(wait)))
+
+
+class AddressCap:
+    """At most `per_address` readers a day from one address may vote on one article (their repeats replace).
+
+    The per-client rule (one vote per client id, article and day) is only as strong as the client id, which any
+    script can make up afresh for every vote. This cap bounds what one address adds to an article's figures:
+    `per_address` distinct readers (client ids) a UTC day, each counted once. An office or school behind one
+    address may need more (`--votes-per-address`).
+
+    Kept in memory only, keyed by hashes under the process's own salt, and forgotten when the day changes; a
+    restart starts the day's counts afresh.
+    """
+
+    def __init__(self, per_address: int, clock: Callable[[], dt.date]):
+        if per_address < 1:
+            raise ValueError("per_address must be at least 1")
+        self.per_address = per_address
+        self._clock = clock
+        self._day: dt.date | None = None
+        self._voters: dict[str, set[str]] = {}  # hash of (address, article) -> hashes of the readers counted
+
+    def admit(self, address: str, voter: str) -> bool:
+        """True if `voter` may vote (again) from `address` (both already hashed, the article in `address`)."""
+        today = self._clock()
+        if today != self._day:
+            self._day, self._voters = today, {}
+        voters = self._voters.setdefault(address, set())
+        if voter in voters:
+            return True  # a repeat: it replaces the reader's earlier vote
+        if len(voters) >= self.per_address:
+            return False
+        voters.add(voter)
+        return True
+
+    def __len__(self) -> int:
+        return len(self._voters)

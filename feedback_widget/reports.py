@@ -3,35 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
-from .sqlite_store import SqliteStore
+from .migrate import SchemaTooNew
+from .sqlite_store import SqliteStore, StoreError
 from .summary import ArticleFeedback, Comment, FeedbackSummary, FeedbackWindow, MissedSearch
+
+T = TypeVar("T")
+
+
+class FeedbackUnreadable(Exception):
+    """The feedback database is there but cannot be read: not SQLite, damaged, or from a newer kb."""
 
 
 def read_summary(db: Path, comments: int = 3) -> dict[str, ArticleFeedback]:
     """Per-article counts and latest comments by article id; empty when there is no database yet."""
     if not Path(db).is_file():
         return {}
-    store = SqliteStore(Path(db), writes=False)  # read-only: works while the endpoint runs
-    try:
-        return {a.article: a for a in store.summary(comments)}
-    finally:
-        store.close()
+    return _reading(Path(db), lambda store: {a.article: a for a in store.summary(comments)})
 
 
 def read_feedback(db: Path | None, comments: int = 20, days: int = 90, misses: int = 20) -> FeedbackSummary | None:
     """Everything a report shows of readers, or None when there is no database yet."""
     if db is None or not Path(db).is_file():
         return None
-    store = SqliteStore(Path(db), writes=False)
-    try:
-        articles = tuple(store.summary(comments=5))
-        found = tuple(store.missed_searches(days, misses))
-    finally:
-        store.close()
+    articles, found = _reading(
+        Path(db), lambda store: (tuple(store.summary(comments=5)), tuple(store.missed_searches(days, misses)))
+    )
     latest = sorted((c for a in articles for c in a.latest_comments), key=lambda c: -c.vote_id)[:comments]
     return FeedbackSummary(articles, tuple(latest), found)
 
@@ -74,11 +76,25 @@ def missed_searches(db: Path | None, days: int = 90, limit: int = 20) -> list[Mi
     """The most frequent searches that found nothing in the last `days` days; [] without a database."""
     if db is None or not Path(db).is_file():
         return []
-    store = SqliteStore(Path(db), writes=False)
+    return _reading(Path(db), lambda store: store.missed_searches(days, limit))
+
+
+def _reading(db: Path, read: Callable[[SqliteStore], T]) -> T:
+    """`read` on the store opened read-only (it works while the endpoint runs), or FeedbackUnreadable saying why."""
     try:
-        return store.missed_searches(days, limit)
-    finally:
-        store.close()
+        store = SqliteStore(db, writes=False)
+        try:
+            return read(store)
+        finally:
+            store.close()
+    except SchemaTooNew as exc:
+        raise FeedbackUnreadable(f"{db}: {exc}") from None
+    except (StoreError, sqlite3.Error) as exc:
+        reason = str(exc).removeprefix(f"{db}: ")
+        raise FeedbackUnreadable(
+            f"{db}: cannot read the feedback database ({reason}); restore it from a backup, or move it aside "
+            "and the endpoint starts a new one"
+        ) from None
 
 
 def stats_table(articles: Iterable[ArticleFeedback]) -> str:

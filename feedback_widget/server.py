@@ -6,12 +6,15 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from .app import Settings, Suggest, create_app
+from .guard import Limits, guarded_protocol
+from .store import FeedbackStore
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +41,32 @@ def export_token(token_file: Path | None, environ: Mapping[str, str] = os.enviro
     return token
 
 
-def serve(settings: Settings, host: str, port: int, log_level: str = "info", suggest: Suggest | None = None) -> None:
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    log_level: str = "info",
+    suggest: Suggest | None = None,
+    limits: Limits = Limits(),
+    open_store: Callable[[Any], FeedbackStore] | None = None,
+) -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     config = uvicorn.Config(
-        create_app(settings, suggest=suggest),
+        create_app(settings, open_store, suggest=suggest),
         host=host,
         port=port,
         log_level=log_level,
         # An access log would write every reader's IP address to disk (see PRIVACY.md).
         access_log=False,
         server_header=False,
-        # Behind a reverse proxy on this machine, the reader's address comes from X-Forwarded-For.
-        proxy_headers=True,
+        # uvicorn's own proxy support would trust X-Forwarded-For from 127.0.0.1, so any local process could claim
+        # any address: only the proxies named with --trusted-proxy are believed (proxy.py, in the app).
+        proxy_headers=False,
+        # Header size, header and body timeouts (guard.py); connections and requests at once before 503.
+        http=guarded_protocol(limits),
+        # limit_concurrency: checked by the guard (503 with the security headers), so uvicorn's is left off.
+        timeout_keep_alive=limits.keep_alive,
+        h11_max_incomplete_event_size=limits.max_header_bytes,
     )
     log.info("feedback endpoint on http://%s:%d (votes in %s)", host, port, settings.db)
     # Everything loaded so far lives as long as the process. Left to the collector, each full collection walks it

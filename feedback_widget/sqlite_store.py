@@ -33,7 +33,7 @@ from urllib.parse import quote
 from .migrate import SchemaTooNew, migrate, migrations
 from .misses import SearchMiss
 from .privacy import dedupe_key, new_salt
-from .store import StoredVote, StoreStats
+from .store import Probe, StoredVote, StoreStats
 from .summary import ArticleFeedback, Comment, MissedSearch
 from .votes import Vote
 
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 T = TypeVar("T")
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
+WRITE_BUSY_TIMEOUT_MS = 30_000
 
 # New votes are inserted; a reader's repeat of the day carries the id of their earlier vote and replaces it.
 _WRITE_VOTES = """
@@ -105,8 +106,8 @@ class SqliteStore:
     never waits for the writer (WAL). A store opened with `writes=False` has no write connection at all.
 
     Only one store per file may take votes (`writes=True`): vote ids and the day's dedupe keys live in its memory,
-    so it holds a lock file beside the database while open, and a second one is refused instead of overwriting
-    the first one's votes. Stores that only read (reports, `kb feedback stats`) need no lock.
+    so it holds an exclusive lock on the database file while open, and a second one is refused instead of
+    overwriting the first one's votes. Stores that only read (reports, `kb feedback stats`) need no lock.
     """
 
     def __init__(self, path: Path, clock: Clock = utc_now, writes: bool = True):
@@ -114,6 +115,7 @@ class SqliteStore:
         self._clock = clock
         self._today: _Today | None = None
         self._lock: int | None = None
+        self._erased_in_wal = False  # earlier days' keys and salts were erased, but the WAL may still hold them
         self._con: sqlite3.Connection | None = None
         try:
             if writes:
@@ -123,6 +125,7 @@ class SqliteStore:
                 self._con = _connect(self.path, writer=True)
                 self.schema_version = migrate(self._con)
                 self._in_transaction(lambda: self._load_day(self._clock().date()))  # also erases earlier days' keys
+                self._checkpoint_if_erased()
             else:
                 self.schema_version = _readable_version(self.path)
         except sqlite3.Error as exc:
@@ -134,14 +137,24 @@ class SqliteStore:
 
     # Writes: the writer thread only.
 
-    def write(self, records: Sequence[Vote | SearchMiss]) -> list[int]:
+    def write(self, records: Sequence[Vote | SearchMiss | Probe]) -> list[int]:
         """Votes and missed searches from one writer batch; returns vote ids, and 0 for each missed search."""
         votes = [r for r in records if isinstance(r, Vote)]
         misses = [r for r in records if isinstance(r, SearchMiss)]
         ids = iter(self.add_votes(votes) if votes else [])
         if misses:
             self.add_search_misses(misses)
+        if any(isinstance(r, Probe) for r in records):
+            self.probe_write()
         return [next(ids) if isinstance(r, Vote) else 0 for r in records]
+
+    def probe_write(self) -> None:
+        """One small committed write, as a vote's would be: raises what a vote would meet (full, locked, read-only)."""
+        stamp = self._clock().strftime(_STAMP)
+        self._con.execute(
+            "INSERT INTO write_probe (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+            (stamp,),
+        )  # autocommit: its own transaction, synced like a batch of votes
 
     def add_search_misses(self, misses: Sequence[SearchMiss]) -> None:
         day = self._clock().date().isoformat()
@@ -167,6 +180,7 @@ class SqliteStore:
         today = self._today
         if today is None or today.day != now.date():
             today = self._in_transaction(lambda: self._load_day(now.date()))
+            self._checkpoint_if_erased()
         batch = _plan(votes, today, now.strftime(_STAMP))
         try:
             self._con.execute(_WRITE_VOTES, (json.dumps(batch.rows),))  # autocommit: its own transaction
@@ -175,6 +189,8 @@ class SqliteStore:
             raise
         today.seen.update(batch.seen)  # only now: had the commit failed, these votes would not exist
         today.next_id = batch.next_id
+        if self._erased_in_wal:  # a reader held the last checkpoint back: try again
+            self._checkpoint_if_erased()
         return batch.ids
 
     def _load_day(self, day: dt.date) -> _Today:
@@ -191,11 +207,33 @@ class SqliteStore:
                 (oldest, text),
             )
             self._con.execute("DELETE FROM day_salts WHERE day < ?", (text,))
+            self._erased_in_wal = True
         rows = self._con.execute("SELECT dedupe_key, id FROM votes WHERE day = ? AND dedupe_key IS NOT NULL", (text,))
         seen = dict(rows.fetchall())
         next_id = self._con.execute("SELECT coalesce(max(id), 0) + 1 FROM votes").fetchone()[0]
         self._today = _Today(day, salt, seen, next_id)
         return self._today
+
+    def _checkpoint_if_erased(self) -> None:
+        """Copy the WAL into the database and empty it, once earlier days' keys and salts were erased.
+
+        Until then the WAL still holds the pages written before the erase, with the old salt and keys in them: with
+        those, a day's votes could be linked to the addresses that sent them. `secure_delete` (set on the write
+        connection) zeroes the erased bytes in the pages themselves. A reader in the middle of a transaction can
+        hold the checkpoint back; then it is tried again after each batch until it completes.
+        """
+        if not self._erased_in_wal:
+            return
+        # Without waiting for readers: the writer thread must not stall every vote in flight for a long report.
+        self._con.execute("PRAGMA busy_timeout = 0")
+        try:
+            busy, _, _ = self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            self._con.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_TIMEOUT_MS}")
+        if busy:
+            log.warning("%s: a reader holds back the WAL checkpoint after the daily erase; trying again", self.path)
+            return
+        self._erased_in_wal = False
 
     def _in_transaction(self, work: Callable[[], T]) -> T:
         self._con.execute("BEGIN IMMEDIATE")
@@ -266,7 +304,7 @@ class SqliteStore:
             self._con.close()
             self._con = None
         if self._lock is not None:
-            os.close(self._lock)  # releases the lock (as the kernel does when the process dies)
+            os.close(self._lock)  # releases the lock (as the kernel does when the process dies), after SQLite's
             self._lock = None
 
 
@@ -288,10 +326,19 @@ def _plan(votes: Sequence[Vote], today: _Today, stamp: str) -> _Batch:
 
 
 def _lock_for_writing(path: Path) -> int:
+    """An exclusive flock on the database file itself, held while the store is open.
+
+    On the file, not on a lock file beside it: a lock file can be deleted (and a second endpoint then locks a new
+    one), while the database file is the same inode whatever link, symlink or relative path names it. flock and
+    SQLite's own POSIX locks do not interact on Linux. The descriptor stays open until the store's connections
+    are closed: closing a descriptor of the file would drop SQLite's POSIX locks on it.
+    """
     if not path.parent.is_dir():
         raise StoreError(f"{path}: the folder {path.parent} does not exist")
-    path = path.resolve()  # one lock per database file, whatever link or relative path names it
-    lock = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)  # flock needs no write access (and SQLite an empty file)
+    except OSError as exc:
+        raise StoreError(f"{path}: {exc.strerror}") from None
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -307,7 +354,9 @@ def _connect(path: Path, writer: bool = False, any_thread: bool = False) -> sqli
     try:
         if writer:
             # isolation_level=None: transactions are begun and committed explicitly, never implicitly.
-            con = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+            con = sqlite3.connect(
+                path, isolation_level=None, timeout=WRITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
             mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         else:
             uri = f"file:{quote(str(path.resolve()))}?mode=ro"
@@ -320,6 +369,8 @@ def _connect(path: Path, writer: bool = False, any_thread: bool = False) -> sqli
         raise StoreError(f"{path}: cannot use write-ahead logging here (journal mode is {mode})")
     if writer:
         con.execute("PRAGMA synchronous = FULL")
+        # Erased keys and salts are overwritten with zeros, not just marked free in their page.
+        con.execute("PRAGMA secure_delete = ON")
     return con
 
 

@@ -29,6 +29,16 @@ class StoredVote:
     created_at: dt.datetime
 
 
+def is_postgres_url(db: object) -> bool:
+    """Whether `--db` names a PostgreSQL database (postgres_store.py) rather than a SQLite file."""
+    return isinstance(db, str) and db.startswith(("postgresql://", "postgres://"))
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Not a reader's record: a small real write that /healthz sends through the writer to see that writes work."""
+
+
 @dataclass(frozen=True)
 class StoreStats:
     votes: int
@@ -40,8 +50,9 @@ class StoreStats:
 
 
 class FeedbackStore(Protocol):
-    def write(self, records: Sequence[Vote | SearchMiss]) -> list[int]:
-        """Make a writer batch durable: each vote's id, 0 for each missed search. Only the writer thread calls this."""
+    def write(self, records: Sequence[Vote | SearchMiss | Probe]) -> list[int]:
+        """Make a writer batch durable: each vote's id, 0 for each missed search and probe (a small real write that
+        raises whatever a vote's write would meet now). Only the writer thread calls this."""
 
     def add_votes(self, votes: Sequence[Vote]) -> list[int]:
         """Make the votes durable in one transaction; their ids in order. Only the writer thread calls this."""

@@ -15,11 +15,13 @@ import time
 from collections.abc import Callable, Sequence
 
 from .misses import SearchMiss
+from .store import Probe
 from .votes import Vote
 
 log = logging.getLogger(__name__)
 
-Record = Vote | SearchMiss  # what readers send: both go through the one writer, as SQLite has one writer at a time
+
+Record = Vote | SearchMiss | Probe  # all go through the one writer, as SQLite has one writer at a time
 WriteBatch = Callable[[Sequence[Record]], list[int]]
 _Pending = tuple[Record, asyncio.Future]
 _STOP = None

@@ -7,9 +7,23 @@ every mistake in one run, printed as ``path:line: message (hint)``.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+
+# What a terminal or a page would act on rather than show: ANSI escape sequences (colours, cursor moves, window
+# titles), then the other C0 and C1 control characters (BEL, ESC, CR, ...; tab and newline stay) and the
+# bidirectional overrides that make text read differently from what it is.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def without_controls(text: str) -> str:
+    """`text` without escape sequences and control characters, for printing to a terminal or writing in a page."""
+    if text.isprintable():  # the common case, checked in C
+        return text
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 class Severity(str, Enum):
@@ -26,8 +40,9 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
+        # Messages quote the content (a category, a key, a question): printed, it must not drive the terminal.
         text = f"{self.path}:{self.line}: {self.severity.value}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return without_controls(f"{text} ({self.hint})" if self.hint else text)
 
     @property
     def is_error(self) -> bool:

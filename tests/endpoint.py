@@ -21,7 +21,8 @@ from tests.conftest import REPO, free_port
 @dataclass
 class Endpoint:
     url: str
-    db: Path
+    db: Path  # or a postgresql:// URL
+    process: subprocess.Popen | None = None
 
     def votes(self) -> list[tuple]:
         with sqlite3.connect(self.db) as con:
@@ -49,7 +50,7 @@ class Endpoint:
 
 
 @contextlib.contextmanager
-def serving(site: Path, db: Path, port: int | None = None) -> Iterator[Endpoint]:
+def serving(site: Path, db: Path | str, port: int | None = None, options: tuple[str, ...] = ()) -> Iterator[Endpoint]:
     """`kb feedback serve` as a real process: the built site and the API on one origin."""
     port = port or free_port()
     command = [
@@ -66,6 +67,7 @@ def serving(site: Path, db: Path, port: int | None = None) -> Iterator[Endpoint]
         str(port),
         "--log-level",
         "warning",
+        *options,
     ]
     server = subprocess.Popen(
         command,
@@ -77,7 +79,7 @@ def serving(site: Path, db: Path, port: int | None = None) -> Iterator[Endpoint]
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(server, url)
-        yield Endpoint(url, db)
+        yield Endpoint(url, db, server)
     finally:
         server.terminate()
         server.wait(10)

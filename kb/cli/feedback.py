@@ -29,7 +29,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="serve the built site and the feedback endpoint on one origin",
         description="Serve DIR at / and the feedback API at /api/feedback; votes are kept in the SQLite file --db.",
     )
-    serve.add_argument("--db", type=Path, required=True, help="the SQLite file for votes (created when missing)")
+    serve.add_argument(
+        "--db",
+        required=True,
+        help="the SQLite file for votes (created when missing), or a PostgreSQL database as "
+        "postgresql://user@host/name for several endpoint instances (needs the 'postgresql' extra)",
+    )
     serve.add_argument("--site", type=Path, required=True, help="the built site (with kb-articles.json), e.g. site/")
     serve.add_argument(
         "--report",
@@ -48,6 +53,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="another origin whose pages may send votes, e.g. https://help.example.com (repeatable)",
     )
     serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="a reverse proxy's address or network (e.g. 127.0.0.1 or 10.0.0.0/8) whose X-Forwarded-For, "
+        "X-Forwarded-Proto and X-Forwarded-Host are believed (repeatable; default: none, the connection's own "
+        "address counts)",
+    )
+    serve.add_argument(
         "--token-file",
         type=Path,
         help="file holding the export token (default: $KB_FEEDBACK_TOKEN; neither disables export)",
@@ -60,6 +74,42 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="requests a client may keep sending per minute once its burst is spent (0: no limit; default 30)",
     )
     serve.add_argument("--burst", type=int, default=20, help="requests a client may send at once (default 20)")
+    serve.add_argument(
+        "--votes-per-address",
+        type=int,
+        default=3,
+        metavar="N",
+        help="readers a day whose votes on one article one address may add, whatever client ids they send "
+        "(raise it for offices or schools behind one address; 0: no cap; default 3)",
+    )
+    serve.add_argument(
+        "--max-header-bytes",
+        type=int,
+        default=16384,
+        metavar="N",
+        help="request line and headers larger than this are refused with 431 (default 16384)",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10,
+        metavar="SECONDS",
+        help="time a client has to send a request's line and headers, else 408 and the connection closes (default 10)",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=float,
+        default=10,
+        metavar="SECONDS",
+        help="time a client has to send a request's body once its headers arrived, else 408 (default 10)",
+    )
+    serve.add_argument(
+        "--limit-concurrency",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="connections and requests at once; beyond it requests are answered 503 (0: no limit; default 1000)",
+    )
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.add_argument(
         "--embedding-model",
@@ -91,6 +141,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     digest.add_argument("--db", type=Path, default=None, help="the SQLite file the endpoint writes (default: kb.yml)")
     digest.add_argument("--out", type=Path, default=None, help="write to this file instead of standard output")
     digest.set_defaults(run=cmd_digest)
+    csp = subcommands.add_parser(
+        "csp",
+        help="print the Content-Security-Policy for a built site",
+        description="Print the Content-Security-Policy header value that kb feedback serve sends with DIR's pages "
+        "(its inline scripts allowed by hash), for a web server that serves the site itself.",
+    )
+    csp.add_argument("--site", type=Path, required=True, help="the built site, e.g. site/")
+    csp.set_defaults(run=cmd_csp)
 
     feedback.set_defaults(run=lambda args: show_help(feedback))
 
@@ -98,9 +156,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from feedback_widget.app import Settings
     from feedback_widget.catalog import CatalogError, read_manifest
+    from feedback_widget.guard import Limits
     from feedback_widget.migrate import SchemaTooNew
+    from feedback_widget.proxy import parse_trusted
     from feedback_widget.server import TokenError, export_token, serve
     from feedback_widget.sqlite_store import SqliteStore, StoreError
+    from feedback_widget.store import is_postgres_url
     from kb.search.suggest import MANIFEST, SiteSuggester
 
     if not args.site.is_dir():
@@ -110,16 +171,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.rate_limit < 0 or args.burst < 1:
         raise UsageError("--rate-limit must be 0 or more and --burst at least 1")
     try:
+        parse_trusted(args.trusted_proxy)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.votes_per_address < 0:
+        raise UsageError("--votes-per-address must be 0 (no cap) or more")
+    if args.max_header_bytes < 1024 or args.header_timeout <= 0 or args.body_timeout <= 0 or args.limit_concurrency < 0:
+        raise UsageError(
+            "--max-header-bytes must be at least 1024, --header-timeout and --body-timeout above 0, "
+            "and --limit-concurrency 0 (no limit) or more"
+        )
+    if is_postgres_url(args.db):
+        db = args.db
+        try:
+            from feedback_widget.postgres_store import PostgresStore as open_store
+        except ImportError as exc:
+            raise UsageError(
+                f"--db {args.db.split('://')[0]}://...: {exc} (pip install 'kb-helpcenter[postgresql]')"
+            ) from None
+    else:
+        db, open_store = Path(args.db), SqliteStore
+    try:
         read_manifest(args.site / MANIFEST)
         token = export_token(args.token_file, os.environ)
-        SqliteStore(args.db).close()  # create or migrate the database now, so a bad path fails before serving
+        open_store(db).close()  # create or migrate the database now, so a bad path fails before serving
     except (CatalogError, TokenError, StoreError, SchemaTooNew) as exc:
         raise UsageError(str(exc)) from None
     if args.report is not None and token is None:
         raise UsageError("--report needs the export token (KB_FEEDBACK_TOKEN or --token-file): the report is internal")
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
     settings = Settings(
-        db=args.db,
+        db=db,
         manifest=args.site / MANIFEST,
         site_dir=args.site,
         report_dir=args.report,
@@ -127,6 +209,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         export_token=token,
         rate=args.rate_limit / 60,
         burst=args.burst,
+        votes_per_address=args.votes_per_address,
+        trusted_proxies=tuple(args.trusted_proxy),
+    )
+    limits = Limits(
+        max_header_bytes=args.max_header_bytes,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        limit_concurrency=args.limit_concurrency,
     )
     ranker = None
     if args.embedding_model:
@@ -136,21 +226,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
             args.embedding_model, default_cache_dir() / "models", default_cache_dir() / "vectors"
         )
         logging.getLogger(__name__).info("suggestions: semantic ranking %s", status.reason)
-    serve(settings, args.host, args.port, args.log_level, suggest=SiteSuggester(args.site, ranker))
+    suggest = SiteSuggester(args.site, ranker)
+    serve(settings, args.host, args.port, args.log_level, suggest=suggest, limits=limits, open_store=open_store)
     return OK
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from feedback_widget.migrate import SchemaTooNew
     from feedback_widget.reports import read_summary, stats_table
-    from feedback_widget.sqlite_store import StoreError
 
     if not args.db.is_file():
         raise UsageError(f"{args.db}: no such file (the endpoint creates it: kb feedback serve --db ...)")
-    try:
-        summary = read_summary(args.db, comments=0)
-    except (StoreError, SchemaTooNew) as exc:
-        raise UsageError(str(exc)) from None
+    summary = read_summary(args.db, comments=0)  # an unreadable database: kb.cli.main says why, exit 2
     print(stats_table(summary.values()))
     return OK
 
@@ -194,4 +280,13 @@ def cmd_digest(args: argparse.Namespace) -> int:
         print(f"digest written to {args.out}")
     else:
         sys.stdout.write(text)
+    return OK
+
+
+def cmd_csp(args: argparse.Namespace) -> int:
+    from feedback_widget.security import site_policy
+
+    if not args.site.is_dir():
+        raise UsageError(f"{args.site}: no such folder (build the site first: kb build)")
+    print(site_policy(args.site))
     return OK

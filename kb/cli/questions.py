@@ -19,6 +19,7 @@ from kb.content.questions_import import (
     parse_columns,
 )
 from kb.content.textfile import write_text_atomically
+from kb.problems import without_controls
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -135,7 +136,9 @@ def _import_missed_searches(config: SiteConfig, min_count: int):
     by_lang: dict[str, list[ImportedRow]] = {}
     for miss in missed_searches(config.feedback_db, days=90, limit=200):
         if miss.count >= min_count:
-            by_lang.setdefault(miss.lang, []).append(ImportedRow(miss.query, miss.count, "", 0))
+            query = without_controls(miss.query).strip()  # the endpoint refuses them; kept out here too
+            if query:
+                by_lang.setdefault(miss.lang, []).append(ImportedRow(query, miss.count, "", 0))
     for lang, rows in by_lang.items():
         result = merge_into(
             rows,

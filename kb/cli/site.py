@@ -11,7 +11,14 @@ from pathlib import Path
 
 from kb.cli.common import CONTENT_PROBLEMS, OK, find_mkdocs_yml, site_config
 from kb.search.suggest import MANIFEST
-from kb.site.build import ENDPOINT_ENV, PREVIEW_DIR_ENV, build_site, mkdocs_command, mkdocs_env
+from kb.site.build import (
+    ENDPOINT_ENV,
+    PREVIEW_DIR_ENV,
+    BuildInterrupted,
+    build_site,
+    mkdocs_command,
+    mkdocs_env,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -41,7 +48,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     config = site_config(args)
     mkdocs_yml = find_mkdocs_yml(args, config)
     site_dir = args.site_dir or mkdocs_yml.parent / "site"
-    result = build_site(mkdocs_yml, site_dir)
+    try:
+        result = build_site(mkdocs_yml, site_dir)
+    except (KeyboardInterrupt, BuildInterrupted) as exc:
+        print(f"build interrupted; {config.relative(site_dir)} was left as it was", file=sys.stderr)
+        return 128 + exc.signum if isinstance(exc, BuildInterrupted) else 130
     sys.stderr.write(result.stderr)
     if result.returncode != 0:
         print(f"build failed; {config.relative(site_dir)} was left as it was", file=sys.stderr)

@@ -15,6 +15,7 @@ from kb.problems import KbError, Problem, Severity, did_you_mean
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_HTML = re.compile(r"<[A-Za-z/!?]|&(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")  # a tag, a comment or an entity
 _CODE_FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -100,6 +101,16 @@ def parse_article_any(text: str, relpath: str, shown: str, rules: ArticleRules) 
     title = values.get("title")
     if title is None and not rules.require_front_matter:
         title = _title_from_body(body) or Path(relpath).stem.replace("-", " ").replace("_", " ").capitalize()
+    if "title" in located.key_lines and isinstance(title, str) and _HTML.search(title):
+        problems.append(
+            Problem(
+                shown,
+                located.line_of("title"),
+                "the title contains HTML; readers see it as text, tags and all",
+                "write the title as plain words",
+                Severity.WARNING,
+            )
+        )
     problems.extend(_placeholders(body, body_line, shown))
     stem = relpath[:-3] if relpath.endswith(".md") else relpath
     article = Article(

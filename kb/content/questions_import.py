@@ -19,7 +19,7 @@ from kb.content.periods import ordered
 from kb.content.text import detect_lang, normalise, question_key, strip_reply_prefix, text_id, unique_id
 from kb.content.textfile import looks_like_gbk, read_text
 from kb.content.yamltext import Located, parse_yaml
-from kb.problems import KbError, Problem, Severity, did_you_mean
+from kb.problems import KbError, Problem, Severity, did_you_mean, without_controls
 
 DEFAULT_COLUMNS = {"question": "question", "count": "count", "category": "category"}
 
@@ -135,7 +135,8 @@ def read_rows(
 
 
 def _cell(row: list[str], index: int | None) -> str:
-    return row[index].strip() if index is not None and index < len(row) else ""
+    # Ticket subjects carry whatever customers pasted: escape sequences and control characters do not come in.
+    return without_controls(row[index]).strip() if index is not None and index < len(row) else ""
 
 
 def merge_rows(rows: list[ImportedRow]) -> list[ImportedRow]:

@@ -37,11 +37,20 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+# Values that aliases may add to a document, all aliases together. Front matter and questions files never need
+# more; a few lines of nested aliases (an "alias bomb") would otherwise expand to billions of values.
+MAX_ALIASED_VALUES = 10_000
+
+
 def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Located, list[Problem]]:
     """Parse YAML text that starts at `first_line` of file `shown`.
 
-    Malformed YAML raises KbError with the line of the mistake; keys given twice come back as warnings.
+    Malformed YAML raises KbError with the line of the mistake; keys given twice come back as warnings. Aliases
+    are bounded: one inside the value it refers to, or aliases adding more than MAX_ALIASED_VALUES values, raise
+    KbError with the alias's line.
     """
+    if "&" in text:  # without an anchor there is no alias to follow
+        _check_aliases(text, shown, first_line)
     try:
         loader = _Loader(text)
         try:
@@ -69,6 +78,52 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Located, lis
     problems: list[Problem] = []
     located = _locate(node, value, first_line, shown, problems) if node is not None else Located(None, first_line)
     return located, problems
+
+
+def _check_aliases(text: str, shown: str, first_line: int) -> None:
+    """Walk the parser's events (no values are built): refuse recursive aliases and aliases that multiply."""
+    sizes: dict[str, int] = {}  # anchor -> how many values its node expands to
+    open_nodes: list[list] = []  # [anchor or None, size so far] of each collection being read
+    added = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            size = None
+            if isinstance(event, yaml.AliasEvent):
+                line = first_line + event.start_mark.line
+                if any(anchor == event.anchor for anchor, _ in open_nodes):
+                    raise KbError(
+                        Problem(
+                            shown,
+                            line,
+                            f"YAML alias *{event.anchor} is inside the value it refers to",
+                            "an alias may only repeat a value that ends before it; write the value out",
+                        )
+                    )
+                size = sizes.get(event.anchor, 1)
+                added += size
+                if added > MAX_ALIASED_VALUES:
+                    raise KbError(
+                        Problem(
+                            shown,
+                            line,
+                            f"YAML aliases here add more than {MAX_ALIASED_VALUES:,} values",
+                            "write the values out instead of nesting aliases",
+                        )
+                    )
+            elif isinstance(event, yaml.ScalarEvent):
+                size = 1
+                if event.anchor:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                open_nodes.append([event.anchor, 1])
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                anchor, size = open_nodes.pop()
+                if anchor:
+                    sizes[anchor] = size
+            if size is not None and open_nodes:
+                open_nodes[-1][1] += size
+    except yaml.YAMLError:
+        return  # malformed: parse_yaml reports it with its line
 
 
 def _locate(node: yaml.Node, value: Any, first_line: int, shown: str, problems: list[Problem]) -> Located:

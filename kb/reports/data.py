@@ -9,6 +9,7 @@ import io
 import json
 import re
 
+from feedback_widget.exports import defuse
 from feedback_widget.widget import reason_labels
 from kb.coverage.model import FINDABLE_RANK, Figures, QuestionResult, Report
 from kb.reports.next_steps import as_lines, next_steps
@@ -153,12 +154,6 @@ def to_json(report: Report) -> str:
 
 
 BOM = "\ufeff"  # so that Excel reads the file as UTF-8 (Chinese questions, names)
-# A spreadsheet runs a cell starting with one of these as a formula: such text is prefixed with ' (as the export).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _defuse(value: object) -> object:
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def to_csv(report: Report) -> str:
@@ -182,8 +177,9 @@ def to_csv(report: Report) -> str:
     )
     for row in to_dict(report)["questions"]:
         best = row["articles"][0] if row["articles"] else {}
+        # Questions come from ticket exports and readers' searches: "=1+1" must stay text in a spreadsheet.
         writer.writerow(
-            _defuse(cell)
+            defuse(cell)
             for cell in [
                 row["id"],
                 row["question"],

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 # How `kb serve` tells the plugins of the live preview about the endpoint it runs beside it: the defaults of the
@@ -24,19 +28,93 @@ def mkdocs_env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
+class BuildInterrupted(Exception):
+    """The build was stopped by a signal (SIGTERM, SIGHUP); its folder and its mkdocs process are gone."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+# Stop the build, clean up, then exit. SIGINT already does so, as KeyboardInterrupt.
+_STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
 def build_site(mkdocs_yml: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """A strict build into a fresh folder beside `site_dir`, swapped in only when the build succeeds."""
+    """A strict build into a fresh folder beside `site_dir`, swapped in only when the build succeeds.
+
+    Interrupted (Ctrl-C, SIGTERM, SIGHUP), it stops its mkdocs process and removes its folder before it exits,
+    raising KeyboardInterrupt or BuildInterrupted; `site_dir` is left as it was.
+    """
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
+    args = ["build", "--strict", "--config-file", str(mkdocs_yml)]
+    with _signals_interrupt():
+        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
+        child: subprocess.Popen | None = None
+        try:
+            # mkdtemp makes the folder 0700, for its creator alone: a site is for a web server to read.
+            staging.chmod(0o777 & ~_umask())
+            child = subprocess.Popen(
+                mkdocs_command(*args, "--site-dir", str(staging)),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=mkdocs_env(),
+            )
+            stdout, stderr = child.communicate()
+            result = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
+            if result.returncode == 0:
+                with _signals_held():  # never stopped between the two renames
+                    _swap_in(staging, site_dir)
+            return result
+        finally:
+            if child is not None and child.poll() is None:
+                _stop(child)
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stop(child: subprocess.Popen) -> None:
+    child.terminate()
     try:
-        args = ["build", "--strict", "--config-file", str(mkdocs_yml), "--site-dir", str(staging)]
-        result = subprocess.run(mkdocs_command(*args), capture_output=True, text=True, env=mkdocs_env())
-        if result.returncode == 0:
-            _swap_in(staging, site_dir)
-        return result
+        child.wait(5)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise BuildInterrupted while the build runs, so its clean-up runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise BuildInterrupted(signum)
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in _STOPPING_SIGNALS}
+    try:
+        yield
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    held = {signal.SIGINT, *_STOPPING_SIGNALS}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
 def _swap_in(staging: Path, site_dir: Path) -> None:

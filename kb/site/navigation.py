@@ -9,8 +9,11 @@ import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
 from kb.content.config import SiteConfig
 from kb.model import Article
+from kb.problems import without_controls
 from kb.templates import render as render_template
 
 HOME_MARKER = "<!-- kb:categories -->"
@@ -31,8 +34,16 @@ def by_category(articles: Iterable[Article], config: SiteConfig, lang: str) -> l
     return groups
 
 
+def safe_title(title: str) -> Markup:
+    """A title as HTML that shows it as text. MkDocs and Material write titles into pages unescaped (navigation,
+    <title>, the header, <h1>), so `<img src=x onerror=...>` in front matter would run; as Markup it is escaped
+    once, and templates that escape again (`| e`) leave it as it is."""
+    return escape(without_controls(title))
+
+
 def navigation(articles: list[Article], config: SiteConfig, landing_pages: set[str]) -> list:
-    """An MkDocs `nav`: home, then one section per category; other languages in a section of their own."""
+    """An MkDocs `nav`: home, then one section per category; other languages in a section of their own. Titles
+    are `safe_title`s."""
     nav: list = []
     for lang in _languages(articles, config):
         entries: list = []
@@ -40,7 +51,8 @@ def navigation(articles: list[Article], config: SiteConfig, landing_pages: set[s
         if home in landing_pages:
             entries.append({_LANG_HOME_TITLE.get(lang, lang): home})
         entries += [
-            {title: [{a.title: a.path} for a in members]} for title, members in by_category(articles, config, lang)
+            {safe_title(title): [{safe_title(a.title): a.path} for a in members]}
+            for title, members in by_category(articles, config, lang)
         ]
         if lang == config.default_lang:
             nav += entries

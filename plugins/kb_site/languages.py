@@ -70,8 +70,12 @@ _SCOPE_SCRIPT = (
 
 # Under the search box: a link that searches the other language's articles (its home, with ?q= the query, which
 # Material's search opens with). Hidden until the reader types.
+# The links' spacing is set from the script (CSSOM), not a style attribute: the endpoint's Content-Security-Policy
+# allows no inline styles, and the links sit beside Material's result count whatever the site's CSS.
 _ELSEWHERE_SCRIPT = (
-    "<script>if(!window.__kbElsewhere){window.__kbElsewhere=true;"
+    "<script>document.querySelectorAll('.kb-search-elsewhere__list').forEach(function(d){"
+    "d.style.padding='0.4rem 0.8rem';d.style.fontSize='0.7rem'});"
+    "if(!window.__kbElsewhere){window.__kbElsewhere=true;"
     'document.addEventListener("input",function(e){var t=e.target;'
     'if(!t||!t.matches||!t.matches("input.md-search__input"))return;var q=t.value.trim();'
     'document.querySelectorAll("a.kb-search-elsewhere").forEach(function(a){a.hidden=!q;'
@@ -94,6 +98,5 @@ def search_elsewhere(output: str, links: list[tuple[str, str, str]]) -> str:
         f' href="{html.escape(home)}">{html.escape(label)}</a>'
         for lang, home, label in links
     )
-    style = "padding:0.4rem 0.8rem;font-size:0.7rem"  # beside Material's result count, whatever the site's CSS
-    block = f'<div class="kb-search-elsewhere__list" style="{style}">{anchors}</div>{_ELSEWHERE_SCRIPT}'
+    block = f'<div class="kb-search-elsewhere__list">{anchors}</div>{_ELSEWHERE_SCRIPT}'
     return output.replace('<div class="md-search__output">', '<div class="md-search__output">' + block, 1)

@@ -40,7 +40,7 @@ from kb.site.languages import (
     switcher_targets,
 )
 from kb.site.manifest import write_endpoint_data
-from kb.site.navigation import HOME_MARKER, category_listing, navigation, reviewed_html
+from kb.site.navigation import HOME_MARKER, category_listing, navigation, reviewed_html, safe_title
 from kb.site.session import BuildSession, open_session
 
 from ..theme import page_base, with_theme_dir
@@ -211,6 +211,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             page.meta["kb_lang"] = article.lang
             if not article.draft:  # a draft takes no votes: the endpoint only knows published articles
                 page.meta["kb_article"] = article.id
+        # Material writes page.meta.title and page.title into the page unescaped (<title>, header, <h1>, nav).
+        title = article.title if article else page.meta.get("title")
+        if isinstance(title, str):
+            page.meta["title"] = page.title = safe_title(title)
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -350,3 +350,50 @@ def test_kb_serve_shows_an_articles_problems_on_the_page_not_its_raw_yaml(builda
     assert "did you mean &#x27;account&#x27;?" in other
     fine = (buildable.root / "preview/account/reset-password/index.html").read_text(encoding="utf-8")
     assert "kb-problems" not in fine
+
+
+# A damaged feedback database: a clear message, never a traceback, in every command that reads it.
+
+
+def damaged_databases(path) -> dict[str, bytes]:
+    import sqlite3
+
+    from feedback_widget.sqlite_store import SqliteStore
+
+    SqliteStore(path).close()  # the last connection to close folds the WAL into the file
+    whole = path.read_bytes()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA user_version = 99")
+    con.commit()
+    con.close()
+    too_new = path.read_bytes()
+    path.unlink()
+    return {
+        "not a database": b"\x8b\x1f" * 4096,
+        "damaged pages": whole[:100] + b"\xff" * (len(whole) - 100),
+        "newer kb": too_new,
+        "cut short": whole[: len(whole) // 3],
+    }
+
+
+@pytest.mark.parametrize("damage", ["not a database", "damaged pages", "newer kb", "cut short"])
+def test_a_damaged_feedback_database_is_a_clear_error_in_every_command(kb, buildable, damage):
+    db = buildable.root / "feedback.sqlite3"
+    buildable.write(
+        "kb.yml", (buildable.root / "kb.yml").read_text(encoding="utf-8") + "feedback:\n  db: feedback.sqlite3\n"
+    )
+    buildable.write("mkdocs.yml", MKDOCS_YML + "  - kb-coverage:\n      fail_under: 0\n")
+    db.write_bytes(damaged_databases(buildable.root / "scratch.sqlite3")[damage])
+    commands = [
+        ("coverage",),
+        ("report", "--out", str(buildable.root / "report")),
+        ("questions", "import", "--missed-searches"),
+        ("feedback", "stats", "--db", str(db)),
+    ]
+    for command in commands:
+        result = kb(*command, cwd=buildable.root)
+        assert result.code == 2, (command, result.err)
+        assert str(db) in result.err and "Traceback" not in result.err, (command, result.err)
+    # The build reads no votes (the report is internal), so a damaged database does not stop it.
+    built = subprocess.run([sys.executable, "-m", "kb", "build"], cwd=buildable.root, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr

@@ -173,3 +173,27 @@ def test_translations_out_of_date_are_a_next_step(kb, site):
         .replace("2026-05-01", "2026-10-02"),
     )
     assert "Update the translation" not in kb("coverage", "--fail-under", "0", cwd=site.root).out
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_defused(kb, site):
+    import csv
+    import io
+
+    # As `kb questions import --missed-searches` would take them in from what readers typed.
+    extra = "".join(
+        f"  - id: q{n}\n    question: {json.dumps(text)}\n    volume: {10 - n}\n"
+        for n, text in enumerate(["=1+1 refund", "+SUM(A1:A9)", "-2+3 password", "@cmd|' /C calc'!A0"])
+    )
+    site.write("questions.yml", (site.root / "questions.yml").read_text(encoding="utf-8") + extra)
+    result = kb("coverage", "--format", "csv", "--fail-under", "0", cwd=site.root)
+    assert result.code == 0, result.err
+    assert result.out.startswith("\ufeff")  # a byte-order mark, so Excel reads UTF-8
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(result.out.removeprefix("\ufeff")))}
+    assert [rows[f"q{n}"]["question"] for n in range(4)] == [
+        "'=1+1 refund",
+        "'+SUM(A1:A9)",
+        "'-2+3 password",
+        "'@cmd|' /C calc'!A0",
+    ]
+    assert rows["forgot-password"]["question"] == "I forgot my password"  # other text is left as it is
+    assert rows["forgot-password"]["volume"] == "120"

@@ -107,3 +107,18 @@ def test_the_export_token_comes_from_the_file_or_the_environment(tmp_path):
     assert export_token(tmp_path / "token", {"KB_FEEDBACK_TOKEN": "env"}) == "from-file"
     with pytest.raises(TokenError):
         export_token(tmp_path / "missing", {})
+
+
+def test_serve_refuses_a_negative_cap_per_address(kb, tmp_path, built_site):
+    result = kb(
+        "feedback",
+        "serve",
+        "--db",
+        str(tmp_path / "v.db"),
+        "--site",
+        str(built_site),
+        "--votes-per-address",
+        "-1",
+        cwd=tmp_path,
+    )
+    assert result.code == 2 and "--votes-per-address" in result.err

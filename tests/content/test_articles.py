@@ -311,3 +311,60 @@ def test_the_sample_links_are_all_good():
     from tests.conftest import REPO
 
     assert [p for p in load_site(load_config(REPO / "kb.yml")).problems if "link" in p.message] == []
+
+
+# YAML aliases: bounded, never a traceback or a hang (kb/content/yamltext.py).
+
+
+def alias_bomb(indent: str = "") -> str:
+    """Nine levels of ten aliases each: a billion values from a dozen lines."""
+    lines = [f"{indent}a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level in range(1, 10):
+        previous = ", ".join([f"*a{level - 1}"] * 10)
+        lines.append(f"{indent}a{level}: &a{level} [{previous}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_inside_its_own_value_is_an_error_with_its_line(kb, site):
+    site.article("account/x.md", "---\ntitle: X\ncategory: account\ntags: &a [x, *a]\n---\nBody\n")
+    result = check(kb, site)
+    assert result.code == 1
+    assert "articles/account/x.md:4: error: YAML alias *a is inside the value it refers to" in result.err
+    assert "Traceback" not in result.err and "RecursionError" not in result.err
+
+
+def test_a_recursive_mapping_alias_is_an_error_too(kb, site):
+    site.article("account/x.md", "---\ntitle: X\ncategory: account\nx: &m\n  again: *m\n---\nBody\n")
+    result = check(kb, site)
+    assert result.code == 1 and "articles/account/x.md:5: error: YAML alias *m is inside" in result.err
+
+
+def test_an_alias_bomb_in_front_matter_is_refused_quickly(kb, site):
+    import time
+
+    site.article("account/x.md", "---\ntitle: X\ncategory: account\n" + alias_bomb() + "---\nBody\n")
+    started = time.monotonic()
+    result = check(kb, site)
+    assert time.monotonic() - started < 10
+    assert result.code == 1
+    assert "articles/account/x.md:7: error: YAML aliases here add more than 10,000 values" in result.err
+
+
+def test_an_alias_bomb_in_the_questions_file_is_refused_quickly(kb, site):
+    import time
+
+    text = (site.root / "questions.yml").read_text(encoding="utf-8")
+    site.write("questions.yml", alias_bomb() + text)
+    started = time.monotonic()
+    result = check(kb, site)
+    assert time.monotonic() - started < 10
+    assert result.code == 1 and "questions.yml:4: error: YAML aliases here add more than 10,000 values" in result.err
+
+
+def test_plain_aliases_are_still_fine(kb, site):
+    site.article(
+        "account/x.md",
+        "---\ntitle: &t Two-step sign-in\nsummary: *t\ncategory: account\ntags: &tags [a, b]\nowner: mei\n---\nBody\n",
+    )
+    result = check(kb, site)
+    assert result.code == 0, result.err

@@ -327,3 +327,74 @@ def test_importing_the_same_export_twice_leaves_every_volume_unchanged(kb, site)
     again = kb("questions", "import", "tickets.csv", cwd=site.root)
     assert again.code == 0 and "0 added, 0 updated, 3 unchanged" in again.out
     assert (site.root / "questions.yml").read_text(encoding="utf-8") == once
+
+
+# Control characters: kept out of questions.yml and of everything kb prints.
+
+HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x1b[31mCan I pay\x07 with\x0b PayPal?\x1b[0m\u202e"
+
+
+def test_control_characters_in_a_ticket_export_do_not_come_in_nor_reach_the_terminal(kb, site):
+    site.write("tickets.csv", f"question,count\n{HOSTILE},7\n")
+    dry = kb("questions", "import", "tickets.csv", "--dry-run", cwd=site.root)
+    assert dry.code == 0, dry.err
+    printed = dry.out + dry.err
+    assert "Can I pay with PayPal?" in printed
+    assert not [c for c in printed if ord(c) < 32 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F or c == "\u202e"]
+    assert kb("questions", "import", "tickets.csv", cwd=site.root).code == 0
+    written = (site.root / "questions.yml").read_text(encoding="utf-8")
+    assert "question: Can I pay with PayPal?" in written and "\x1b" not in written and "\\e" not in written
+
+
+def test_kb_prints_no_control_characters_from_the_content(kb, site):
+    # YAML can carry them in double quotes; kb check, kb coverage (every format a terminal shows) print them.
+    site.write(
+        "questions.yml",
+        'questions:\n  - id: paypal\n    question: "\\e]0;pwned\\a\\e[31mCan I pay with PayPal?\\e[0m"\n    volume: 5\n',
+    )
+    site.article("account/x.md", '---\ntitle: "Pay\\e[2J"\ncategory: "acount\\a"\n---\nBody\n')
+    runs = [
+        kb("check", cwd=site.root),
+        kb(
+            "coverage",
+            cwd=site.root,
+        ),
+        kb("coverage", "--format", "markdown", cwd=site.root),
+        kb("coverage", "--format", "csv", cwd=site.root),
+    ]
+    site.article("account/x.md", '---\ntitle: "Pay\\e[2J"\ncategory: account\n---\nBody\n')
+    runs += [kb("coverage", cwd=site.root), kb("coverage", "--format", "markdown", cwd=site.root)]
+    for run in runs:
+        printed = run.out + run.err
+        assert "\x1b" not in printed and "\x07" not in printed, printed
+    assert "unknown category 'acount'" in runs[0].err
+    assert "Can I pay with PayPal?" in runs[4].out
+
+
+def test_rendered_html_has_no_control_characters(site):
+    from kb.content.articles import parse_article
+    from kb.content.config import load_config
+    from kb.site.navigation import category_listing, safe_title
+
+    config = load_config(site.config)
+    article = load_article(site, config, parse_article)
+    html = category_listing([article], config, "en", "./")
+    assert "Pay" in html and "\x1b" not in html and "\x07" not in html
+    assert str(safe_title("Pay\x1b[2J\x07 <b>")) == "Pay &lt;b&gt;"
+
+
+def load_article(site, config, parse_article):
+    from kb.content.articles import ArticleRules
+
+    text = '---\ntitle: "Pay\\e[2J\\a"\ncategory: account\n---\nBody\n'
+    rules = ArticleRules(vocabulary=config.vocabulary, default_lang="en")
+    article, problems = parse_article(text, "account/x.md", "articles/account/x.md", rules)
+    assert article is not None, problems
+    return article
+
+
+def test_problem_messages_carry_no_control_characters_wherever_they_are_printed():
+    from kb.problems import Problem
+
+    problem = Problem("questions.yml", 3, "unknown category 'acc\x1b[2Jount\x07'", "did you mean 'account'?")
+    assert str(problem) == "questions.yml:3: error: unknown category 'account' (did you mean 'account'?)"

@@ -15,6 +15,8 @@ from starlette.testclient import TestClient
 
 from feedback_widget.app import Settings, create_app
 from feedback_widget.catalog import ArticleCatalog, CatalogError, read_manifest
+from feedback_widget.store import is_postgres_url
+from tests.postgres import new_database
 
 ARTICLES = ["account/reset-password", "payments/refund-policy", "zh/account/reset-password"]
 TOKEN = "s3cret-token-for-tests"
@@ -29,19 +31,34 @@ def write_manifest(site: Path, ids: list[str]) -> Path:
     return path
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def fresh_db(settings: Settings, name: str) -> Path | str:
+    """Another empty database of the same kind as the one `settings` names."""
+    if is_postgres_url(settings.db):
+        return new_database(settings.db.rsplit("/", 1)[0] + "/postgres")
+    return settings.db.with_name(name)
+
+
+def sqlite_settings(tmp_path: Path, db: Path | str | None = None) -> Settings:
     site = tmp_path / "site"
     manifest = write_manifest(site, ARTICLES)
     (site / "index.html").write_text("<h1>Help center</h1>", encoding="utf-8")
     return Settings(
-        db=tmp_path / "votes.db",
+        db=db or tmp_path / "votes.db",
         manifest=manifest,
         site_dir=site,
         export_token=TOKEN,
         burst=1000,
+        votes_per_address=0,  # every test client shares one address; the cap has tests of its own
         allow_origins=("https://help.example.com",),
     )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def settings(request, tmp_path: Path) -> Settings:
+    """The endpoint's settings over each store: a SQLite file, and a PostgreSQL database on a real server."""
+    if request.param == "postgresql":
+        return sqlite_settings(tmp_path, new_database(request.getfixturevalue("postgres_url")))
+    return sqlite_settings(tmp_path)
 
 
 @pytest.fixture
@@ -56,8 +73,14 @@ def post(client: TestClient, body: object, headers: dict[str, str] | None = None
 
 
 def db_rows(settings: Settings) -> list[tuple]:
+    sql = "SELECT id, article, helpful, reason, comment FROM votes ORDER BY id"
+    if is_postgres_url(settings.db):
+        import psycopg
+
+        with psycopg.connect(settings.db) as con:
+            return [(i, a, int(h), r, c) for i, a, h, r, c in con.execute(sql)]
     with sqlite3.connect(settings.db) as con:
-        return con.execute("SELECT id, article, helpful, reason, comment FROM votes ORDER BY id").fetchall()
+        return con.execute(sql).fetchall()
 
 
 def auth(token: str = TOKEN) -> dict[str, str]:
@@ -365,6 +388,41 @@ def test_refused_requests_count_too(settings):
         assert post(c, {"article": "nope", "helpful": True}).status_code == 422
         assert post(c, {"article": "nope", "helpful": True}).status_code == 422
         assert post(c, {"article": "account/reset-password", "helpful": True}).status_code == 429
+
+
+# One address, many client ids
+
+
+def test_one_address_adds_at_most_three_readers_a_day_to_an_article(settings):
+    # Rotating the client id makes a new reader each time; the address stays the same.
+    with TestClient(create_app(replace(settings, votes_per_address=3))) as c:
+        answers = [
+            post(c, {"article": "account/reset-password", "helpful": False, "client": f"rotated{n:04d}"})
+            for n in range(5)
+        ]
+        assert [a.status_code for a in answers] == [201, 201, 201, 429, 429]
+        assert "at most 3 readers a day" in answers[3].json()["error"]
+        assert int(answers[3].headers["retry-after"]) >= 1
+        # The readers already counted may still change their vote, and other articles are not affected.
+        again = post(c, {"article": "account/reset-password", "helpful": True, "client": "rotated0000"})
+        assert again.status_code == 201 and again.json()["id"] == answers[0].json()["id"]
+        assert (
+            post(c, {"article": "payments/refund-policy", "helpful": False, "client": "rotated0004"}).status_code == 201
+        )
+    assert [row[2] for row in db_rows(settings) if row[1] == "account/reset-password"] == [1, 0, 0]
+
+
+def test_the_cap_per_address_is_3_by_default_and_can_be_raised_or_turned_off(settings):
+    assert Settings(db=settings.db, manifest=settings.manifest).votes_per_address == 3
+    for cap, stored in ((10, 8), (0, 8)):
+        with TestClient(
+            create_app(replace(settings, db=fresh_db(settings, f"cap{cap}.db"), votes_per_address=cap))
+        ) as c:
+            answers = [
+                post(c, {"article": "account/reset-password", "helpful": True, "client": f"office{n:04d}"})
+                for n in range(8)
+            ]
+        assert sum(a.status_code == 201 for a in answers) == stored
 
 
 # Summary and export
