@@ -96,6 +96,7 @@ def parse_article(text: str, relpath: str, shown: str, rules: ArticleRules) -> t
         body=body,
         summary=values.get("summary", ""),
         category=values.get("category", ""),
+        section=values.get("section", ""),
         covers=values.get("covers", ()),
         tags=values.get("tags", ()),
         reviewed=values.get("reviewed"),

@@ -12,7 +12,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
@@ -33,7 +33,14 @@ from kb.site.languages import (
     switcher_targets,
 )
 from kb.site.manifest import write_endpoint_data
-from kb.site.navigation import HOME_MARKER, category_listing, navigation, reviewed_html
+from kb.site.navigation import (
+    HOME_MARKER,
+    category_listing,
+    has_sections,
+    landing_pages,
+    navigation,
+    reviewed_html,
+)
 from kb.site.session import BuildSession, open_session
 
 from ..theme import page_base, with_theme_dir
@@ -72,6 +79,15 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             config.nav = navigation(
                 session.content.articles, session.config, {p for p in landing if is_landing_page(p)}
             )
+        if self.config.navigation and has_sections(session.config) and config.theme.name == "material":
+            # The sidebar of a help center with sections: the categories, the page's category's sections and its
+            # section's articles. Material's `navigation.prune` renders only the open branch; `navigation.sections`
+            # would open every category on every page.
+            features = [f for f in config.theme.get("features", []) if f != "navigation.sections"]
+            config.theme["features"] = [
+                *features,
+                *(["navigation.prune"] if "navigation.prune" not in features else []),
+            ]
         if self.config.page_language and config.theme.name == "material":
             config.theme.dirs = with_theme_dir(config.theme.dirs, config.theme.custom_dir, THEME_DIR)
         self.overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()
@@ -81,6 +97,14 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.configured_alternate = config.extra.get("alternate")
         self.outdated = None
         return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """The landing pages of categories with sections and of their sections, unless the site has its own."""
+        if self.config.navigation:
+            for landing in landing_pages(self.session.content.articles, self.session.config, self.overrides):
+                if files.get_file_from_path(landing.path) is None:
+                    files.append(File.generated(config, landing.path, content=landing.markdown))
+        return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """One navigation per language, with previous/next links that stay within it."""
