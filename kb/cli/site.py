@@ -41,7 +41,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     config = site_config(args)
     mkdocs_yml = find_mkdocs_yml(args, config)
     site_dir = args.site_dir or mkdocs_yml.parent / "site"
-    result = build_site(mkdocs_yml, site_dir)
+    result = build_site(mkdocs_yml, site_dir, progress=sys.stderr if sys.stderr.isatty() else None)
     sys.stderr.write(result.stderr)
     if result.returncode != 0:
         print(f"build failed; {config.relative(site_dir)} was left as it was", file=sys.stderr)

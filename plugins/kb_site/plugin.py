@@ -41,6 +41,7 @@ from kb.site.navigation import (
     navigation,
     reviewed_html,
 )
+from kb.site.progress import Progress
 from kb.site.session import BuildSession, open_session
 
 from ..theme import page_base, with_theme_dir
@@ -64,9 +65,11 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.groups: dict = {}
         self.configured_alternate: list | None = None
         self.outdated: dict[str, OutOfDate] | None = None  # translation id -> why it is out of date, once per build
+        self.progress: Progress | None = None  # pages written so far, on a terminal
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.progress = Progress() if Progress.wanted() else None
         try:
             session = self.session = open_session(Path(config.config_file_path).parent / self.config.config_file)
         except KbError as exc:
@@ -113,6 +116,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             f.url: page_language(f.src_uri, session.articles_by_path, session.config)
             for f in files.documentation_pages()
         }
+        if self.progress is not None:
+            self.progress.start(len(files.documentation_pages()))
         self.navs = {}
         if self.languages:
             homes = {lang: home_path(lang, session.config) for lang in self.languages}
@@ -144,6 +149,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Search in the page's own language, with a link to search the others."""
+        if self.progress is not None:
+            self.progress.page_done()
         if not self.languages:
             return output
         default, lang, base = self.session.config.default_lang, self._language(page), page_base(page)
