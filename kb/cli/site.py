@@ -54,8 +54,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = site_config(args)
     mkdocs_yml = find_mkdocs_yml(args, config)
     watched = [str(p) for p in (config.root / "kb.yml", config.questions_path) if p.exists()]
+    # --dirty: a save re-renders the edited page and the pages it changes (the kb plugin marks those), not the site.
     serve = mkdocs_command(
         "serve",
+        "--dirty",
         "--config-file",
         str(mkdocs_yml),
         "--dev-addr",

@@ -47,6 +47,7 @@ from kb.site.session import BuildSession, open_session
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
 from .languages import language_navigations, scope_search, search_elsewhere
+from .preview import force_rebuild, latest_entries, render_keys, unchanged_generated
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the interface in each page's language
 
@@ -66,6 +67,19 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.configured_alternate: list | None = None
         self.outdated: dict[str, OutOfDate] | None = None  # translation id -> why it is out of date, once per build
         self.progress: Progress | None = None  # pages written so far, on a terminal
+        self._listing_key: tuple | None = None
+        # Kept across `mkdocs serve` rebuilds (MkDocs keeps plugin instances): what each page showed last build,
+        # so a dirty rebuild renders again every page an edit changes (plugins/kb_site/preview.py).
+        self.render_keys: dict[str, str] = {}
+        self.dirty = False  # a dirty build (`mkdocs serve --dirty`, which `kb serve` runs)
+        self.search_entries: list[dict] = []  # the search index's entries after the last build
+        self.page_urls: set[str] = set()  # every page's address this build
+        self.rendered: set[str] = set()  # the pages rendered this build
+        self.generated: dict[str, str] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds (it keeps plugins that have it)."""
+        self.dirty = dirty
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -99,6 +113,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.groups = translation_groups(session.content.articles)
         self.configured_alternate = config.extra.get("alternate")
         self.outdated = None
+        self._listing_key = None
+        self.rendered = set()
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -106,7 +122,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.config.navigation:
             for landing in landing_pages(self.session.content.articles, self.session.config, self.overrides):
                 if files.get_file_from_path(landing.path) is None:
-                    files.append(File.generated(config, landing.path, content=landing.markdown))
+                    file = File.generated(config, landing.path, content=landing.markdown)
+                    unchanged_generated(file, self.generated)
+                    files.append(file)
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -122,7 +140,55 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.languages:
             homes = {lang: home_path(lang, session.config) for lang in self.languages}
             self.navs = language_navigations(nav, lambda p: self._language(p), homes)
+        self.page_urls = {f.page.url for f in files.documentation_pages() if f.page is not None}
+        if self.dirty:  # render again the pages whose sidebar, neighbours, listing or related articles changed
+            pages = [f.page for f in files.documentation_pages() if f.page is not None]
+            keys = render_keys(pages, nav, self.navs, self._language, self._shows, self._site_key(config))
+            force_rebuild(files, {path for path, key in keys.items() if self.render_keys.get(path) != key})
+            self.render_keys = keys
         return nav
+
+    def _merged_search_entries(self, entries: list[dict]) -> list[dict]:
+        """Under a dirty build, the search entries of every page: the pages rendered now from Material's index, the
+        others as the last build left them (Material keeps its previous index but, rendering several pages, drops
+        or duplicates some)."""
+
+        def page_of(entry: dict) -> str:
+            return entry.get("location", "").split("#", 1)[0]
+
+        fresh = [e for e in latest_entries(entries) if page_of(e) in self.rendered]
+        kept = [e for e in self.search_entries if page_of(e) in self.page_urls and page_of(e) not in self.rendered]
+        self.search_entries = kept + fresh
+        return self.search_entries
+
+    def _site_key(self, config: MkDocsConfig) -> str:
+        """The settings every page depends on: mkdocs.yml and kb.yml as they are."""
+        texts = []
+        for path in (Path(config.config_file_path), self.session.config.root / self.config.config_file):
+            try:
+                texts.append(path.read_text(encoding="utf-8"))
+            except OSError:
+                texts.append("")
+        return "\n".join(texts)
+
+    def _shows(self, page: Page) -> object:
+        """What a page shows of other articles besides the navigation: an article its related articles and
+        translations, a landing page its listing of the articles."""
+        session = self.session
+        article = session.articles_by_path.get(page.file.src_uri)
+        if article is None:
+            if self._listing_key is None:
+                self._listing_key = tuple(
+                    (a.id, a.title, a.lang, a.category, a.section, a.url) for a in session.content.articles
+                )
+            return self._listing_key
+        related = session.related(self.config.related).get(article.id, []) if self.config.related else []
+        group = self.groups.get(article.id, {})
+        return (
+            tuple((o.id, o.title) for o in related),
+            tuple(sorted((lang, a.url, a.title, str(a.reviewed)) for lang, a in group.items())),
+            article.translation_of,
+        )
 
     def _language(self, page: Page) -> str:
         return page_language(page.file.src_uri, self.session.articles_by_path, self.session.config)
@@ -151,6 +217,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         """Search in the page's own language, with a link to search the others."""
         if self.progress is not None:
             self.progress.page_done()
+        self.rendered.add(page.url)
         if not self.languages:
             return output
         default, lang, base = self.session.config.default_lang, self._language(page), page_base(page)
@@ -188,8 +255,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         site, session = Path(config.site_dir), self.session
         search_index = site / "search" / "search_index.json"
-        if search_index.is_file() and (self.config.word_forms or self.languages):
+        if search_index.is_file() and (self.config.word_forms or self.languages or self.dirty):
             index = json.loads(search_index.read_text(encoding="utf-8"))
+            if self.dirty:
+                index["docs"] = self._merged_search_entries(index.get("docs", []))
             if self.config.word_forms:
                 index = add_to_search_index(index, session.content.articles)
             outputs = {search_index.name: index}
