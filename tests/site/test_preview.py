@@ -5,7 +5,6 @@ site a full `kb build` makes."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -133,8 +132,11 @@ def test_after_incremental_edits_the_preview_is_the_site_a_full_build_makes(sect
             assert previewed[name] == built[name], name
 
 
-def test_kb_serve_previews_with_dirty_rebuilds():
+def test_kb_serve_runs_the_dirty_preview(kb, monkeypatch):
     from kb.cli import site as cli_site
+    from tests.conftest import REPO
 
-    source = Path(cli_site.__file__).read_text(encoding="utf-8")
-    assert '"--dirty"' in source and os.path.isfile(cli_site.__file__)
+    ran = []
+    monkeypatch.setattr(cli_site.subprocess, "call", lambda command, env: ran.append(command) or 0)
+    assert kb("serve", "--no-feedback", cwd=REPO).code == 0
+    assert ran and ran[0][2:5] == ["mkdocs", "serve", "--dirty"]
