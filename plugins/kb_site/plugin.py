@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -54,6 +55,11 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the 
 log = get_plugin_logger(__name__)
 
 
+class _NoDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 class KbSitePlugin(BasePlugin[KbSiteConfig]):
     supports_multiple_instances = False
 
@@ -80,6 +86,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds (it keeps plugins that have it)."""
         self.dirty = dirty
+        if dirty:  # MkDocs warns that a dirty build leaves navigation out of date; kb renders those pages again
+            logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyWarning())
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
