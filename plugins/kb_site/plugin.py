@@ -128,8 +128,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """The landing pages of categories with sections and of their sections, unless the site has its own."""
         if self.config.navigation:
+            own = {f.src_uri for f in files}  # looked up once: Files re-indexes itself after each append
             for landing in landing_pages(self.session.content.articles, self.session.config, self.overrides):
-                if files.get_file_from_path(landing.path) is None:
+                if landing.path not in own:
                     file = File.generated(config, landing.path, content=landing.markdown)
                     unchanged_generated(file, self.generated)
                     files.append(file)
@@ -184,7 +185,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         translations, a landing page its listing of the articles."""
         session = self.session
         article = session.articles_by_path.get(page.file.src_uri)
-        if article is None:
+        if article is None and page.file.abs_src_path is None:
+            return ()  # a generated landing page: its listing is its text, compared as such (unchanged_generated)
+        if article is None:  # a home: its listing of categories (kb:categories) shows every article
             if self._listing_key is None:
                 self._listing_key = tuple(
                     (a.id, a.title, a.lang, a.category, a.section, a.url) for a in session.content.articles
