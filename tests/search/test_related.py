@@ -71,3 +71,27 @@ def test_large_help_centers_rank_related_articles_from_a_shortlist_with_the_same
     monkeypatch.setattr(module, "RARE_MIN_DF", 14)  # 20%: the same lists, bar a rare tie
     shortlisted = related(articles, matcher, limit=5)
     assert sum(1 for a in articles if shortlisted[a.id] == exact[a.id]) >= len(articles) - 2
+
+
+def test_term_statistics_without_the_whoosh_index_are_the_index_s(tmp_path):
+    import numpy as np
+
+    from kb.content.config import load_config
+    from kb.content.site import load_site
+    from kb.matching.index import ArticleIndex, term_stats
+    from tests.conftest import REPO
+
+    articles = load_site(load_config(REPO / "kb.yml")).articles
+    index, _ = ArticleIndex.build(articles, tmp_path / "whoosh")
+    expected, direct = index.stats(), term_stats(list(reversed(articles)), tmp_path / "direct")
+    assert (direct.key, direct.ids, direct.langs, direct.paths, direct.vocabulary) == (
+        expected.key,
+        expected.ids,
+        expected.langs,
+        expected.paths,
+        expected.vocabulary,
+    )
+    for name, postings in expected.fields.items():
+        for part in ("terms", "docs", "freqs", "lengths"):
+            assert np.array_equal(getattr(direct.fields[name], part), getattr(postings, part)), (name, part)
+    assert list((tmp_path / "direct").glob("stats-*.npz"))  # kept for the next build
