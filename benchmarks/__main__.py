@@ -15,6 +15,8 @@ BENCHMARKS = {
     "coverage_eval": "benchmarks.coverage_eval",
     "coverage_speed": "benchmarks.coverage_speed",
     "plugin_overhead": "benchmarks.plugin_overhead",
+    "build_scale": "benchmarks.build_scale",  # 1k / 3k / 10k articles, kb beside bare Material: several minutes
+    "preview_latency": "benchmarks.preview_latency",
     "feedback_load": "benchmarks.feedback_load",
     "feedback_kill": "benchmarks.feedback_kill",
     "suggest_latency": "benchmarks.suggest_latency",

@@ -18,6 +18,7 @@ COMMON = (
 ).split()
 FILLER = "the a to your you then and of in on for with if is it this that when after before from can will".split()
 CATEGORIES = ("account", "payments", "courses", "video", "mobile", "privacy")
+SECTION_SIZE = 60  # articles per section on average: sections hold 20 to 100 articles, as in real help centers
 
 
 def _word(rng: random.Random) -> str:
@@ -37,7 +38,29 @@ def _sentence(rng: random.Random, topic: list[str]) -> str:
     return " ".join(words).capitalize() + "."
 
 
-def articles(count: int, seed: int = 11, topic_list: list[list[str]] | None = None) -> list[Article]:
+def _section_counts(count: int) -> list[int]:
+    """How many sections each category has for `count` articles (one per SECTION_SIZE articles, at least one)."""
+    per_category = [len(range(k, count, len(CATEGORIES))) for k in range(len(CATEGORIES))]
+    return [max(1, round(m / SECTION_SIZE)) for m in per_category]
+
+
+def section_of(i: int, count: int) -> str:
+    """The section of article `i`: each category's articles cut into consecutive runs of about SECTION_SIZE."""
+    k, position = i % len(CATEGORIES), i // len(CATEGORIES)
+    members = len(range(k, count, len(CATEGORIES)))
+    return f"s{position * _section_counts(count)[k] // members + 1:02d}"
+
+
+def sections(count: int) -> dict[str, list[str]]:
+    """{category: its section ids} for a corpus of `count` articles."""
+    return {c: [f"s{j + 1:02d}" for j in range(n)] for c, n in zip(CATEGORIES, _section_counts(count))}
+
+
+def articles(
+    count: int, seed: int = 11, topic_list: list[list[str]] | None = None, with_sections: bool = True
+) -> list[Article]:
+    """`count` articles over six categories, each category cut into sections of about 60 (their folders); without
+    sections, the categories' folders hold their articles directly (the corpus before sections)."""
     rng = random.Random(seed)
     topic_list = topic_list or topics(count)
     result = []
@@ -51,12 +74,13 @@ def articles(count: int, seed: int = 11, topic_list: list[list[str]] | None = No
         result.append(
             Article(
                 id=f"a{i:05d}",
-                path=f"{CATEGORIES[i % 6]}/a{i:05d}.md",
+                path=f"{CATEGORIES[i % 6]}/{section_of(i, count) + '/' if with_sections else ''}a{i:05d}.md",
                 title=f"{topic[0].capitalize()} {rng.choice(COMMON)} {topic[1]}",
                 lang="en",
                 body=body,
                 summary=_sentence(rng, topic),
                 category=CATEGORIES[i % 6],
+                section=section_of(i, count) if with_sections else "",
                 headings=headings,
             )
         )
@@ -81,12 +105,14 @@ def questions(count: int, article_count: int, seed: int = 13, gap_share: float =
     return result
 
 
-def write_site(folder: Path, count: int, with_coverage: bool, question_count: int = 200) -> Path:
+def write_site(
+    folder: Path, count: int, with_coverage: bool, question_count: int = 200, with_sections: bool = True
+) -> Path:
     """A MkDocs help center on disk (kb.yml, mkdocs.yml, articles, questions.yml); returns mkdocs.yml."""
     import yaml
 
     docs = folder / "articles"
-    for a in articles(count):
+    for a in articles(count, with_sections=with_sections):
         path = docs / a.path
         path.parent.mkdir(parents=True, exist_ok=True)
         front = {"title": a.title, "summary": a.summary, "category": a.category, "reviewed": "2026-10-01"}
@@ -99,7 +125,12 @@ def write_site(folder: Path, count: int, with_coverage: bool, question_count: in
     (folder / "questions.yml").write_text(yaml.safe_dump({"questions": qs}, allow_unicode=True), encoding="utf-8")
     (folder / "kb.yml").write_text(
         "articles: articles\nquestions: questions.yml\ncategories:\n"
-        + "".join(f"  - id: {c}\n    title: {c.capitalize()}\n" for c in CATEGORIES)
+        + "".join(
+            f"  - id: {c}\n    title: {c.capitalize()}\n"
+            + ("    sections:\n" if with_sections else "")
+            + "".join(f"      - id: {s}\n        title: {c.capitalize()} part {s[1:]}\n" for s in ids if with_sections)
+            for c, ids in sections(count).items()
+        )
         + "coverage:\n  fail_under: 0\n",
         encoding="utf-8",
     )

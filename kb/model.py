@@ -11,12 +11,27 @@ LANGUAGES = ("en", "zh")
 
 
 @dataclass(frozen=True)
-class Category:
+class Section:
+    """A group of articles inside a category (kb.yml's `sections:` under a category)."""
+
     id: str
     titles: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles.get("en") or self.id
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    titles: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    sections: tuple[Section, ...] = field(default=(), hash=False, compare=False)
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles.get("en") or self.id
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,7 @@ class Article:
     body: str = ""
     summary: str = ""
     category: str = ""
+    section: str = ""  # one of its category's sections in kb.yml, or empty
     covers: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     reviewed: dt.date | None = None

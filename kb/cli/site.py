@@ -49,7 +49,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     mkdocs_yml = find_mkdocs_yml(args, config)
     site_dir = args.site_dir or mkdocs_yml.parent / "site"
     try:
-        result = build_site(mkdocs_yml, site_dir)
+        result = build_site(mkdocs_yml, site_dir, progress=sys.stderr if sys.stderr.isatty() else None)
     except (KeyboardInterrupt, BuildInterrupted) as exc:
         print(f"build interrupted; {config.relative(site_dir)} was left as it was", file=sys.stderr)
         return 128 + exc.signum if isinstance(exc, BuildInterrupted) else 130
@@ -65,8 +65,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = site_config(args)
     mkdocs_yml = find_mkdocs_yml(args, config)
     watched = [str(p) for p in (config.root / "kb.yml", config.questions_path) if p.exists()]
+    # --dirty: a save re-renders the edited page and the pages it changes (the kb plugin marks those), not the site.
     serve = mkdocs_command(
         "serve",
+        "--dirty",
         "--config-file",
         str(mkdocs_yml),
         "--dev-addr",

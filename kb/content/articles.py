@@ -121,6 +121,7 @@ def parse_article_any(text: str, relpath: str, shown: str, rules: ArticleRules) 
         body=body,
         summary=values.get("summary", ""),
         category=values.get("category", ""),
+        section=values.get("section", ""),
         covers=values.get("covers", ()),
         tags=values.get("tags", ()),
         reviewed=values.get("reviewed"),

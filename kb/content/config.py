@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.content.schema import Vocabulary
+from kb.content.schema import ID_PATTERN, Vocabulary
 from kb.content.textfile import read_text
 from kb.content.yamltext import parse_yaml
-from kb.model import LANGUAGES, Category
+from kb.model import LANGUAGES, Category, Section
 from kb.problems import KbError, Problem, did_you_mean
 
 CONFIG_NAME = "kb.yml"
@@ -290,7 +290,34 @@ def _categories(raw: object, located, shown: str, problems: list[Problem]) -> tu
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             problems.append(Problem(shown, line, f"each category needs an 'id', got {item!r}"))
             continue
-        titles = {lang: str(item[f"title_{lang}"]) for lang in LANGUAGES if f"title_{lang}" in item}
-        titles.setdefault("en", str(item.get("title", item["id"])))
-        categories.append(Category(item["id"], titles))
+        categories.append(Category(item["id"], _titles(item), _sections(item, line, shown, problems)))
     return tuple(categories)
+
+
+def _titles(item: dict) -> dict[str, str]:
+    """A category's or section's title per language: `title` (the default), `title_zh`, ..."""
+    titles = {lang: str(item[f"title_{lang}"]) for lang in LANGUAGES if f"title_{lang}" in item}
+    titles.setdefault("en", str(item.get("title", item["id"])))
+    return titles
+
+
+def _sections(category: dict, line: int, shown: str, problems: list[Problem]) -> tuple[Section, ...]:
+    """A category's sections (`sections:` under it): each an id and its titles, as categories have."""
+    raw = category.get("sections")
+    if raw is None:
+        return ()
+    example = "e.g. sections: [{id: sign-in, title: Signing in, title_zh: 登录}]"
+    if not isinstance(raw, list):
+        problems.append(Problem(shown, line, f"category '{category['id']}': 'sections' must be a list", example))
+        return ()
+    sections, seen = [], set()
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not ID_PATTERN.match(item["id"]):
+            problems.append(Problem(shown, line, f"each section needs an 'id' of lowercase letters, got {item!r}"))
+            continue
+        if item["id"] in seen:
+            problems.append(Problem(shown, line, f"category '{category['id']}' declares section '{item['id']}' twice"))
+            continue
+        seen.add(item["id"])
+        sections.append(Section(item["id"], _titles(item)))
+    return tuple(sections)

@@ -66,6 +66,13 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
         "account",
     ),
     Field(
+        "section",
+        Kind.ID,
+        "One of its category's sections declared in `kb.yml`; groups articles in navigation and listings. An"
+        " article in a folder named after a section (`articles/<category>/<section>/`) is in it without this key.",
+        example="sign-in",
+    ),
+    Field(
         "covers",
         Kind.IDS,
         "Ids of the common questions (questions.yml) this article answers.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from kb.content.articles import ArticleRules, Content, load_articles
 from kb.content.config import SiteConfig
 from kb.content.links import check_links
@@ -24,6 +26,8 @@ def load_site(config: SiteConfig) -> Content:
         loaded, found = load_articles(config.articles_dir, article_rules(config), shown_root, broken)
         content.articles = [a for a in loaded if not a.draft]
         content.drafts = [a for a in loaded if a.draft]
+        content.problems.extend(found)
+        content.articles, found = assign_sections(content.articles, config, shown_root)
         content.problems.extend(found)
     except KbError as exc:
         content.problems.extend(exc.problems)
@@ -63,3 +67,33 @@ def check_covers(articles: list[Article], questions: list[Question], shown_root:
                     )
                 )
     return problems
+
+
+def assign_sections(
+    articles: list[Article], config: SiteConfig, shown_root: str
+) -> tuple[list[Article], list[Problem]]:
+    """Each article's section: its `section:` (which must be one of its category's sections in kb.yml), else the
+    folder it is in when that folder is named after one (`<category>/<section>/x.md`, also under a language
+    folder), else none."""
+    result, problems = [], []
+    for article in articles:
+        category = config.category(article.category)
+        sections = category.sections if category else ()
+        if article.section:
+            if category is not None and category.section(article.section) is None:
+                known = [s.id for s in sections]
+                hint = did_you_mean(article.section, known) if known else f"declare it under '{category.id}' in kb.yml"
+                problems.append(
+                    Problem(
+                        f"{shown_root}/{article.path}",
+                        article.line_of.get("section", 1),
+                        f"unknown section '{article.section}' in category '{article.category}'",
+                        hint,
+                    )
+                )
+            result.append(article)
+            continue
+        folder = article.path.rsplit("/", 2)[-2] if "/" in article.path else ""
+        found = folder if any(s.id == folder for s in sections) else ""
+        result.append(dataclasses.replace(article, section=found) if found else article)
+    return result, problems

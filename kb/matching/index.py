@@ -189,6 +189,41 @@ def _plain(text: str) -> str:
     return " ".join(w for w in words if w not in {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 
+_documents: dict[tuple[str, str], dict] = {}  # (id, digest) -> analysed document, kept for this process's rebuilds
+
+
+def term_stats(articles: list[Article], folder: Path) -> TermStats:
+    """The statistics `ArticleIndex.stats()` gives for these articles, straight from the articles: the same
+    documents in the same order under the same key, without writing a Whoosh index. The snapshot in `folder` is
+    reused while the content is unchanged; within one process (a live preview) only edited articles are analysed
+    again."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(articles, key=lambda a: a.id)
+    digests = [digest(a) for a in ordered]
+    key = hashlib.sha1("".join(digests).encode()).hexdigest()[:16]
+    snapshot = folder / f"stats-{key}.npz"
+    if snapshot.is_file():
+        try:
+            return replace(load_stats(snapshot), key=key)
+        except (OSError, ValueError, KeyError):
+            log.warning("ignoring unreadable statistics snapshot %s", snapshot)
+    docs = []
+    for article, article_digest in zip(ordered, digests):
+        document = _documents.get((article.id, article_digest))
+        if document is None:
+            document = {k: v for k, v in _document(article).items() if k in ("id", "lang", "path", "digest", "counts")}
+            _documents[article.id, article_digest] = document
+        docs.append(document)
+    wanted = set(zip((a.id for a in ordered), digests))
+    for stale in [k for k in _documents if k not in wanted]:
+        del _documents[stale]
+    stats = replace(_assemble(docs), key=key)
+    for old in folder.glob("stats-*.npz"):
+        old.unlink(missing_ok=True)
+    save_stats(stats, snapshot)
+    return stats
+
+
 def _assemble(docs: list[dict]) -> TermStats:
     vocabulary: dict[str, int] = {}
     fields = {}

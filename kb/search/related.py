@@ -16,6 +16,9 @@ from kb.templates import render as render_template
 
 _HEADING = {"en": "Related articles", "zh": "相关文章"}
 MIN_COVERAGE = 0.2  # below this an article shares only a word or two with the one being read
+# Up to this many articles every article is scored for every other; above it, a shortlist (see _shortlisted).
+EXACT_UP_TO = 2000
+RARE_SHARE, RARE_MIN_DF, SHORTLIST = 0.1, 40, 100
 
 
 def related(
@@ -26,6 +29,7 @@ def related(
     by_id = {a.id: a for a in articles}
     meaning = _by_meaning(articles, sections, limit) if sections is not None else {}
     positions = {article_id: i for i, article_id in enumerate(matcher.stats.ids)}
+    large = matcher.size > EXACT_UP_TO
     result: dict[str, list[Article]] = {}
     for article in articles:
         allowed = matcher.allowed(article.lang).copy()
@@ -33,17 +37,34 @@ def related(
         if own is not None:
             allowed[own] = False
         query = matcher.query(f"{article.title} {article.summary}")
-        scores, coverage = matcher.score(query, allowed)
-        order = [
-            int(i)
-            for i in np.argsort(-scores, kind="stable")[: limit * 2]
-            if scores[i] > 0 and coverage[i] >= MIN_COVERAGE
-        ]
+        order = _shortlisted(matcher, query, allowed, limit) if large else _everyone(matcher, query, allowed, limit)
         found = [matcher.stats.ids[i] for i in order if matcher.stats.ids[i] in by_id]
         if article.id in meaning:
             found = [key for key, _ in reciprocal_rank_fusion([found, meaning[article.id]])]
         result[article.id] = [by_id[i] for i in found][:limit]
     return result
+
+
+def _everyone(matcher: Matcher, query, allowed: np.ndarray, limit: int) -> list[int]:
+    """Positions of the best articles, every article scored: exact, and quadratic over a whole help center."""
+    scores, coverage = matcher.score(query, allowed)
+    return [
+        int(i) for i in np.argsort(-scores, kind="stable")[: limit * 2] if scores[i] > 0 and coverage[i] >= MIN_COVERAGE
+    ]
+
+
+def _shortlisted(matcher: Matcher, query, allowed: np.ndarray, limit: int) -> list[int]:
+    """The same ranking over a shortlist: the articles sharing one of the query's rarer words (in at most 10% of
+    the articles), the SHORTLIST likeliest of them scored exactly. An article that shares only common words
+    with the one being read is not related to it; the work per article no longer grows with the help center."""
+    docs, rough = matcher.candidates(query, max(RARE_MIN_DF, int(matcher.size * RARE_SHARE)))
+    keep = allowed[docs]
+    docs, rough = docs[keep], rough[keep]
+    if len(docs) > SHORTLIST:
+        docs = np.sort(docs[np.argpartition(-rough, SHORTLIST - 1)[:SHORTLIST]])
+    scores, coverage = matcher.score_some(query, docs)
+    order = np.argsort(-scores, kind="stable")[: limit * 2]  # ties in position order, as when all are scored
+    return [int(docs[i]) for i in order if scores[i] > 0 and coverage[i] >= MIN_COVERAGE]
 
 
 def _by_meaning(articles: list[Article], sections: SectionIndex, limit: int) -> dict[str, list[str]]:

@@ -12,6 +12,10 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
+
+from kb.site.progress import PREFIX as PROGRESS_PREFIX
+from kb.site.progress import PROGRESS_ENV
 
 # How `kb serve` tells the plugins of the live preview about the endpoint it runs beside it: the defaults of the
 # options `kb.endpoint_data_dir` and `kb-feedback.endpoint` (plugins/*/config.py).
@@ -40,8 +44,9 @@ class BuildInterrupted(Exception):
 _STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
-def build_site(mkdocs_yml: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """A strict build into a fresh folder beside `site_dir`, swapped in only when the build succeeds.
+def build_site(mkdocs_yml: Path, site_dir: Path, progress: TextIO | None = None) -> subprocess.CompletedProcess:
+    """A strict build into a fresh folder beside `site_dir`, swapped in only when the build succeeds. MkDocs' output
+    is kept for the caller; with `progress`, the plugin's progress lines go there as they come.
 
     Interrupted (Ctrl-C, SIGTERM, SIGHUP), it stops its mkdocs process and removes its folder before it exits,
     raising KeyboardInterrupt or BuildInterrupted; `site_dir` is left as it was.
@@ -55,14 +60,8 @@ def build_site(mkdocs_yml: Path, site_dir: Path) -> subprocess.CompletedProcess:
         try:
             # mkdtemp makes the folder 0700, for its creator alone: a site is for a web server to read.
             staging.chmod(0o777 & ~_umask())
-            child = subprocess.Popen(
-                mkdocs_command(*args, "--site-dir", str(staging)),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=mkdocs_env(),
-            )
-            stdout, stderr = child.communicate()
+            child = _start(mkdocs_command(*args, "--site-dir", str(staging)), progress)
+            stdout, stderr = _read_showing_progress(child, progress)
             result = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
             if result.returncode == 0:
                 with _signals_held():  # never stopped between the two renames
@@ -72,6 +71,35 @@ def build_site(mkdocs_yml: Path, site_dir: Path) -> subprocess.CompletedProcess:
             if child is not None and child.poll() is None:
                 _stop(child)
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _start(command: list[str], progress: TextIO | None) -> subprocess.Popen:
+    """MkDocs with its output piped; asked for progress lines when there is somewhere to show them."""
+    env = {**mkdocs_env(), **({PROGRESS_ENV: "1"} if progress is not None else {})}
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _run_showing_progress(command: list[str], progress: TextIO | None) -> subprocess.CompletedProcess:
+    child = _start(command, progress)
+    stdout, stderr = _read_showing_progress(child, progress)
+    return subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
+
+
+def _read_showing_progress(child: subprocess.Popen, progress: TextIO | None) -> tuple[str, str]:
+    """MkDocs' output, with the plugin's progress lines passed on to `progress` as they come."""
+    out: list[str] = []
+    reader = threading.Thread(target=lambda: out.append(child.stdout.read()), daemon=True)
+    reader.start()
+    kept = []
+    for line in child.stderr:
+        if progress is not None and line.startswith(PROGRESS_PREFIX):
+            progress.write(line)
+            progress.flush()
+        else:
+            kept.append(line)
+    child.wait()
+    reader.join()
+    return "".join(out), "".join(kept)
 
 
 def _stop(child: subprocess.Popen) -> None:

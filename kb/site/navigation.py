@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -20,6 +21,14 @@ HOME_MARKER = "<!-- kb:categories -->"
 _LANG_HOME_TITLE = {"en": "Home", "zh": "首页"}
 _LANG_SECTION = {"zh": "中文帮助"}
 _REVIEWED_LABEL = {"en": "Last reviewed", "zh": "最近审核"}
+_OVERVIEW = {"en": "Overview", "zh": "概览"}
+_OVERVIEW_ALL = {"en": "All sections", "zh": "全部分区"}  # a category's or section's landing page in the navigation
+_LISTING_LABELS = {
+    "en": {"all": "All {count} articles", "pages": "Pages", "previous": "Previous", "next": "Next"},
+    "zh": {"all": "全部 {count} 篇文章", "pages": "页码", "previous": "上一页", "next": "下一页"},
+}
+LISTING_PAGE_SIZE = 50  # articles per landing page, as Zendesk's browse pages
+_PREVIEW = 5  # a section's first articles on its category's landing page
 
 
 def by_category(articles: Iterable[Article], config: SiteConfig, lang: str) -> list[tuple[str, list[Article]]]:
@@ -43,22 +52,154 @@ def safe_title(title: str) -> Markup:
 
 def navigation(articles: list[Article], config: SiteConfig, landing_pages: set[str]) -> list:
     """An MkDocs `nav`: home, then one section per category; other languages in a section of their own. Titles
-    are `safe_title`s."""
+    are `safe_title`s.
+
+    A category with sections (kb.yml) holds its landing page, then a section per section (its landing page, then
+    its articles), then its articles in no section: with Material's `navigation.prune` a page's sidebar then holds
+    the categories, its category's sections and its section's articles only."""
     nav: list = []
     for lang in _languages(articles, config):
         entries: list = []
         home = "index.md" if lang == config.default_lang else f"{lang}/index.md"
         if home in landing_pages:
             entries.append({_LANG_HOME_TITLE.get(lang, lang): home})
-        entries += [
-            {safe_title(title): [{safe_title(a.title): a.path} for a in members]}
-            for title, members in by_category(articles, config, lang)
-        ]
+        for category in config.categories:
+            members = _sorted(a for a in articles if a.lang == lang and a.category == category.id)
+            if not members:
+                continue
+            title = safe_title(category.title(lang))
+            if not category.sections:
+                entries.append({title: [{safe_title(a.title): a.path} for a in members]})
+                continue
+            overview = _OVERVIEW.get(lang, _OVERVIEW["en"])
+            children: list = [{overview: listing_path(lang, config, category.id)}]
+            for section in category.sections:
+                inside = [a for a in members if a.section == section.id]
+                if inside:
+                    landing = {overview: listing_path(lang, config, category.id, section.id)}
+                    section_title = safe_title(section.title(lang))
+                    children.append({section_title: [landing, *({safe_title(a.title): a.path} for a in inside)]})
+            children += [{safe_title(a.title): a.path} for a in members if not a.section]
+            entries.append({title: children})
         if lang == config.default_lang:
             nav += entries
         elif entries:
             nav.append({_LANG_SECTION.get(lang, lang): entries})
     return nav
+
+
+def _sorted(articles: Iterable[Article]) -> list[Article]:
+    return sorted(articles, key=lambda a: a.title.casefold())
+
+
+def has_sections(config: SiteConfig) -> bool:
+    return any(c.sections for c in config.categories)
+
+
+def listing_path(lang: str, config: SiteConfig, category: str, section: str = "", page: int = 1) -> str:
+    """The source path of a generated landing page: a category's (`<category>/index.md`), a section's
+    (`<category>/<section>/index.md`), its further pages (`.../page/2.md`); under the language's folder."""
+    folder = "" if lang == config.default_lang else f"{lang}/"
+    folder += f"{category}/" + (f"{section}/" if section else "")
+    return folder + ("index.md" if page == 1 else f"page/{page}.md")
+
+
+def _url(path: str) -> str:
+    stem = path[: -len(".md")]
+    return stem[: -len("index")] if stem == "index" or stem.endswith("/index") else stem + "/"
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str  # relative to the site root
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Landing:
+    """A generated category or section landing page: its source path, title, language and Markdown."""
+
+    path: str
+    title: str
+    lang: str
+    markdown: str
+
+
+def landing_pages(
+    articles: list[Article],
+    config: SiteConfig,
+    overrides: Sequence[Path | str] = (),
+    page_size: int = LISTING_PAGE_SIZE,
+) -> list[Landing]:
+    """The landing pages of every category with sections, in every language: a category's lists its sections
+    (each with its first few articles and a link to all) and its articles in no section; a section's lists its
+    articles. Lists longer than `page_size` continue on further pages, linked by a pager."""
+    pages = []
+    for lang in _languages(articles, config):
+        for category in config.categories:
+            if not category.sections:
+                continue
+            members = _sorted(a for a in articles if a.lang == lang and a.category == category.id)
+            if not members:
+                continue
+            groups = []
+            for section in category.sections:
+                inside = [a for a in members if a.section == section.id]
+                if not inside:
+                    continue
+                path = listing_path(lang, config, category.id, section.id)
+                groups.append((Link(section.title(lang), _url(path), len(inside)), inside[:_PREVIEW]))
+                pages += _paged(
+                    (lang, config, category.id, section.id),
+                    section.title(lang),
+                    inside,
+                    [],
+                    overrides,
+                    page_size,
+                )
+            loose = [a for a in members if not a.section]
+            pages += _paged(
+                (lang, config, category.id, ""),
+                category.title(lang),
+                loose,
+                groups,
+                overrides,
+                page_size,
+            )
+    return pages
+
+
+def _paged(where: tuple, title: str, members: list[Article], groups: list, overrides, page_size: int) -> list:
+    """The landing page at `where` (language, config, category, section) and its further pages."""
+    lang = where[0]
+
+    def path_of(number: int) -> str:
+        return listing_path(*where, page=number)
+
+    count = max(1, -(-len(members) // page_size))
+    urls = [_url(path_of(n)) for n in range(1, count + 1)]
+    pages = []
+    for number in range(1, count + 1):
+        path = path_of(number)
+        base = "../" * _url(path).count("/")
+        html_text = render_template(
+            "listing.html",
+            overrides,
+            groups=groups if number == 1 else [],
+            articles=members[(number - 1) * page_size : number * page_size],
+            pages=urls if count > 1 else [],
+            current=number,
+            base=base,
+            labels=_LISTING_LABELS.get(lang, _LISTING_LABELS["en"]),
+        )
+        heading = title if number == 1 else f"{title} ({number}/{count})"
+        pages.append(Landing(path, heading, lang, f"# {_escape_md(heading)}\n\n{html_text}\n"))
+    return pages
+
+
+def _escape_md(text: str) -> str:
+    return html.escape(text).replace("*", "\\*").replace("_", "\\_").replace("#", "\\#")
 
 
 def _languages(articles: list[Article], config: SiteConfig) -> list[str]:
@@ -71,7 +212,20 @@ def category_listing(
 ) -> str:
     """HTML (Material grid cards, template `kb/categories.html`) listing each category's articles in `lang`;
     `base` leads from the page to the site root."""
-    return render_template("categories.html", overrides, groups=by_category(articles, config, lang), base=base)
+    groups = []
+    for category in config.categories:  # a category with sections lists them, not its every article
+        members = _sorted(a for a in articles if a.lang == lang and a.category == category.id)
+        if members and category.sections:
+            links = [Link(_OVERVIEW_ALL.get(lang, _OVERVIEW_ALL["en"]), _url(listing_path(lang, config, category.id)))]
+            for section in category.sections:
+                count = sum(1 for a in members if a.section == section.id)
+                if count:
+                    path = listing_path(lang, config, category.id, section.id)
+                    links.append(Link(f"{section.title(lang)} ({count})", _url(path), count))
+            groups.append((category.title(lang), links))
+        elif members:
+            groups.append((category.title(lang), members))
+    return render_template("categories.html", overrides, groups=groups, base=base)
 
 
 def reviewed_html(article: Article) -> str:

@@ -8,12 +8,13 @@ from __future__ import annotations
 import copy
 import html
 import json
+import logging
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
@@ -40,12 +41,22 @@ from kb.site.languages import (
     switcher_targets,
 )
 from kb.site.manifest import write_endpoint_data
-from kb.site.navigation import HOME_MARKER, category_listing, navigation, reviewed_html, safe_title
+from kb.site.navigation import (
+    HOME_MARKER,
+    category_listing,
+    has_sections,
+    landing_pages,
+    navigation,
+    reviewed_html,
+    safe_title,
+)
+from kb.site.progress import Progress
 from kb.site.session import BuildSession, open_session
 
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
 from .languages import language_navigations, scope_search, search_elsewhere
+from .preview import force_rebuild, latest_entries, render_keys, unchanged_generated
 from .search import (
     empty_material_index,
     no_dead_end,
@@ -91,6 +102,11 @@ DRAFT_BANNER = (
 )
 
 
+class _NoDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 class KbSitePlugin(BasePlugin[KbSiteConfig]):
     supports_multiple_instances = False
 
@@ -105,12 +121,27 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.configured_alternate: list | None = None
         self.outdated: dict[str, OutOfDate] | None = None  # translation id -> why it is out of date, once per build
         self.serving = False
+        self.progress: Progress | None = None  # pages written so far, on a terminal
+        self._listing_key: tuple | None = None
+        # Kept across `mkdocs serve` rebuilds (MkDocs keeps plugin instances): what each page showed last build,
+        # so a dirty rebuild renders again every page an edit changes (plugins/kb_site/preview.py).
+        self.render_keys: dict[str, str] = {}
+        self.dirty = False  # a dirty build (`mkdocs serve --dirty`, which `kb serve` runs)
+        self.search_entries: list[dict] = []  # the search index's entries after the last build
+        self.page_urls: set[str] = set()  # every page's address this build
+        self.rendered: set[str] = set()  # the pages rendered this build
+        self.generated: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds (it keeps plugins that have it)."""
         self.serving = command == "serve"  # drafts are previewed, never built
+        self.dirty = dirty
+        if dirty:  # MkDocs warns that a dirty build leaves navigation out of date; kb renders those pages again
+            logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyWarning())
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.progress = Progress() if Progress.wanted() else None
         try:
             session = self.session = open_session(Path(config.config_file_path).parent / self.config.config_file)
         except KbError as exc:
@@ -124,6 +155,15 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             landing = {p.relative_to(folder).as_posix() for p in markdown_files(folder)}
             shown = session.content.articles + (session.content.drafts if self.serving else [])
             config.nav = navigation(shown, session.config, {p for p in landing if is_landing_page(p)})
+        if self.config.navigation and has_sections(session.config) and config.theme.name == "material":
+            # The sidebar of a help center with sections: the categories, the page's category's sections and its
+            # section's articles. Material's `navigation.prune` renders only the open branch; `navigation.sections`
+            # would open every category on every page.
+            features = [f for f in config.theme.get("features", []) if f != "navigation.sections"]
+            config.theme["features"] = [
+                *features,
+                *(["navigation.prune"] if "navigation.prune" not in features else []),
+            ]
         if self.config.page_language and config.theme.name == "material":
             config.theme.dirs = with_theme_dir(config.theme.dirs, config.theme.custom_dir, THEME_DIR)
         self.overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()
@@ -132,14 +172,25 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.groups = translation_groups(session.content.articles)
         self.configured_alternate = config.extra.get("alternate")
         self.outdated = None
+        self._listing_key = None
+        self.rendered = set()
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Drafts out of a build; the landing pages of categories with sections and of their sections, unless the
+        site has its own."""
         if not self.serving:  # a draft is not published: no page, no search entry, no sitemap line
             for path in self.session.drafts_by_path:
                 file = files.get_file_from_path(path)
                 if file is not None:
                     files.remove(file)
+        if self.config.navigation:
+            own = {f.src_uri for f in files}  # looked up once: Files re-indexes itself after each append
+            for landing in landing_pages(self.session.content.articles, self.session.config, self.overrides):
+                if landing.path not in own:
+                    file = File.generated(config, landing.path, content=landing.markdown)
+                    unchanged_generated(file, self.generated)
+                    files.append(file)
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -151,11 +202,63 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         }
         landing = [f.url for f in files.documentation_pages() if is_landing_page(f.src_uri)]
         self.landing_urls = {location_path(url.removeprefix("./")) for url in landing}  # the home is "" in the index
+        if self.progress is not None:
+            self.progress.start(len(files.documentation_pages()))
         self.navs = {}
         if self.languages:
             homes = {lang: home_path(lang, session.config) for lang in self.languages}
             self.navs = language_navigations(nav, lambda p: self._language(p), homes)
+        self.page_urls = {f.page.url for f in files.documentation_pages() if f.page is not None}
+        if self.dirty:  # render again the pages whose sidebar, neighbours, listing or related articles changed
+            pages = [f.page for f in files.documentation_pages() if f.page is not None]
+            keys = render_keys(pages, nav, self.navs, self._language, self._shows, self._site_key(config))
+            force_rebuild(files, {path for path, key in keys.items() if self.render_keys.get(path) != key})
+            self.render_keys = keys
         return nav
+
+    def _merged_search_entries(self, entries: list[dict]) -> list[dict]:
+        """Under a dirty build, the search entries of every page: the pages rendered now from Material's index, the
+        others as the last build left them (Material keeps its previous index but, rendering several pages, drops
+        or duplicates some)."""
+
+        def page_of(entry: dict) -> str:
+            return entry.get("location", "").split("#", 1)[0]
+
+        fresh = [e for e in latest_entries(entries) if page_of(e) in self.rendered]
+        kept = [e for e in self.search_entries if page_of(e) in self.page_urls and page_of(e) not in self.rendered]
+        self.search_entries = kept + fresh
+        return self.search_entries
+
+    def _site_key(self, config: MkDocsConfig) -> str:
+        """The settings every page depends on: mkdocs.yml and kb.yml as they are."""
+        texts = []
+        for path in (Path(config.config_file_path), self.session.config.root / self.config.config_file):
+            try:
+                texts.append(path.read_text(encoding="utf-8"))
+            except OSError:
+                texts.append("")
+        return "\n".join(texts)
+
+    def _shows(self, page: Page) -> object:
+        """What a page shows of other articles besides the navigation: an article its related articles and
+        translations, a landing page its listing of the articles."""
+        session = self.session
+        article = session.articles_by_path.get(page.file.src_uri)
+        if article is None and page.file.abs_src_path is None:
+            return ()  # a generated landing page: its listing is its text, compared as such (unchanged_generated)
+        if article is None:  # a home: its listing of categories (kb:categories) shows every article
+            if self._listing_key is None:
+                self._listing_key = tuple(
+                    (a.id, a.title, a.lang, a.category, a.section, a.url) for a in session.content.articles
+                )
+            return self._listing_key
+        related = session.related(self.config.related).get(article.id, []) if self.config.related else []
+        group = self.groups.get(article.id, {})
+        return (
+            tuple((o.id, o.title) for o in related),
+            tuple(sorted((lang, a.url, a.title, str(a.reviewed)) for lang, a in group.items())),
+            article.translation_of,
+        )
 
     def _language(self, page: Page) -> str:
         return page_language(page.file.src_uri, self.session.articles_by_path, self.session.config)
@@ -182,6 +285,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Search in the page's own language, with a link to search the others; queries read as typed."""
+        if self.progress is not None:
+            self.progress.page_done()
+        self.rendered.add(page.url)
         default, lang, base = self.session.config.default_lang, self._language(page), page_base(page)
         if self.session.config.search_engine == "pagefind":
             output = search_with_pagefind(output, base)
@@ -246,8 +352,12 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         site, session = Path(config.site_dir), self.session
         search_index = site / "search" / "search_index.json"
-        if search_index.is_file() and (self.config.word_forms or self.config.ticket_words or self.languages):
+        if search_index.is_file() and (
+            self.config.word_forms or self.config.ticket_words or self.languages or self.dirty
+        ):
             index = json.loads(search_index.read_text(encoding="utf-8"))
+            if self.dirty:
+                index["docs"] = self._merged_search_entries(index.get("docs", []))
             if self.config.word_forms:
                 index = add_to_search_index(index, session.content.articles)
             if self.config.ticket_words:

@@ -33,3 +33,65 @@ def test_related_is_cached_under_the_index_key(tmp_path):
     assert related_cached(ARTICLES, matcher, 5, tmp_path / "index") == first
     files[0].write_text('{"refunds": ["subtitles"]}', encoding="utf-8")  # read back, not recomputed
     assert [a.id for a in related_cached(ARTICLES, matcher, 5, tmp_path / "index")["refunds"]] == ["subtitles"]
+
+
+def test_scoring_a_few_articles_gives_the_figures_of_scoring_all(tmp_path):
+    import numpy as np
+
+    from kb.content.config import load_config
+    from kb.content.site import load_site
+    from tests.conftest import REPO
+
+    articles = load_site(load_config(REPO / "kb.yml")).articles
+    matcher = build_matcher(articles, tmp_path / "index")
+    docs = np.array([0, 3, 7, 20, len(articles) - 1])
+    for article in articles[:10]:
+        query = matcher.query(f"{article.title} {article.summary}")
+        scores, coverage = matcher.score(query)
+        some_scores, some_coverage = matcher.score_some(query, docs)
+        assert np.array_equal(some_scores, scores[docs]) and np.allclose(some_coverage, coverage[docs])
+
+
+def test_large_help_centers_rank_related_articles_from_a_shortlist_with_the_same_result(tmp_path, monkeypatch):
+    import kb.search.related as module
+    from kb.content.config import load_config
+    from kb.content.site import load_site
+    from tests.conftest import REPO
+
+    articles = load_site(load_config(REPO / "kb.yml")).articles
+    matcher = build_matcher(articles, tmp_path / "index")
+    exact = related(articles, matcher, limit=5)
+    assert sum(1 for others in exact.values() if others) > 40
+    monkeypatch.setattr(module, "EXACT_UP_TO", 0)  # as if the sample had more articles than scored exactly
+    monkeypatch.setattr(module, "RARE_MIN_DF", 7)  # words in at most 10% of the articles find candidates
+    shortlisted = related(articles, matcher, limit=5)
+    first = sum(1 for a in articles if shortlisted[a.id][:1] == exact[a.id][:1])
+    kept = sum(len(set(shortlisted[a.id]) & set(exact[a.id])) for a in articles)
+    assert first >= 0.9 * len(articles) and kept >= 0.8 * sum(len(others) for others in exact.values())
+    monkeypatch.setattr(module, "RARE_MIN_DF", 14)  # 20%: the same lists, bar a rare tie
+    shortlisted = related(articles, matcher, limit=5)
+    assert sum(1 for a in articles if shortlisted[a.id] == exact[a.id]) >= len(articles) - 2
+
+
+def test_term_statistics_without_the_whoosh_index_are_the_index_s(tmp_path):
+    import numpy as np
+
+    from kb.content.config import load_config
+    from kb.content.site import load_site
+    from kb.matching.index import ArticleIndex, term_stats
+    from tests.conftest import REPO
+
+    articles = load_site(load_config(REPO / "kb.yml")).articles
+    index, _ = ArticleIndex.build(articles, tmp_path / "whoosh")
+    expected, direct = index.stats(), term_stats(list(reversed(articles)), tmp_path / "direct")
+    assert (direct.key, direct.ids, direct.langs, direct.paths, direct.vocabulary) == (
+        expected.key,
+        expected.ids,
+        expected.langs,
+        expected.paths,
+        expected.vocabulary,
+    )
+    for name, postings in expected.fields.items():
+        for part in ("terms", "docs", "freqs", "lengths"):
+            assert np.array_equal(getattr(direct.fields[name], part), getattr(postings, part)), (name, part)
+    assert list((tmp_path / "direct").glob("stats-*.npz"))  # kept for the next build

@@ -1,0 +1,75 @@
+"""How long `kb serve` takes to show an edit: dirty rebuilds of the synthetic help center with sections, in one
+process as `mkdocs serve --dirty` makes them (the configuration read again, the plugins kept).
+
+    python -m benchmarks.preview_latency [--articles 1000] [--repeat 3]
+
+Figures: the first (full) build, then the median rebuild after an edit inside one article, after a changed title
+(its section's sidebars and listings change), and after a new article; and how many pages each rendered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .corpus import write_site
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="dirty rebuild time of the live preview")
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        mkdocs_yml = write_site(root, args.articles, with_coverage=False)
+        out = root / "preview"
+
+        def rebuild() -> tuple[float, int]:
+            config = load_config(str(mkdocs_yml), site_dir=str(out))
+            if not hasattr(rebuild, "started"):
+                config.plugins.on_startup(command="serve", dirty=True)
+                rebuild.started = True  # type: ignore[attr-defined]
+            before = {p: p.stat().st_mtime_ns for p in out.rglob("index.html")} if out.exists() else {}
+            started = time.perf_counter()
+            build(config, dirty=True)
+            elapsed = time.perf_counter() - started
+            after = {p: p.stat().st_mtime_ns for p in out.rglob("index.html")}
+            return elapsed, sum(1 for p, stamp in after.items() if before.get(p) != stamp)
+
+        first, pages = rebuild()
+        print(f"preview_{args.articles}_first_build_s: {first:.1f} ({pages} pages)", flush=True)
+        articles = sorted((root / "articles").rglob("a*.md"))
+        edits = {
+            "body_edit": lambda i, path: path.write_text(path.read_text() + f"\nOne more line {i}.\n"),
+            "title_change": lambda i, path: path.write_text(
+                path.read_text().replace("title: ", f"title: Renamed {i} ", 1)
+            ),
+            "new_article": lambda i, path: path.with_name(f"new{i}.md").write_text(path.read_text()),
+        }
+        for name, edit in edits.items():
+            times, counts = [], []
+            for i in range(args.repeat):
+                time.sleep(0.01)
+                edit(i, articles[(len(articles) // (args.repeat + 1)) * (i + 1)])
+                elapsed, pages = rebuild()
+                times.append(elapsed)
+                counts.append(pages)
+            print(f"preview_{args.articles}_{name}_s: {statistics.median(times):.2f} (pages rendered {counts})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

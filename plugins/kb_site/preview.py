@@ -1,0 +1,112 @@
+"""A preview that keeps up: which pages an edit changes, for `mkdocs serve --dirty` (what `kb serve` runs).
+
+MkDocs' dirty build re-renders only pages whose source is newer than their output. A page's output also depends
+on other pages: its sidebar (the titles of its section, of its category's sections, of the categories), its
+previous and next links, its related articles, a landing page's listing. Each page gets a key made of all of
+that; a page whose key differs from the previous build's is re-rendered along with the edited ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _outline(item) -> tuple:
+    """What a navigation item shows when it is not open: its title and where it leads."""
+    if isinstance(item, Page):
+        return ("page", item.title, item.file.src_uri)
+    if isinstance(item, Section):
+        return ("section", item.title, _outline(item.children[0]) if item.children else None)
+    return ("link", getattr(item, "title", ""), getattr(item, "url", ""))
+
+
+def _level_key(items: Iterable, cache: dict[int, str]) -> str:
+    items = list(items)
+    key = id(items[0].parent) if items and items[0].parent is not None else None
+    if key is not None and key in cache:
+        return cache[key]
+    value = _digest(*(_outline(i) for i in items))
+    if key is not None:
+        cache[key] = value
+    return value
+
+
+def sidebar_key(page: Page, top_items: list, cache: dict[int, str]) -> str:
+    """The page's sidebar with Material's pruning: the top level, and the children of each of its ancestors."""
+    levels = [_level_key(top_items, cache)]
+    parent = page.parent
+    while parent is not None:
+        levels.append(_level_key(parent.children, cache))
+        parent = parent.parent
+    return _digest(*levels)
+
+
+def _neighbour(page: Page | None) -> tuple:
+    return (page.title, page.file.src_uri) if page is not None else ()
+
+
+def render_keys(
+    pages: list[Page],
+    nav: Navigation,
+    navs: dict[str, Navigation],
+    language_of: Callable[[Page], str],
+    extra: Callable[[Page], object],
+    site_key: str,
+) -> dict[str, str]:
+    """{page source path: its render key}. `navs` is each language's navigation (empty: one for all), `extra`
+    what else the page shows of other pages (its related articles, a landing page's listing). Pages outside the
+    navigation (a listing's further pages) show its top level only."""
+    cache: dict[int, str] = {}
+    keys = {}
+    for page in pages:
+        own = navs.get(language_of(page), nav)
+        keys[page.file.src_uri] = _digest(
+            site_key,
+            page.title,
+            sidebar_key(page, own.items, cache),
+            _neighbour(page.previous_page),
+            _neighbour(page.next_page),
+            extra(page),
+        )
+    return keys
+
+
+def force_rebuild(files: Files, stale: set[str]) -> None:
+    """Mark the pages at `stale` (source paths) modified, so a dirty build renders them again."""
+    for path in stale:
+        file = files.get_file_from_path(path)
+        if file is not None:
+            file.is_modified = lambda: True  # type: ignore[method-assign]
+
+
+def unchanged_generated(file: File, previous: dict[str, str]) -> None:
+    """A generated page (a landing page) whose text is what it was last build and whose output exists is not
+    rendered again by a dirty build."""
+    text = file.content_string
+    digest = _digest(text)
+    was = previous.get(file.src_uri)
+    previous[file.src_uri] = digest
+    if was == digest:
+        file.is_modified = lambda: not os.path.isfile(file.abs_dest_path)  # type: ignore[method-assign]
+
+
+def latest_entries(entries: list[dict]) -> list[dict]:
+    """A search index's entries with each page's latest ones only. Under a dirty build Material keeps the previous
+    index and appends the re-rendered pages' entries (dropping the old ones of the first page only): a page's
+    entries start with its own location, so all before its last start are out of date."""
+    starts = {}
+    for i, entry in enumerate(entries):
+        location = entry.get("location", "")
+        if "#" not in location:
+            starts[location] = i
+    return [e for i, e in enumerate(entries) if i >= starts.get(e.get("location", "").split("#", 1)[0], 0)]

@@ -1,0 +1,142 @@
+"""The live preview (`kb serve` runs `mkdocs serve --dirty`): a save re-renders the edited page and the pages
+whose navigation, listings or related articles it changes, and nothing else; after any edits the preview is the
+site a full `kb build` makes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from tests.site.test_sections import _article, _nav
+from tests.site.test_sections import sectioned as sectioned  # noqa: F401  (the fixture)
+
+
+def _dirty_build(site, out: Path) -> None:
+    """One rebuild as `mkdocs serve --dirty` makes it: the configuration read again, the plugins kept."""
+    config = load_config(str(site.root / "mkdocs.yml"), site_dir=str(out))
+    build(config, dirty=True)
+
+
+def _stamps(out: Path) -> dict[str, int]:
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("index.html")}
+
+
+def _rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {path for path, stamp in after.items() if before.get(path) != stamp}
+
+
+@pytest.fixture
+def preview(sectioned, tmp_path):  # noqa: F811
+    config = load_config(str(sectioned.root / "mkdocs.yml"), site_dir=str(tmp_path / "preview"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    yield tmp_path / "preview"
+    config.plugins.on_shutdown()
+
+
+def _edit(path: Path, text: str) -> None:
+    time.sleep(0.01)  # a newer modification time than the pages built from it
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_new_article_appears_in_its_listings_and_sidebars_and_nothing_else_is_rendered(sectioned, preview):
+    before = _stamps(preview)
+    _edit(
+        sectioned.root / "articles/account/profile-photo.md",
+        _article("Change your photo", "account", "section: profile\n"),
+    )
+    _dirty_build(sectioned, preview)
+    after = _stamps(preview)
+    rewritten = _rewritten(before, after)
+    assert "account/profile-photo/index.html" in rewritten
+    assert "Change your photo" in (preview / "account/profile/index.html").read_text(encoding="utf-8")  # listing
+    assert "Change your photo" in _nav((preview / "account/edit-name/index.html").read_text(encoding="utf-8"))
+    assert "Change your photo" in (preview / "account/index.html").read_text(encoding="utf-8")  # category page
+    # the other section's 120 pages do not show the profile section's articles: not rendered again
+    assert not any(path.startswith("account/sign-in/signin-") for path in rewritten), [
+        p for p in sorted(rewritten) if "signin-" in p
+    ]
+    assert "payments/refund/index.html" not in rewritten
+    assert len(rewritten) < 15, sorted(rewritten)
+
+
+def test_a_changed_title_shows_in_the_navigation(sectioned, preview):
+    before = _stamps(preview)
+    page = sectioned.root / "articles/account/sign-in/signin-005.md"
+    _edit(page, _article("Two-step sign-in codes", "account"))
+    _dirty_build(sectioned, preview)
+    rewritten = _rewritten(before, _stamps(preview))
+    sibling = (preview / "account/sign-in/signin-100/index.html").read_text(encoding="utf-8")
+    assert "Two-step sign-in codes" in _nav(sibling) and "Sign-in topic 005" not in _nav(sibling)
+    assert "account/sign-in/signin-100/index.html" in rewritten  # same section: its sidebar changed
+    assert "account/edit-name/index.html" not in rewritten  # another section's sidebar shows no sign-in titles
+    assert "Two-step sign-in codes" in (preview / "account/sign-in/index.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_inside_an_article_renders_that_page_only(sectioned, preview):
+    before = _stamps(preview)
+    page = sectioned.root / "articles/payments/refund.md"
+    _edit(page, page.read_text(encoding="utf-8") + "\nRefunds take five days.\n")
+    _dirty_build(sectioned, preview)
+    rewritten = _rewritten(before, _stamps(preview))
+    assert rewritten == {"payments/refund/index.html"}
+    assert "Refunds take five days." in (preview / "payments/refund/index.html").read_text(encoding="utf-8")
+
+
+def _site_files(out: Path) -> dict[str, str]:
+    found = {}
+    for path in sorted(out.rglob("*")):
+        relative = str(path.relative_to(out))
+        if path.is_file() and path.suffix in (".html", ".xml") or relative.endswith(".json"):
+            found[relative] = path.read_text(encoding="utf-8")
+    return found
+
+
+def test_after_incremental_edits_the_preview_is_the_site_a_full_build_makes(sectioned, preview, tmp_path):
+    edits = [
+        ("articles/account/profile-photo.md", _article("Change your photo", "account", "section: profile\n")),
+        ("articles/account/sign-in/signin-005.md", _article("Two-step sign-in codes", "account")),
+        ("articles/account/close-account.md", _article("Close or pause your account", "account")),
+        ("articles/payments/refund.md", _article("Request a refund", "payments") + "\nRefunds take five days.\n"),
+        ("articles/account/sign-in/signin-200.md", _article("Sign-in topic 200", "account")),  # a third page
+    ]
+    for relpath, text in edits:
+        _edit(sectioned.root / relpath, text)
+        _dirty_build(sectioned, preview)
+    full = tmp_path / "full"
+    result = subprocess.run(
+        [sys.executable, "-m", "kb", "build", "--site-dir", str(full)],
+        cwd=sectioned.root,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    built, previewed = _site_files(full), _site_files(preview)
+    assert set(built) == set(previewed)
+    for name in built:
+        if name.endswith("search_index.json"):  # the same entries; a dirty build appends the pages it rendered
+            mine, theirs = json.loads(previewed[name])["docs"], json.loads(built[name])["docs"]
+            assert sorted(e["location"] for e in mine) == sorted(e["location"] for e in theirs)
+            key = lambda e: json.dumps(e, sort_keys=True)  # noqa: E731
+            assert sorted(mine, key=key) == sorted(theirs, key=key)
+        elif name.endswith(".json"):
+            continue  # the manifest: the same articles (checked by the pages)
+        else:
+            assert previewed[name] == built[name], name
+
+
+def test_kb_serve_runs_the_dirty_preview(kb, monkeypatch):
+    from kb.cli import site as cli_site
+    from tests.conftest import REPO
+
+    ran = []
+    monkeypatch.setattr(cli_site.subprocess, "call", lambda command, env: ran.append(command) or 0)
+    assert kb("serve", "--no-feedback", cwd=REPO).code == 0
+    assert ran and ran[0][2:5] == ["mkdocs", "serve", "--dirty"]

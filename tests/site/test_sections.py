@@ -1,0 +1,169 @@
+"""Categories that hold sections: kb.yml declares them, articles are placed by folder or `section:`, the sidebar
+shows the categories, the page's category's sections and its section's articles only, and the generated landing
+pages list the articles 50 to a page. A site without sections keeps its navigation as it was."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb.content.config import load_config
+from kb.content.site import load_site
+from kb.site.navigation import landing_pages, navigation
+from tests.conftest import KB_YML, QUESTIONS_YML, Site
+
+SECTIONED_KB_YML = """\
+articles: articles
+questions: questions.yml
+default_lang: en
+categories:
+  - id: account
+    title: Account and sign-in
+    title_zh: 账户与登录
+    sections:
+      - id: sign-in
+        title: Signing in
+        title_zh: 登录
+      - id: profile
+        title: Your profile
+        title_zh: 个人资料
+  - id: payments
+    title: Payments and refunds
+    title_zh: 付款与退款
+"""
+
+
+def _article(title: str, category: str, extra: str = "", lang: str = "en") -> str:
+    return f"---\ntitle: {title}\ncategory: {category}\nlang: {lang}\n{extra}---\n\nText about {title}.\n"
+
+
+@pytest.fixture
+def sectioned(tmp_path: Path) -> Site:
+    s = Site(tmp_path)
+    s.write("kb.yml", SECTIONED_KB_YML)
+    s.write("questions.yml", QUESTIONS_YML)
+    for i in range(120):  # a folder-level section, long enough for three listing pages
+        s.article(f"account/sign-in/signin-{i:03d}.md", _article(f"Sign-in topic {i:03d}", "account"))
+    s.article("account/edit-name.md", _article("Edit your name", "account", "section: profile\n"))
+    s.article("account/close-account.md", _article("Close your account", "account"))  # in no section
+    s.article("payments/refund.md", _article("Request a refund", "payments"))
+    s.article("zh/account/sign-in/zh-login.md", _article("登录问题", "account", lang="zh"))
+    s.write("articles/index.md", "# Help\n\n<!-- kb:categories -->\n")
+    s.write("articles/zh/index.md", "# 帮助\n\n<!-- kb:categories -->\n")
+    s.write(
+        "mkdocs.yml",
+        "site_name: Help\ndocs_dir: articles\ntheme:\n  name: material\n  features: [navigation.sections]\n"
+        "plugins:\n  - search\n  - kb\n",
+    )
+    return s
+
+
+def test_sections_are_read_from_kb_yml_folders_and_front_matter(sectioned):
+    config = load_config(sectioned.config)
+    account = config.category("account")
+    assert [s.id for s in account.sections] == ["sign-in", "profile"]
+    assert account.section("profile").title("zh") == "个人资料"
+    content = load_site(config)
+    assert content.problems == []
+    by_path = {a.path: a for a in content.articles}
+    assert by_path["account/sign-in/signin-000.md"].section == "sign-in"  # its folder
+    assert by_path["account/edit-name.md"].section == "profile"  # its front matter
+    assert by_path["account/close-account.md"].section == ""
+    assert by_path["zh/account/sign-in/zh-login.md"].section == "sign-in"  # under the language folder too
+
+
+def test_an_unknown_section_is_an_error_with_a_suggestion(sectioned, kb):
+    sectioned.article("account/typo.md", _article("Typo", "account", "section: profil\n"))
+    result = kb("--config", str(sectioned.config), "check")
+    assert result.code == 1
+    assert re.search(r"account/typo\.md:5: error: unknown section 'profil' in category 'account'", result.err)
+    assert "did you mean 'profile'?" in result.err
+
+
+def test_a_bad_sections_declaration_is_reported(tmp_path, kb):
+    s = Site(tmp_path)
+    s.write("kb.yml", KB_YML.replace("    title_zh: 付款与退款\n", "    title_zh: 付款与退款\n    sections: refunds\n"))
+    s.write("questions.yml", QUESTIONS_YML)
+    result = kb("--config", str(s.config), "check")
+    assert result.code != 0
+    assert "'sections' must be a list" in result.out + result.err
+
+
+def test_navigation_nests_sections_with_their_landing_pages(sectioned):
+    config = load_config(sectioned.config)
+    content = load_site(config)
+    nav = navigation(content.articles, config, {"index.md", "zh/index.md"})
+    account = next(item["Account and sign-in"] for item in nav if "Account and sign-in" in item)
+    assert account[0] == {"Overview": "account/index.md"}
+    signing_in = account[1]["Signing in"]
+    assert signing_in[0] == {"Overview": "account/sign-in/index.md"} and len(signing_in) == 121
+    assert account[2] == {
+        "Your profile": [{"Overview": "account/profile/index.md"}, {"Edit your name": "account/edit-name.md"}]
+    }
+    assert account[3] == {"Close your account": "account/close-account.md"}
+    # a category without sections is laid out as before
+    assert {"Payments and refunds": [{"Request a refund": "payments/refund.md"}]} in nav
+    zh = next(item["中文帮助"] for item in nav if "中文帮助" in item)
+    assert {
+        "账户与登录": [
+            {"概览": "zh/account/index.md"},
+            {"登录": [{"概览": "zh/account/sign-in/index.md"}, {"登录问题": "zh/account/sign-in/zh-login.md"}]},
+        ]
+    } in zh
+
+
+def test_landing_pages_are_paginated_past_fifty(sectioned):
+    config = load_config(sectioned.config)
+    pages = {p.path: p for p in landing_pages(load_site(config).articles, config)}
+    assert {"account/sign-in/index.md", "account/sign-in/page/2.md", "account/sign-in/page/3.md"} <= set(pages)
+    assert "account/sign-in/page/4.md" not in pages and "payments/index.md" not in pages
+    first, last = pages["account/sign-in/index.md"].markdown, pages["account/sign-in/page/3.md"].markdown
+    assert first.count("signin-") == 50 and last.count("signin-") == 20
+    assert 'href="../../account/sign-in/page/2/"' in first and 'rel="next"' in first
+    assert 'rel="prev" href="../../../../account/sign-in/page/2/"' in last
+    category = pages["account/index.md"].markdown
+    assert "All 120 articles" in category and "Close your account" in category and category.count("signin-") == 5
+    assert "全部 1 篇文章" in pages["zh/account/index.md"].markdown
+
+
+def _nav(page: str) -> str:
+    return re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', page, re.S).group(0)
+
+
+def test_built_sidebar_shows_only_the_open_branch(sectioned):
+    out = sectioned.root / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "kb", "build", "--site-dir", str(out)],
+        cwd=sectioned.root,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    profile_page = (out / "account/edit-name/index.html").read_text(encoding="utf-8")
+    nav = _nav(profile_page)
+    # the categories, the page's category's sections, the page's section's articles; not the other section's
+    assert "Payments and refunds" in nav and "Signing in" in nav and "Your profile" in nav
+    assert "Edit your name" in nav and "Sign-in topic" not in nav
+    assert "Request a refund" not in nav  # another category is collapsed into a link
+    signin_page = (out / "account/sign-in/signin-007/index.html").read_text(encoding="utf-8")
+    assert _nav(signin_page).count("Sign-in topic") == 120 and "Edit your name" not in _nav(signin_page)
+    listing = (out / "account/sign-in/page/2/index.html").read_text(encoding="utf-8")
+    assert listing.count('href="../../../../account/sign-in/signin-') == 50
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "Signing in (120)" in home and "Sign-in topic 000" not in home  # the home lists sections, not 120 links
+    zh = (out / "zh/account/index.html").read_text(encoding="utf-8")
+    assert "登录问题" in zh and "Sign-in topic" not in zh
+
+
+def test_a_site_without_sections_has_the_navigation_it_had(site):
+    config = load_config(site.config)
+    content = load_site(config)
+    assert navigation(content.articles, config, {"index.md"}) == [
+        {"Home": "index.md"},
+        {"Account and sign-in": [{"Reset your password": "account/reset-password.md"}]},
+    ]
+    assert landing_pages(content.articles, config) == []
