@@ -14,7 +14,9 @@ from kb.problems import KbError, Problem, did_you_mean
 CONFIG_NAME = "kb.yml"
 GATE_ON = ("tagged", "answered")
 _SEARCH_KEYS = {"contact_url", "engine"}
-SEARCH_ENGINES = ("material", "pagefind")  # what the gate counts: confirmed (tagged) only, or tagged + suggested
+# The site's search engine: Material's own (the whole index in the browser), Pagefind (an index in chunks), or
+# auto: Pagefind from PAGEFIND_FROM articles when it is installed, else Material's (kb.site.session).
+SEARCH_ENGINES = ("auto", "material", "pagefind")
 _KEYS = {
     "articles",
     "questions",
@@ -51,7 +53,7 @@ class SiteConfig:
     # (relative to its root) or an absolute address. None: no link.
     contact_urls: dict[str, str] = field(default_factory=dict, hash=False)
     # The site search: Material's (Lunr, the whole index downloaded first) or Pagefind's (an index in fragments).
-    search_engine: str = "material"
+    search_engine: str = "auto"
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -188,7 +190,7 @@ def load_config(path: Path | None = None) -> SiteConfig:
     contact_urls = _per_language(
         search, "contact_url", default_lang, located.children.get("search", located), shown, problems
     )
-    search_engine = search.get("engine", "material")
+    search_engine = search.get("engine", "auto")
     if search_engine not in SEARCH_ENGINES:
         problems.append(
             Problem(

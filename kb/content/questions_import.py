@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from kb.content.periods import ordered
-from kb.content.text import detect_lang, normalise, question_key, strip_reply_prefix, text_id, unique_id
+from kb.content.text import detect_lang, normalise, question_core, question_key, strip_reply_prefix, text_id, unique_id
 from kb.content.textfile import looks_like_gbk, read_text
 from kb.content.yamltext import Located, parse_yaml
 from kb.problems import KbError, Problem, Severity, did_you_mean, without_controls
@@ -247,12 +247,15 @@ def merge_into(
     )
     in_volumes = figure == "volume" and period is not None and period != file_period
     by_wording: dict[str, Located] = {}
+    by_core: dict[str, Located] = {}  # the looser match: the same words but generic ones ("offer", "app")
     exact: set[str] = set()
     for item in items:
         if isinstance(item.value, dict):
             for wording in [item.value.get("question"), *(item.value.get("variants") or [])]:
                 if isinstance(wording, str):
                     by_wording.setdefault(question_key(wording), item)
+                    if question_core(wording):
+                        by_core.setdefault(question_core(wording), item)
                     exact.add(normalise(wording))
     taken = {str(i.value.get("id")) for i in items if isinstance(i.value, dict)}
     lines = original.splitlines(keepends=True)
@@ -261,7 +264,7 @@ def merge_into(
     new_entries: list[str] = []
     indent = _item_indent(lines, items)
     for row in rows:
-        match = by_wording.get(question_key(row.question))
+        match = by_wording.get(question_key(row.question)) or by_core.get(question_core(row.question) or "\0")
         if match is not None:
             edits[match.line] = edits.get(match.line, 0) + row.count
             matched[match.line] = match

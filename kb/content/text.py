@@ -55,6 +55,19 @@ def question_key(text: str) -> str:
     return " ".join(words) or normalise(text)
 
 
+# Words that name the product or ask whether something exists rather than what: "Do you offer a dark mode?" and
+# "Does the app have a dark mode?" ask the same thing. Used only as a second, looser match on imports.
+_GENERIC_WORDS = frozenset(
+    "offer offers provide provides support supports supported available exist exists possible app apps application "
+    "website site service feature features option options way".split()
+)
+
+
+def question_core(text: str) -> str:
+    """`question_key` without the generic words; empty when nothing else is left."""
+    return " ".join(w for w in question_key(text).split() if w not in _GENERIC_WORDS)
+
+
 def unique_id(base: str, taken: set[str]) -> str:
     candidate, n = base, 2
     while candidate in taken:

@@ -18,6 +18,7 @@ from kb.coverage.audit import semantic_sections
 from kb.matching.matcher import Matcher, build_matcher
 from kb.matching.semantic import SectionIndex
 from kb.model import Article
+from kb.search.pagefind import available as pagefind_available
 from kb.search.related import related_cached
 
 
@@ -43,6 +44,15 @@ class BuildSession:
         return build_matcher(self.content.articles, self.config.index_dir, self.config.synonyms)
 
     @cached_property
+    def search_engine(self) -> str:
+        """kb.yml's search.engine, with `auto` decided: Pagefind from PAGEFIND_FROM articles when installed."""
+        engine = self.config.search_engine
+        if engine != "auto":
+            return engine
+        large = len(self.content.articles) >= PAGEFIND_FROM
+        return "pagefind" if large and pagefind_available() else "material"
+
+    @cached_property
     def semantic(self) -> tuple[SectionIndex | None, str]:
         """The articles' sections embedded with kb.yml's coverage.embedding_model, or None and why not."""
         return semantic_sections(self.content.articles, self.config.embedding_model, self.config.cache_dir / "vectors")
@@ -54,6 +64,10 @@ class BuildSession:
             self._related[limit] = found
         return self._related[limit]
 
+
+# Material's search downloads its whole index before the first result: at 1,000 articles the first result came after
+# 1.6 s on loopback, over the 1.5 s aim, where Pagefind's chunks answer within it at 10,000 (BENCHMARKS.md).
+PAGEFIND_FROM = 1_000
 
 _sessions: dict[Path, BuildSession] = {}
 

@@ -148,7 +148,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             raise PluginError(f"kb: invalid {self.config.config_file}:\n{exc}") from None
         for problem in session.content.problems:
             log.warning(str(problem))  # any problem fails `mkdocs build --strict`
-        if session.config.search_engine == "pagefind" and not pagefind_available():
+        if session.search_engine == "pagefind" and not pagefind_available():
             raise PluginError("kb: search.engine: pagefind needs Pagefind: pip install 'kb-helpcenter[pagefind]'")
         if self.config.navigation and not config.nav:
             folder = session.config.articles_dir
@@ -289,7 +289,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             self.progress.page_done()
         self.rendered.add(page.url)
         default, lang, base = self.session.config.default_lang, self._language(page), page_base(page)
-        if self.session.config.search_engine == "pagefind":
+        if self.session.search_engine == "pagefind":
             output = search_with_pagefind(output, base)
         elif self.config.ticket_words:
             output = read_queries_as_typed(output)
@@ -372,12 +372,12 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                 outputs = scoped_indexes(
                     index, lambda at: self.url_langs.get(location_path(at), default), self.languages, default
                 )
-            if session.config.search_engine == "pagefind":
+            if session.search_engine == "pagefind":
                 outputs = {name: empty_material_index(data) for name, data in outputs.items()}
             for name, data in outputs.items():
                 text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
                 (search_index.parent / name).write_text(text, encoding="utf-8")
-        if session.config.search_engine == "pagefind":
+        if session.search_engine == "pagefind":
             content = session.content
             pages = pagefind_records(site, content.articles, content.questions, session.config.synonyms)
             stats = write_pagefind_index(site, pages)

@@ -398,3 +398,21 @@ def test_problem_messages_carry_no_control_characters_wherever_they_are_printed(
 
     problem = Problem("questions.yml", 3, "unknown category 'acc\x1b[2Jount\x07'", "did you mean 'account'?")
     assert str(problem) == "questions.yml:3: error: unknown category 'account' (did you mean 'account'?)"
+
+
+def test_the_issue_s_dark_mode_example_merges_but_other_questions_on_the_topic_stay_apart(kb, site):
+    site.write(
+        "questions.yml",
+        (site.root / "questions.yml").read_text(encoding="utf-8")
+        + "  - id: dark-mode\n    question: Does the app have a dark mode?\n    volume: 55\n",
+    )
+    site.write(
+        "tickets.csv",
+        "question,count\nDo you offer a dark mode?,7\nDark mode on Windows,3\nIs there an app?,2\nIs there a website?,1\n",
+    )
+    result = kb("questions", "import", "tickets.csv", cwd=site.root)
+    assert result.code == 0, result.err
+    assert "merged   'Do you offer a dark mode?' (line 2) into dark-mode" in result.out
+    questions = load(site)
+    assert questions["dark-mode"]["volume"] == 7
+    assert {"dark-mode-on-windows", "is-there-an-app", "is-there-a-website"} <= set(questions)
