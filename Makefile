@@ -39,6 +39,7 @@ build: $(INSTALLED)
 bench: $(INSTALLED)
 	scripts/ensure-debian-package chromium /usr/bin/chromium
 	scripts/ensure-debian-package wrk wrk
+	scripts/ensure-debian-package postgresql /usr/lib/postgresql/15/bin/initdb
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -18,6 +18,7 @@ BENCHMARKS = {
     "build_scale": "benchmarks.build_scale",  # 1k / 3k / 10k articles, kb beside bare Material: several minutes
     "preview_latency": "benchmarks.preview_latency",
     "feedback_load": "benchmarks.feedback_load",
+    "feedback_stores": "benchmarks.feedback_stores",
     "feedback_kill": "benchmarks.feedback_kill",
     "suggest_latency": "benchmarks.suggest_latency",
     "search_scale": "benchmarks.search_scale",

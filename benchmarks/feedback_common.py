@@ -63,7 +63,7 @@ class Endpoint:
 
 
 def start_endpoint(
-    db: Path, site: Path, port: int, *, limit_rate: bool = True, python: str = sys.executable
+    db: Path | str, site: Path, port: int, *, limit_rate: bool = True, python: str = sys.executable
 ) -> Endpoint:
     """`kb feedback serve` as a real process. All load comes from one address, so the limiter is set so high
     that it refuses nothing while still doing its work on every request (so is the cap on readers per address)."""
@@ -91,7 +91,8 @@ def start_endpoint(
         *limits,
     ]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    log = db.with_suffix(".log")
+    # The server's log beside the SQLite file, or beside the site for a PostgreSQL URL.
+    log = db.with_suffix(".log") if isinstance(db, Path) else site.parent / f"endpoint-{port}.log"
     with log.open("ab") as sink:  # a file, not a pipe: a pipe nobody reads would block the server when full
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT)
     endpoint = Endpoint(process, port, log)

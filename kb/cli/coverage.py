@@ -224,9 +224,9 @@ def _terminal_keys():
         fd = sys.stdin.fileno()
         old = termios.tcgetattr(fd)
         try:
-            tty.setcbreak(fd)
+            tty.setcbreak(fd, termios.TCSANOW)  # not TCSAFLUSH: keys typed ahead are answers too
             return sys.stdin.read(1).lower()
         finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, old)
+            termios.tcsetattr(fd, termios.TCSANOW, old)
 
     return read_key
