@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -161,9 +162,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served(sample_site):
-    """The built sample on a real HTTP server (the search index is fetched like any other file)."""
+@contextlib.contextmanager
+def serving_folder(folder: Path) -> Iterator[str]:
+    """A built site on a real HTTP server on loopback (the search index is fetched like any other file)."""
     import subprocess
     import sys
     import time
@@ -171,20 +172,29 @@ def served(sample_site):
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(sample_site)],
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served(sample_site):
+    """The built sample on a real HTTP server."""
+    with serving_folder(sample_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

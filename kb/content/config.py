@@ -196,7 +196,7 @@ def load_config(path: Path | None = None) -> SiteConfig:
             Problem(
                 shown,
                 located.children.get("search", located).line_of("engine"),
-                f"search.engine must be {' or '.join(SEARCH_ENGINES)}, got {search_engine!r}",
+                f"search.engine must be one of {', '.join(SEARCH_ENGINES)}, got {search_engine!r}",
                 did_you_mean(str(search_engine), SEARCH_ENGINES),
             )
         )

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from benchmarks.search_quality import build_sample
 from kb.search.pagefind import QUESTION_WEIGHT, page_for_index
-from tests.conftest import free_port
+from tests.conftest import serving_folder
 from tests.site.test_search_browser import search
 
 
@@ -24,22 +20,8 @@ def pagefind_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def pagefind_served(pagefind_site):
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(pagefind_site)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    with serving_folder(pagefind_site) as url:
+        yield url
 
 
 def test_the_build_writes_a_pagefind_index_per_language_and_no_material_documents(pagefind_site):
@@ -78,10 +60,10 @@ def test_kb_yml_chooses_the_engine(site):
     from kb.problems import KbError
 
     text = site.config.read_text(encoding="utf-8")
-    assert load_config(site.config).search_engine == "material"
+    assert load_config(site.config).search_engine == "auto"
     site.write("kb.yml", text + "search:\n  engine: pagefind\n")
     assert load_config(site.config).search_engine == "pagefind"
     site.write("kb.yml", text + "search:\n  engine: pagefnd\n")
     with pytest.raises(KbError) as caught:
         load_config(site.config)
-    assert "search.engine must be material or pagefind, got 'pagefnd'" in str(caught.value)
+    assert "search.engine must be one of auto, material, pagefind, got 'pagefnd'" in str(caught.value)
