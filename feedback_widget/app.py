@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hmac
 import json
 import logging
 import time
@@ -39,7 +38,7 @@ from starlette.types import Receive, Scope, Send
 
 from .catalog import ArticleCatalog
 from .exports import csv_chunks, json_chunks
-from .internal import PREFIX, InternalPages
+from .internal import PREFIX, InternalPages, bearer_matches
 from .misses import LANGS, QUERY_MAX_CHARS, parse_miss
 from .privacy import new_salt, pseudonym
 from .proxy import TrustedProxy
@@ -163,7 +162,7 @@ class FeedbackApi:
             self.check_rate(_client_ip(request.scope))  # makes guessing the token slow as well
         except VoteRefused as refused:
             return _error(refused.status, refused.message, refused.headers)
-        if not _bearer_matches(request.headers.get("authorization", ""), token):
+        if not bearer_matches(request.headers.get("authorization", ""), token):
             return _error(
                 401,
                 "export needs the header 'Authorization: Bearer <token>'",
@@ -263,10 +262,10 @@ class VoteEndpoint:
         api.check_rate(ip)
         body = await _read_json_body(receive, headers, api.settings.max_body)
         vote = self.parse(body, ip)
-        if isinstance(vote, Vote):
-            api.check_address_cap(ip, vote)
         if api.writer.backlog > api.settings.max_backlog:
             raise VoteRefused(503, "too many votes are waiting to be saved; try again shortly", {"Retry-After": "1"})
+        if isinstance(vote, Vote):  # after the backlog check: a vote turned away uses up no reader's place
+            api.check_address_cap(ip, vote)
         return await api.writer.submit(vote)
 
 
@@ -397,9 +396,3 @@ def _seconds_to_midnight_utc() -> float:
 def _client_ip(scope: Scope) -> str:
     client = scope.get("client")
     return client[0] if client else "unknown"
-
-
-def _bearer_matches(header: str, token: str) -> bool:
-    scheme, _, given = header.partition(" ")
-    # compare_digest takes as long whatever the mismatch, so the token cannot be guessed byte by byte.
-    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())

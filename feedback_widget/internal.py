@@ -85,8 +85,7 @@ class InternalPages:
         await self.router(scope, receive, send)
 
     def authorised(self, request: Request) -> bool:
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), self.token.encode()):
+        if bearer_matches(request.headers.get("authorization", ""), self.token):
             return True
         cookie = request.cookies.get(COOKIE, "")
         return bool(cookie) and hmac.compare_digest(cookie.encode(), cookie_value(self.token).encode())
@@ -154,3 +153,9 @@ class InternalPages:
             await files(scope, receive, send_with_headers)
 
         return app
+
+
+def bearer_matches(header: str, token: str) -> bool:
+    """`Authorization: Bearer <token>`, compared in constant time so the token cannot be guessed byte by byte."""
+    scheme, _, given = header.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())

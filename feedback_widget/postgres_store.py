@@ -148,18 +148,28 @@ class PostgresStore:
             if comments > 0:
                 for article, vote_id, day, reason, text in con.execute(_LATEST_COMMENTS, (comments,)):
                     latest.setdefault(article, []).append(Comment(vote_id, article, day, reason, text))
+            reasons: dict[str, list[tuple[str, int]]] = {}
+            for article, reason, n in con.execute(
+                "SELECT article, reason, count(*)::integer AS n FROM votes WHERE NOT helpful AND reason IS NOT NULL "
+                "GROUP BY article, reason ORDER BY article, n DESC, reason"
+            ):
+                reasons.setdefault(article, []).append((reason, n))
         return [
-            ArticleFeedback(article, helpful, not_helpful, tuple(latest.get(article, ())))
+            ArticleFeedback(
+                article, helpful, not_helpful, tuple(latest.get(article, ())), tuple(reasons.get(article, ()))
+            )
             for article, helpful, not_helpful in counts
         ]
 
-    def missed_searches(self, days: int = 90, limit: int = 20) -> list[MissedSearch]:
-        since = self._clock().date() - dt.timedelta(days=days)
+    def missed_searches(self, days: int = 90, limit: int = 20, until: dt.date | None = None) -> list[MissedSearch]:
+        """Searches that found nothing in the `days` days up to `until` (default today), most frequent first."""
+        end = until or self._clock().date()
+        since = end - dt.timedelta(days=days)
         with self._pool.connection() as con:
             rows = con.execute(
-                "SELECT query, lang, sum(count)::integer AS n FROM search_misses WHERE day >= %s "
+                "SELECT query, lang, sum(count)::integer AS n FROM search_misses WHERE day >= %s AND day <= %s "
                 "GROUP BY query, lang ORDER BY n DESC, query LIMIT %s",
-                (since, limit),
+                (since, end, limit),
             ).fetchall()
         return [MissedSearch(query, lang, n) for query, lang, n in rows]
 
@@ -194,15 +204,17 @@ def _add_votes(con: psycopg.Connection, votes: Sequence[Vote], salt: bytes, now:
     day = now.date()
     keys = [dedupe_key(salt, v.voter, v.article, day) for v in votes]
     last = dict(zip(keys, votes))  # one row per key: PostgreSQL may not update a row twice in one statement
+    # Rows in arrival order, so ids follow it. (Two instances can only contend here for the same reader's repeat
+    # of the same day, at most a row or two: missed searches, where a popular query is common, go in key order.)
     columns = list(zip(*[(v.article, v.helpful, v.reason, v.comment, day, now, k) for k, v in last.items()]))
     ids = dict(con.execute(_WRITE_VOTES, [list(c) for c in columns]).fetchall())
     return [ids[k] for k in keys]
 
 
 def _count_misses(con: psycopg.Connection, misses: Sequence[SearchMiss], day: dt.date) -> None:
-    counted = Counter((m.lang, m.query) for m in misses)
-    langs, queries = zip(*counted)
-    con.execute(_COUNT_MISSES, ([day] * len(counted), list(langs), list(queries), list(counted.values())))
+    counted = sorted(Counter((m.lang, m.query) for m in misses).items())  # in key order, as votes (no deadlock)
+    (langs, queries), counts = zip(*(key for key, _ in counted)), [n for _, n in counted]
+    con.execute(_COUNT_MISSES, ([day] * len(counted), list(langs), list(queries), counts))
 
 
 def migrate_postgres(con: psycopg.Connection, available: list[Migration] | None = None) -> int:

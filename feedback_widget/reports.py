@@ -43,11 +43,11 @@ def read_window(db: Path | None, start: dt.date, end: dt.date, comments: int = 1
     without a database."""
     if db is None or not Path(db).is_file():
         return FeedbackWindow(start, end)
-    store = SqliteStore(Path(db), writes=False)
-    try:
-        counts: dict[str, list[int]] = {}
-        reasons: Counter[str] = Counter()
-        said: list[Comment] = []
+    counts: dict[str, list[int]] = {}
+    reasons: Counter[str] = Counter()
+    said: list[Comment] = []
+
+    def read(store: SqliteStore) -> tuple[MissedSearch, ...]:
         for vote in store.export():
             if not start <= vote.day <= end:
                 continue
@@ -56,9 +56,9 @@ def read_window(db: Path | None, start: dt.date, end: dt.date, comments: int = 1
                 reasons[vote.reason] += 1
             if vote.comment:
                 said.append(Comment(vote.id, vote.article, vote.day, vote.reason, vote.comment))
-        found = tuple(store.missed_searches((end - start).days, misses, until=end))
-    finally:
-        store.close()
+        return tuple(store.missed_searches((end - start).days, misses, until=end))
+
+    found = _reading(Path(db), read)  # a damaged database is FeedbackUnreadable, as for every other reader
     articles = tuple(ArticleFeedback(article, h, n) for article, (h, n) in sorted(counts.items()))
     return FeedbackWindow(
         start,

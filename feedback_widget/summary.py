@@ -53,9 +53,6 @@ class FeedbackSummary:
     comments: tuple[Comment, ...] = ()  # newest first
     missed_searches: tuple[MissedSearch, ...] = ()  # most frequent first
 
-    def of(self, article: str) -> ArticleFeedback | None:
-        return next((a for a in self.articles if a.article == article), None)
-
 
 @dataclass(frozen=True)
 class FeedbackWindow:

@@ -88,10 +88,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UsageError("kb new needs a TITLE and --category, or --translate ARTICLE --lang LANG")
     lang = args.lang or config.default_lang
     check_language(lang, config)
-    try:
-        path = article_path(config, args.title, args.category, lang, args.slug)
-    except KbError as exc:
-        raise UsageError(f"{exc.problems[0].message} ({exc.problems[0].hint})") from None
+    path = _new_path(config, args.title, args.category, lang, args.slug)
     if path.exists():
         raise UsageError(f"{config.relative(path)} already exists; pick another title or --slug")
     questions = load_site(config).questions
@@ -106,6 +103,14 @@ def cmd_new(args: argparse.Namespace) -> int:
         for q in suggestions:
             print(f"  {q.id:<32} {q.volume:>6} tickets  {q.question}")
     return OK
+
+
+def _new_path(config, title: str, category: str, lang: str, slug: str | None):
+    """Where `kb new` writes; a bad category or --slug is a usage error."""
+    try:
+        return article_path(config, title, category, lang, slug)
+    except KbError as exc:
+        raise UsageError(f"{exc.problems[0].message} ({exc.problems[0].hint})") from None
 
 
 def _new_translation(args: argparse.Namespace, config) -> int:
@@ -127,7 +132,7 @@ def _new_translation(args: argparse.Namespace, config) -> int:
     if existing is not None:
         raise UsageError(f"'{source.id}' already has a {args.lang} translation: {existing.path}")
     slug = args.slug or source.path.rsplit("/", 1)[-1].removesuffix(".md")
-    path = article_path(config, source.title, source.category, args.lang, slug)
+    path = _new_path(config, source.title, source.category, args.lang, slug)
     if path.exists():
         raise UsageError(f"{config.relative(path)} already exists; pick another --slug")
     questions = [q for q in content.questions if q.lang == args.lang and q.category == source.category]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from feedback_widget.reports import read_feedback
 from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, print_problems, site_config
-from kb.content.edits import add_cover, add_rejection
+from kb.content.edits import add_cover, add_rejection, write_edited
 from kb.content.site import load_site
-from kb.content.textfile import write_text_atomically
+from kb.content.textfile import read_text
 from kb.coverage.audit import foreign_report, site_report
 from kb.problems import did_you_mean, has_errors
 from kb.reports import data as report_output
@@ -148,8 +148,8 @@ def accept(config, question, article) -> str:
     if question.id in article.covers:
         return f"{config.relative(config.articles_dir / article.path)} already covers {question.id}"
     path = config.articles_dir / article.path
-    text = path.read_text(encoding="utf-8")
-    write_text_atomically(path, add_cover(text, article.line_of.get("covers"), question.id))
+    shown = config.relative(path)
+    write_edited(path, add_cover(read_text(path, shown), article.line_of.get("covers"), question.id), shown, True)
     return f"accepted: {config.relative(path)} covers {question.id}"
 
 
@@ -157,8 +157,8 @@ def reject(config, question, article) -> str:
     if article.id in question.not_answered_by:
         return f"{question.id} already says {article.id} does not answer it"
     path = config.questions_path
-    text = path.read_text(encoding="utf-8")
-    write_text_atomically(path, add_rejection(text, question.line, article.id))
+    shown = config.relative(path)
+    write_edited(path, add_rejection(read_text(path, shown), question.line, article.id), shown)
     return f"rejected: {config.relative(path)}: {question.id} is not answered by {article.id}"
 
 

@@ -244,9 +244,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_digest(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from feedback_widget.migrate import SchemaTooNew
-    from feedback_widget.reports import read_window
-    from feedback_widget.sqlite_store import StoreError
+    from feedback_widget.reports import FeedbackUnreadable, read_window
     from kb.content.site import load_site
     from kb.reports.digest import build_digest, to_html, to_markdown, window
 
@@ -271,12 +269,15 @@ def cmd_digest(args: argparse.Namespace) -> int:
     try:
         now = read_window(db, win.start, win.end)
         before = read_window(db, win.previous_start, win.previous_end)
-    except (StoreError, SchemaTooNew) as exc:
+    except FeedbackUnreadable as exc:
         raise UsageError(str(exc)) from None
     digest = build_digest(win, now, before, titles, questions)
     text = to_html(digest) if args.format == "html" else to_markdown(digest)
     if args.out is not None:
-        args.out.write_text(text, encoding="utf-8")
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{args.out}: cannot write the digest ({exc.strerror})") from None
         print(f"digest written to {args.out}")
     else:
         sys.stdout.write(text)

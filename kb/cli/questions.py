@@ -9,6 +9,7 @@ from pathlib import Path
 from feedback_widget.reports import missed_searches
 from kb.cli.common import OK, UsageError, check_language, print_problems, show_help, site_config
 from kb.content.config import SiteConfig
+from kb.content.edits import write_edited
 from kb.content.periods import is_period
 from kb.content.questions_import import (
     ImportedRow,
@@ -18,7 +19,6 @@ from kb.content.questions_import import (
     parse_category_map,
     parse_columns,
 )
-from kb.content.textfile import write_text_atomically
 from kb.problems import without_controls
 
 
@@ -115,7 +115,7 @@ def cmd_questions_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("dry run: nothing written")
         return OK
-    write_text_atomically(config.questions_path, result.text)
+    write_edited(config.questions_path, result.text, config.relative(config.questions_path))
     unchanged = len(result.updated) - len(changed)
     print(
         f"{config.relative(config.questions_path)}: {len(result.added)} added, {len(changed)} updated, "

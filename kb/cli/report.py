@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from feedback_widget.reports import read_feedback
-from kb.cli.common import CONTENT_PROBLEMS, OK, print_problems, site_config
+from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, print_problems, site_config
 from kb.content.config import SiteConfig
 from kb.content.site import load_site
 from kb.coverage.audit import site_report
@@ -59,10 +59,27 @@ def cmd_report(args: argparse.Namespace) -> int:
     base = args.site_url or site_url or "/"
     titles = {c.id: c.title("en") for c in config.categories}
     out = args.out or config.root / DEFAULT_FOLDER
-    write_report_folder(out, report_files(report, titles, base if base.endswith("/") else base + "/", (), site_name))
+    files = report_files(report, titles, base if base.endswith("/") else base + "/", (), site_name)
+    _check_out(out, set(files), config)
+    write_report_folder(out, files)
     print(headline(report))
     print(f"report written to {config.relative(out)}/ (internal: serve it with kb feedback serve --report)")
     return OK
+
+
+def _check_out(out: Path, names: set[str], config: SiteConfig) -> None:
+    """The report replaces its folder whole: refuse a file, a folder holding anything else, or the help center's
+    own folders."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: is a file; --out names the report's own folder")
+    resolved, articles = out.resolve(), config.articles_dir.resolve()
+    if resolved == config.root.resolve() or resolved in config.root.resolve().parents:
+        raise UsageError(f"{out}: holds the help center itself; --out names the report's own folder")
+    if resolved == articles or articles in resolved.parents:
+        raise UsageError(f"{out}: is inside the articles folder, which is published; put the report elsewhere")
+    others = sorted(p.name for p in out.iterdir() if p.name not in names) if out.is_dir() else []
+    if others:
+        raise UsageError(f"{out}: holds other files ({', '.join(others[:3])}); the report replaces its folder whole")
 
 
 class _AnyTagLoader(yaml.SafeLoader):

@@ -278,12 +278,14 @@ def _as_text(value: object) -> str:
 def _decode_any(data: bytes) -> str | None:
     """UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, or GB18030 when it reads as
     Chinese; None when the encoding cannot be told."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
     try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("gb18030") if looks_like_gbk(data) else None
+        return (
+            None if data.startswith((b"\xff\xfe", b"\xfe\xff")) or not looks_like_gbk(data) else data.decode("gb18030")
+        )
 
 
 @dataclass(frozen=True)
@@ -323,7 +325,11 @@ def read_any_folder(folder: Path) -> FolderAudit:
         if is_landing_page(relpath):  # a home or section page lists articles; it answers nothing itself
             skipped.append((relpath, "landing page (index.md)"))
             continue
-        text = _decode_any(path.read_bytes())
+        try:
+            text = _decode_any(path.read_bytes())
+        except OSError as exc:
+            skipped.append((relpath, f"cannot be read ({exc.strerror})"))
+            continue
         if text is None:
             skipped.append((relpath, "not UTF-8, UTF-16 or GB18030 text"))
             continue
@@ -366,13 +372,3 @@ def _read_any_article(text: str, relpath: str) -> tuple[Article | None, str]:
         headings=headings_of(body),
     )
     return article, ""
-
-
-def load_any_folder(folder: Path) -> tuple[list[Article], list[Problem]]:
-    """`read_any_folder`, with each skipped file as a warning naming it."""
-    audit = read_any_folder(folder)
-    problems = [
-        Problem(f"{folder}/{path}", 0, f"skipped: {reason}", severity=Severity.WARNING)
-        for path, reason in audit.skipped
-    ]
-    return audit.articles, problems

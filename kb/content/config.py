@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +106,10 @@ def load_config(path: Path | None = None) -> SiteConfig:
         raise KbError(Problem(shown, 1, "expected a mapping of settings", "see the README's kb.yml section"))
     for key in data:
         if key not in _KEYS:
-            problems.append(Problem(shown, located.line_of(key), f"unknown setting '{key}'", did_you_mean(key, _KEYS)))
+            name = str(key)
+            problems.append(
+                Problem(shown, located.line_of(name), f"unknown setting '{name}'", did_you_mean(name, _KEYS))
+            )
     default_lang = data.get("default_lang", "en")
     if default_lang not in LANGUAGES:
         problems.append(
@@ -258,6 +262,7 @@ def _number(section: dict, key: str, default: float, kind: type, located, shown:
     if (
         isinstance(value, bool)
         or not isinstance(value, (int, float))
+        or not math.isfinite(value)
         or value < 0
         or (kind is int and value != int(value))
     ):

@@ -4,6 +4,12 @@ a question id added to an article's `covers:`, an article added to a question's 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from kb.content.articles import split_front_matter
+from kb.content.textfile import write_text_atomically
+from kb.content.yamltext import parse_yaml
+from kb.problems import KbError, Problem
 
 _FLOW = re.compile(r"^(?P<head>\s*(?P<key>[\w-]+):\s*)\[(?P<items>[^\]]*)\](?P<tail>\s*(#.*)?)$")
 _SCALAR = re.compile(r"^(?P<head>\s*(?P<key>[\w-]+):\s*)(?P<value>[^\s#\[][^#]*?)(?P<tail>\s*(#.*)?)$")
@@ -65,3 +71,18 @@ def add_rejection(text: str, item_line: int, article_id: str) -> str:
         (n for n in range(start, end) if re.match(rf"^(\s*-\s+|{item_indent})not_answered_by:", lines[n])), None
     )
     return "".join(add_to_list(lines, key_line, "not_answered_by", article_id, item_indent, end))
+
+
+def write_edited(path: Path, text: str, shown: str, front_matter_only: bool = False) -> None:
+    """Write an edit made as text, once the YAML it touched still reads (a one-line `{...}` entry, say, cannot
+    take a new line): else a clear error and the file left as it was."""
+    try:
+        if front_matter_only:
+            split_front_matter(text, shown)
+        else:
+            parse_yaml(text, shown)
+    except KbError:
+        raise KbError(
+            Problem(shown, 0, "cannot edit this entry as text", "write it as a block, one key per line, then again")
+        ) from None
+    write_text_atomically(path, text)

@@ -132,7 +132,7 @@ def _check_translations(questions: list[Question], lines: dict[str, int], shown:
 
 def ranked_by_latest_period(questions: list[Question]) -> list[Question]:
     """Each question's `volume` is its figure for the latest period of the file: the report ranks by it."""
-    last = latest(period for q in questions for period, _ in q.volumes)
+    last = latest_period(questions)
     return [replace(q, volume=dict(q.volumes).get(last, 0)) if q.volumes else q for q in questions]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from kb.content.text import CJK
@@ -65,3 +67,14 @@ def read_text(path: Path, shown_as: str | None = None, encoding: str | None = No
         raise KbError(
             Problem(shown, line, f"file is not UTF-8 text (undecodable byte at offset {exc.start})", hint)
         ) from None
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Replace the folder `target` with `staging` by renames, so a reader never sees a mix of the two."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

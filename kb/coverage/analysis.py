@@ -52,9 +52,13 @@ def analyse(
     everything = np.ones(matcher.size, dtype=bool)
     untagged = [q for q in questions if q.id not in covering]
     meanings: dict[str, list[str]] = {}
-    if sections is not None:
-        found = sections.top([q.question for q in untagged], limit=2 * FUSION_DEPTH)
-        meanings = dict(zip((q.id for q in untagged), found))
+    if sections is not None:  # one language at a time: another language's translations must not fill the list
+        by_lang: dict[str | None, list[Question]] = defaultdict(list)
+        for q in untagged:
+            by_lang[q.lang if same_language else None].append(q)
+        for lang, group in by_lang.items():
+            found = sections.top([q.question for q in group], limit=FUSION_DEPTH, lang=lang)
+            meanings.update(zip((q.id for q in group), found))
     results = [
         _assess(
             q,
@@ -136,8 +140,6 @@ def _assess(
             score, cover = best.get(i, (0.0, 0.0))
             best[i] = (max(score, float(scores[i])), max(cover, float(coverage[i])))
     ranked = sorted(best.items(), key=lambda item: (-item[1][1], -item[1][0]))[:CANDIDATES]
-    # The decision stays lexical: no similarity of meaning separates answered questions from near misses.
-    confidence = ranked[0][1][1] if ranked else 0.0
     if meaning is not None:
         ranked = _fused(scored, ranked, meaning, positions, allowed)
     candidates = [
@@ -145,6 +147,9 @@ def _assess(
         for rank, (i, (score, cover)) in enumerate(ranked, 1)
         if matcher.stats.ids[i] in by_id
     ]
+    # The decision is lexical (no similarity of meaning separates answered questions from near misses) and is
+    # about the article suggested: the share of the question's meaning that first candidate holds.
+    confidence = candidates[0].coverage if candidates else 0.0
     if candidates:
         matched, passage = evidence(question.question, candidates[0].article)
         candidates[0] = replace(candidates[0], matched=matched, passage=passage)
@@ -167,6 +172,7 @@ def evidence(question: str, article: Article, width: int = 220) -> tuple[tuple[s
     text = "\n".join((article.title, article.summary, *article.headings, article.body))
     have = set(terms(text))
     matched = tuple(w for w, found in words if found & have)
+    wanted = set().union(*(found for _, found in words))
     best, best_hits = "", 0
     for sentence in _SENTENCE.split(article.body):
         if sentence.lstrip().startswith("#"):
@@ -174,7 +180,7 @@ def evidence(question: str, article: Article, width: int = 220) -> tuple[tuple[s
         sentence = " ".join(_MARKUP.sub(" ", _LINK.sub(r"\1", sentence)).split())
         if not sentence:
             continue
-        hits = len(set(terms(sentence)) & set().union(*(found for _, found in words)) if words else set())
+        hits = len(set(terms(sentence)) & wanted)
         if hits > best_hits:
             best, best_hits = sentence, hits
     return matched, (best[: width - 1] + "…") if len(best) > width else best
@@ -182,7 +188,8 @@ def evidence(question: str, article: Article, width: int = 220) -> tuple[tuple[s
 
 def _fused(scored: list, lexical: list, meaning: list[str], positions: dict[str, int], allowed: np.ndarray) -> list:
     """The candidates in the order of the lexical ranking fused with the sections' similarity of meaning."""
-    words = [i for i, _ in lexical] + [i for i in _top(scored[0][1], FUSION_DEPTH) if i not in dict(lexical)]
+    first = [i for i, _ in lexical]
+    words = first + [i for i in _top(scored[0][1], FUSION_DEPTH) if i not in first]
     by_meaning = [positions[a] for a in meaning if a in positions and allowed[positions[a]]][:FUSION_DEPTH]
     order = [int(key) for key, _ in reciprocal_rank_fusion([[str(i) for i in words], [str(i) for i in by_meaning]])]
     fused = []

@@ -228,11 +228,6 @@ def headline(report: Report) -> str:
     )
 
 
-def confidence_tier(confidence: float) -> str:
-    """How sure a suggestion is, in words: the lexical share of the question's meaning the article holds."""
-    return "strong" if confidence >= 0.85 else "medium" if confidence >= 0.6 else "weak"
-
-
 def to_terminal(report: Report, top: int = 15) -> str:
     lines = [headline(report), f"semantic ranking: {report.semantic}"] + ([report.audit] if report.audit else [])
     steps = as_lines(next_steps(report))

@@ -6,12 +6,12 @@ to holders of the export token. It holds ticket volumes, owners' names, readers'
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from kb.content.textfile import swap_in
 from kb.coverage.model import Report
 from kb.reports.data import headline, to_csv, to_json, to_markdown
 from kb.reports.page import render
@@ -43,12 +43,6 @@ def write_report_folder(out: Path, files: dict[str, str]) -> None:
     try:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8", newline="")
-        old = None
-        if out.exists():
-            old = out.with_name(f".{out.name}-old-{os.getpid()}")
-            out.rename(old)
-        staging.rename(out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -69,12 +69,12 @@ def _shortlisted(matcher: Matcher, query, allowed: np.ndarray, limit: int) -> li
 
 def _by_meaning(articles: list[Article], sections: SectionIndex, limit: int) -> dict[str, list[str]]:
     """For each article, the same language's articles whose sections are closest to its title and summary."""
-    tops = sections.top([f"{a.title} {a.summary}".strip() for a in articles], limit=limit * 4)
-    langs = {a.id: a.lang for a in articles}
-    return {
-        a.id: [other for other in top if other != a.id and langs.get(other) == a.lang][: limit * 2]
-        for a, top in zip(articles, tops)
-    }
+    found: dict[str, list[str]] = {}
+    for lang in sorted({a.lang for a in articles}):
+        group = [a for a in articles if a.lang == lang]
+        tops = sections.top([f"{a.title} {a.summary}".strip() for a in group], limit=limit * 2 + 1, lang=lang)
+        found.update({a.id: [other for other in top if other != a.id][: limit * 2] for a, top in zip(group, tops)})
+    return found
 
 
 def related_cached(

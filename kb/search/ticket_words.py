@@ -20,6 +20,7 @@ from kb.content.text import CJK
 from kb.matching.analysis import terms
 from kb.matching.synonyms import GROUPS
 from kb.model import Article, Question
+from kb.search.scope import location_path
 from kb.search.word_forms import extra_terms
 
 FIELD = "kb_questions"
@@ -106,7 +107,7 @@ def add_questions_to_index(
     landing = set(landing_urls)
     for doc in index.get("docs", []):
         location = doc.get("location", "")
-        page = location.split("#", 1)[0]
+        page = location_path(location)
         if page in landing:
             doc["boost"] = LANDING_BOOST
         article = by_url.get(location)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from kb.content.textfile import swap_in
 from kb.site.progress import PREFIX as PROGRESS_PREFIX
 from kb.site.progress import PROGRESS_ENV
 
@@ -65,7 +66,7 @@ def build_site(mkdocs_yml: Path, site_dir: Path, progress: TextIO | None = None)
             result = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
             if result.returncode == 0:
                 with _signals_held():  # never stopped between the two renames
-                    _swap_in(staging, site_dir)
+                    swap_in(staging, site_dir)
             return result
         finally:
             if child is not None and child.poll() is None:
@@ -143,14 +144,3 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
-
-
-def _swap_in(staging: Path, site_dir: Path) -> None:
-    """Replace the old site with the new one by renames, so a reader never sees a mix of the two."""
-    old = None
-    if site_dir.exists():
-        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

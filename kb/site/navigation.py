@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from kb.content.config import SiteConfig
 from kb.model import Article
 from kb.problems import without_controls
+from kb.site.languages import home_path, site_languages
 from kb.templates import render as render_template
 
 HOME_MARKER = "<!-- kb:categories -->"
@@ -29,18 +30,6 @@ _LISTING_LABELS = {
 }
 LISTING_PAGE_SIZE = 50  # articles per landing page, as Zendesk's browse pages
 _PREVIEW = 5  # a section's first articles on its category's landing page
-
-
-def by_category(articles: Iterable[Article], config: SiteConfig, lang: str) -> list[tuple[str, list[Article]]]:
-    """(category title, articles sorted by title) for each declared category that has articles in `lang`."""
-    groups = []
-    for category in config.categories:
-        members = sorted(
-            (a for a in articles if a.lang == lang and a.category == category.id), key=lambda a: a.title.casefold()
-        )
-        if members:
-            groups.append((category.title(lang), members))
-    return groups
 
 
 def safe_title(title: str) -> Markup:
@@ -58,9 +47,9 @@ def navigation(articles: list[Article], config: SiteConfig, landing_pages: set[s
     its articles), then its articles in no section: with Material's `navigation.prune` a page's sidebar then holds
     the categories, its category's sections and its section's articles only."""
     nav: list = []
-    for lang in _languages(articles, config):
+    for lang in site_languages(articles, config):
         entries: list = []
-        home = "index.md" if lang == config.default_lang else f"{lang}/index.md"
+        home = home_path(lang, config)
         if home in landing_pages:
             entries.append({_LANG_HOME_TITLE.get(lang, lang): home})
         for category in config.categories:
@@ -136,7 +125,7 @@ def landing_pages(
     (each with its first few articles and a link to all) and its articles in no section; a section's lists its
     articles. Lists longer than `page_size` continue on further pages, linked by a pager."""
     pages = []
-    for lang in _languages(articles, config):
+    for lang in site_languages(articles, config):
         for category in config.categories:
             if not category.sections:
                 continue
@@ -200,11 +189,6 @@ def _paged(where: tuple, title: str, members: list[Article], groups: list, overr
 
 def _escape_md(text: str) -> str:
     return html.escape(text).replace("*", "\\*").replace("_", "\\_").replace("#", "\\#")
-
-
-def _languages(articles: list[Article], config: SiteConfig) -> list[str]:
-    langs = {a.lang for a in articles} | {config.default_lang}
-    return [config.default_lang] + sorted(langs - {config.default_lang})
 
 
 def category_listing(

@@ -5,12 +5,15 @@ Every handler hands over to `feedback_widget.widget`; what the widget does lives
 
 from __future__ import annotations
 
+import os
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from feedback_widget.widget import PROVIDER, THEME_DIR, hide_unless_article, merge_analytics
+from kb.site.build import ENDPOINT_ENV
 
 from ..theme import with_theme_dir
 from .config import KbFeedbackConfig
@@ -33,7 +36,9 @@ class KbFeedbackPlugin(BasePlugin[KbFeedbackConfig]):
             log.warning("the feedback widget needs the Material theme (theme.name: material)")  # fails --strict
             return config
         analytics = merge_analytics(
-            config.extra.get("analytics"), self.config.endpoint, config.theme.get("language", "en")
+            config.extra.get("analytics"),
+            os.environ.get(ENDPOINT_ENV) or self.config.endpoint,
+            config.theme.get("language", "en"),
         )
         config.extra["analytics"] = analytics
         self.active = analytics.get("provider") == PROVIDER

@@ -97,3 +97,12 @@ def test_review_in_a_terminal_takes_one_key_per_suggestion(site):
     os.close(main)
     assert b"1 accepted, 0 rejected, 0 skipped" in seen
     assert "reset-email" in (site.root / "articles" / "account" / "reset-password.md").read_text(encoding="utf-8")
+
+
+def test_an_entry_that_cannot_take_a_new_line_is_a_clear_error_and_the_file_stays(kb, site):
+    one_line = "  - {id: reset-email, question: Where is my password reset email?, volume: 60}\n"
+    site.write("questions.yml", (site.root / "questions.yml").read_text(encoding="utf-8") + one_line)
+    before = (site.root / "questions.yml").read_text(encoding="utf-8")
+    result = kb("coverage", "reject", "reset-email", "account/reset-password", cwd=site.root)
+    assert result.code == 1 and "cannot edit this entry as text" in result.err and "Traceback" not in result.err
+    assert (site.root / "questions.yml").read_text(encoding="utf-8") == before

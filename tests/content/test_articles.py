@@ -368,3 +368,23 @@ def test_plain_aliases_are_still_fine(kb, site):
     )
     result = check(kb, site)
     assert result.code == 0, result.err
+
+
+def test_kb_yml_numbers_that_are_not_numbers_and_keys_that_are_not_text_are_clear_errors(kb, site):
+    text = (site.root / "kb.yml").read_text(encoding="utf-8")
+    site.write("kb.yml", text + "coverage:\n  stale_after_days: .inf\n")
+    result = kb("check", cwd=site.root)
+    assert result.code == 1 and "coverage.stale_after_days must be a whole number of 0 or more" in result.err
+    site.write("kb.yml", text + "1: x\n")
+    result = kb("check", cwd=site.root)
+    assert result.code == 1 and "unknown setting '1'" in result.err and "Traceback" not in result.err
+
+
+def test_an_audit_skips_a_broken_utf16_file_instead_of_failing(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    (tmp_path / "odd.md").write_bytes(b"\xff\xfe" + "# Title".encode("utf-16-le") + b"\x00")
+    (tmp_path / "fine.md").write_text("# Fine\n\nText.\n", encoding="utf-8")
+    audit = read_any_folder(tmp_path)
+    assert [a.path for a in audit.articles] == ["fine.md"]
+    assert audit.skipped == [("odd.md", "not UTF-8, UTF-16 or GB18030 text")]

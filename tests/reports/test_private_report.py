@@ -189,3 +189,21 @@ def test_feedback_serve_refuses_a_report_inside_the_site_or_without_a_token(kb, 
     monkeypatch.setenv("KB_FEEDBACK_TOKEN", TOKEN)
     result = kb(*args, "--report", str(sample / "site/report"))
     assert result.code == 2 and "keep it outside the public site" in result.err
+
+
+def test_kb_report_never_replaces_a_folder_it_does_not_own(kb, site):
+    (site.root / "notes").mkdir()
+    (site.root / "notes" / "keep.txt").write_text("mine", encoding="utf-8")
+    for out, message in (
+        ("articles", "inside the articles folder"),
+        ("articles/report", "inside the articles folder"),
+        (".", "holds the help center itself"),
+        ("kb.yml", "is a file"),
+        ("notes", "holds other files (keep.txt)"),
+    ):
+        result = kb("report", "--out", out, cwd=site.root)
+        assert result.code == 2 and message in result.err, (out, result.err)
+    assert (site.root / "notes" / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert (site.root / "articles" / "account" / "reset-password.md").is_file()
+    assert kb("report", "--out", "report", cwd=site.root).code == 0
+    assert kb("report", "--out", "report", cwd=site.root).code == 0  # its own folder: replaced
