@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.content.mkdocs_nav import nav_titles
 from kb.content.schema import ARTICLE_FIELDS, Field, Vocabulary, check_value
 from kb.content.text import detect_lang
 from kb.content.textfile import looks_like_gbk, read_text
@@ -294,6 +295,7 @@ class FolderAudit:
 
     articles: list[Article]
     skipped: list[tuple[str, str]]  # (path relative to the folder, reason)
+    titles_from: str = ""  # the MkDocs configuration whose nav titled the pages, if one did
 
     @property
     def summary(self) -> str:
@@ -304,16 +306,19 @@ class FolderAudit:
         return (
             f"{len(self.articles) + len(self.skipped)} Markdown files: {len(self.articles)} read, {len(self.skipped)} skipped"
             + (f" ({why})" if why else "")
+            + (f"; page titles from the nav of {self.titles_from}" if self.titles_from else "")
         )
 
 
 def read_any_folder(folder: Path) -> FolderAudit:
     """Any folder of Markdown as it is: front matter is read, never judged. The path is the identity (ids in
     front matter may be numbers or anything else); lists and numbers where kb expects text are read as text;
-    the title comes from the front matter, else the first heading, else the file name; drafts and unpublished
-    pages are skipped and counted; a file whose encoding cannot be told is skipped and named."""
+    the title comes from the nav of the MkDocs site whose docs folder this is (as MkDocs titles its pages), else
+    the front matter, else the first heading, else the file name; drafts and unpublished pages are skipped and
+    counted; a file whose encoding cannot be told is skipped and named."""
     if not folder.is_dir():
         raise KbError(Problem(str(folder), 0, "articles folder not found", "check --articles"))
+    nav = nav_titles(folder)
     articles: list[Article] = []
     skipped: list[tuple[str, str]] = []
     for path in sorted(folder.rglob("*")):
@@ -333,15 +338,22 @@ def read_any_folder(folder: Path) -> FolderAudit:
         if text is None:
             skipped.append((relpath, "not UTF-8, UTF-16 or GB18030 text"))
             continue
-        article, reason = _read_any_article(text, relpath)
+        article, reason = _read_any_article(text, relpath, nav.title(relpath))
         if article is None:
             skipped.append((relpath, reason))
         else:
             articles.append(article)
-    return FolderAudit(articles, skipped)
+    return FolderAudit(articles, skipped, _shown(nav.config, folder) if nav.config else "")
 
 
-def _read_any_article(text: str, relpath: str) -> tuple[Article | None, str]:
+def _shown(config: Path, folder: Path) -> str:
+    try:
+        return config.relative_to(folder.resolve().parent).as_posix()
+    except ValueError:
+        return str(config)
+
+
+def _read_any_article(text: str, relpath: str, nav_title: str = "") -> tuple[Article | None, str]:
     meta: dict = {}
     body = text
     try:
@@ -354,7 +366,12 @@ def _read_any_article(text: str, relpath: str) -> tuple[Article | None, str]:
         if meta.get(key) is value or str(meta.get(key)).lower() == str(value).lower():
             return None, f"{key}: {str(value).lower()}"
     body = plain_markup(body)
-    title = " ".join(_as_text(meta.get("title")).split()) or _title_from_body(body) or next(iter(headings_of(body)), "")
+    title = (
+        nav_title
+        or " ".join(_as_text(meta.get("title")).split())
+        or _title_from_body(body)
+        or next(iter(headings_of(body)), "")
+    )
     title = title or Path(relpath).stem.replace("-", " ").replace("_", " ").capitalize()
     lang = _as_text(meta.get("lang") or meta.get("language")).lower()[:2]
     lang = lang if lang in LANGUAGES else detect_lang(title + body[:2000])

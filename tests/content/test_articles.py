@@ -388,3 +388,61 @@ def test_an_audit_skips_a_broken_utf16_file_instead_of_failing(tmp_path):
     audit = read_any_folder(tmp_path)
     assert [a.path for a in audit.articles] == ["fine.md"]
     assert audit.skipped == [("odd.md", "not UTF-8, UTF-16 or GB18030 text")]
+
+
+def _mkdocs_site(root, config: str) -> None:
+    docs = root / "docs"
+    (docs / "certs").mkdir(parents=True)
+    (docs / "certs" / "renew.md").write_text("## 1 Renew\n\nClick renew.\n", encoding="utf-8")
+    (docs / "certs" / "overview.md").write_text("# Certificates in short\n\nWhat a certificate is.\n", encoding="utf-8")
+    (docs / "faq.md").write_text("---\ntitle: Questions\n---\n## Why?\n\nBecause.\n", encoding="utf-8")
+    (docs / "loose.md").write_text("# Loose page\n\nNot in the nav.\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+
+
+def test_an_audit_of_a_mkdocs_docs_folder_titles_pages_as_its_nav_does(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    _mkdocs_site(
+        tmp_path,
+        "site_name: Demo\n"
+        "markdown_extensions:\n"
+        "  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "nav:\n"
+        "  - Home: https://example.com/\n"
+        "  - Certificates:\n"
+        "    - Overview: certs/overview.md\n"
+        "    - Renew a certificate: ./certs/renew.md\n"
+        "  - FAQ: faq.md\n"
+        "  - loose.md\n",
+    )
+    audit = read_any_folder(tmp_path / "docs")
+    titles = {a.path: a.title for a in audit.articles}
+    assert titles == {
+        "certs/overview.md": "Certificates › Overview",
+        "certs/renew.md": "Certificates › Renew a certificate",
+        "faq.md": "FAQ",
+        "loose.md": "Loose page",  # listed without a title: the page's own heading stands
+    }
+    assert audit.summary.endswith("; page titles from the nav of mkdocs.yml")
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        "site_name: Demo\ndocs_dir: elsewhere\nnav:\n  - Renew: certs/renew.md\n",  # not this folder's site
+        "site_name: Demo\nnav: [unclosed\n",  # unreadable: the pages' own titles stand
+        "- just a list\n",
+        "site_name: Demo\n",  # no nav
+    ],
+    ids=["another-docs-dir", "broken-yaml", "not-a-mapping", "no-nav"],
+)
+def test_an_audit_ignores_a_mkdocs_config_that_is_not_this_folders(tmp_path, config):
+    from kb.content.articles import read_any_folder
+
+    _mkdocs_site(tmp_path, config)
+    audit = read_any_folder(tmp_path / "docs")
+    titles = {a.path: a.title for a in audit.articles}
+    assert titles["certs/renew.md"] == "1 Renew" and titles["faq.md"] == "Questions"
+    assert "nav" not in audit.summary
