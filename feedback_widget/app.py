@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import ipaddress
 import json
 import logging
 import time
@@ -97,6 +98,7 @@ class FeedbackApi:
             else None
         )
         self._open_store = open_store or store_for(settings.db)
+        self._cap_full_on: dt.date | None = None  # the day the address cap's table filled, logged once
         self._ip_salt = new_salt()  # in memory only: a restart unlinks every rate-limit key from its address
         self.store: FeedbackStore | None = None
         self.writer: GroupCommitWriter | None = None
@@ -124,7 +126,7 @@ class FeedbackApi:
     def check_rate(self, ip: str) -> None:
         if self.limiter is None:
             return
-        wait = self.limiter.take(pseudonym(self._ip_salt, ip))
+        wait = self.limiter.take(pseudonym(self._ip_salt, client_network(ip)))
         if wait:
             raise VoteRefused(429, "too many requests; try again later", {"Retry-After": retry_after(wait)})
 
@@ -138,8 +140,20 @@ class FeedbackApi:
     def check_address_cap(self, ip: str, vote: Vote) -> None:
         if self.address_cap is None:
             return
-        address = pseudonym(self._ip_salt, f"{ip}\0{vote.article}")
-        if not self.address_cap.admit(address, pseudonym(self._ip_salt, vote.voter)):
+        address = pseudonym(self._ip_salt, f"{client_network(ip)}\0{vote.article}")
+        admitted = self.address_cap.admit(address, pseudonym(self._ip_salt, vote.voter))
+        if admitted is None:
+            if self._cap_full_on != dt.datetime.now(dt.UTC).date():
+                self._cap_full_on = dt.datetime.now(dt.UTC).date()
+                log.warning(
+                    "the cap on readers per address holds %d addresses today: new ones wait", len(self.address_cap)
+                )
+            raise VoteRefused(
+                503,
+                "too many addresses have voted today; try again tomorrow",
+                {"Retry-After": retry_after(_seconds_to_midnight_utc())},
+            )
+        if not admitted:
             raise VoteRefused(
                 429,
                 f"at most {self.address_cap.per_address} readers a day may vote on one article from one address",
@@ -391,6 +405,20 @@ def _seconds_to_midnight_utc() -> float:
     now = dt.datetime.now(dt.UTC)
     midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), dt.UTC)
     return (midnight - now).total_seconds()
+
+
+def client_network(ip: str) -> str:
+    """The unit one client holds: an IPv4 address, or an IPv6 address's /64 (a home or phone gets a /64 at
+    least, so counting its addresses one by one would give one client billions of fresh keys)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
 def _client_ip(scope: Scope) -> str:

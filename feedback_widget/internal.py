@@ -2,8 +2,9 @@
 of the export token and to nobody else.
 
 A client proves it holds the token with the header `Authorization: Bearer <token>`, or once in a browser through a
-small form (POST /internal/login), which sets a cookie. The cookie is not the token: it is a keyed hash of it, so
-it opens the internal pages and nothing else (the export API still asks for the token itself).
+small form (POST /internal/login), which sets a cookie. The cookie is not the token: it is the time it was issued
+and a keyed hash of that time under the token, so it opens the internal pages and nothing else (the export API still
+asks for the token itself), for COOKIE_MAX_AGE seconds after sign-in, and never after the token changes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -36,8 +38,20 @@ HEADERS = {
 }
 
 
-def cookie_value(token: str) -> str:
-    return hmac.new(token.encode(), b"kb-internal-pages", hashlib.sha256).hexdigest()
+def cookie_value(token: str, issued: int) -> str:
+    mac = hmac.new(token.encode(), f"kb-internal-pages\0{issued}".encode(), hashlib.sha256).hexdigest()
+    return f"{issued}.{mac}"
+
+
+def cookie_is_valid(cookie: str, token: str, now: float) -> bool:
+    """True for a cookie this token issued within the last COOKIE_MAX_AGE seconds. The browser forgets the cookie
+    then too, but a copied cookie must stop working as well."""
+    issued, _, _ = cookie.partition(".")
+    if not issued.isdigit() or len(issued) > 12:
+        return False
+    if not -60 <= now - int(issued) <= COOKIE_MAX_AGE:  # a minute's grace for clocks stepped back
+        return False
+    return hmac.compare_digest(cookie.encode(), cookie_value(token, int(issued)).encode())
 
 
 def _form_page(message: str = "", status: int = 200) -> HTMLResponse:
@@ -87,8 +101,7 @@ class InternalPages:
     def authorised(self, request: Request) -> bool:
         if bearer_matches(request.headers.get("authorization", ""), self.token):
             return True
-        cookie = request.cookies.get(COOKIE, "")
-        return bool(cookie) and hmac.compare_digest(cookie.encode(), cookie_value(self.token).encode())
+        return cookie_is_valid(request.cookies.get(COOKIE, ""), self.token, time.time())
 
     async def index(self, request: Request) -> Response:
         if self.authorised(request):
@@ -110,7 +123,7 @@ class InternalPages:
         response = RedirectResponse(f"{PREFIX}/report/", status_code=303, headers=HEADERS)
         response.set_cookie(
             COOKIE,
-            cookie_value(self.token),
+            cookie_value(self.token, int(time.time())),
             max_age=COOKIE_MAX_AGE,
             path=PREFIX,
             httponly=True,

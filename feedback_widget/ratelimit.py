@@ -73,23 +73,31 @@ class AddressCap:
     address may need more (`--votes-per-address`).
 
     Kept in memory only, keyed by hashes under the process's own salt, and forgotten when the day changes; a
-    restart starts the day's counts afresh.
+    restart starts the day's counts afresh. At most `max_keys` (address, article) pairs are held a day (about
+    70 MB at the default): past that, votes from a pair not yet seen are refused until the next day rather than
+    let through uncounted, so many made-up addresses can neither exhaust memory nor get around the cap.
     """
 
-    def __init__(self, per_address: int, clock: Callable[[], dt.date]):
-        if per_address < 1:
-            raise ValueError("per_address must be at least 1")
+    def __init__(self, per_address: int, clock: Callable[[], dt.date], max_keys: int = 100_000):
+        if per_address < 1 or max_keys < 1:
+            raise ValueError("per_address and max_keys must be at least 1")
         self.per_address = per_address
+        self.max_keys = max_keys
         self._clock = clock
         self._day: dt.date | None = None
         self._voters: dict[str, set[str]] = {}  # hash of (address, article) -> hashes of the readers counted
 
-    def admit(self, address: str, voter: str) -> bool:
-        """True if `voter` may vote (again) from `address` (both already hashed, the article in `address`)."""
+    def admit(self, address: str, voter: str) -> bool | None:
+        """True if `voter` may vote (again) from `address` (both already hashed, the article in `address`); False
+        when the address has reached its readers; None when the day's table is full and `address` is not in it."""
         today = self._clock()
         if today != self._day:
             self._day, self._voters = today, {}
-        voters = self._voters.setdefault(address, set())
+        voters = self._voters.get(address)
+        if voters is None:
+            if len(self._voters) >= self.max_keys:
+                return None
+            voters = self._voters[address] = set()
         if voter in voters:
             return True  # a repeat: it replaces the reader's earlier vote
         if len(voters) >= self.per_address:

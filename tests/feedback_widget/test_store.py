@@ -484,6 +484,34 @@ def test_the_address_cap_counts_readers_per_day_and_forgets_the_day_before():
     assert cap.admit("office+article", "c") and len(cap) == 1
 
 
+def test_the_address_cap_holds_a_bounded_number_of_addresses_a_day():
+    today = [dt.date(2026, 9, 14)]
+    cap = AddressCap(2, lambda: today[0], max_keys=3)
+    assert all(cap.admit(f"address{n}+article", "reader") for n in range(3))
+    assert cap.admit("address4+article", "reader") is None  # full: a new address waits, it is not let through
+    assert cap.admit("address0+article", "another") is True and cap.admit("address0+article", "third") is False
+    assert len(cap) == 3
+    today[0] += dt.timedelta(days=1)
+    assert cap.admit("address4+article", "reader") is True and len(cap) == 1
+
+
+@pytest.mark.parametrize(
+    "ip, network",
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("unknown", "unknown"),
+    ],
+)
+def test_a_client_is_an_ipv4_address_or_an_ipv6_slash_64(ip, network):
+    from feedback_widget.app import client_network
+
+    assert client_network(ip) == network
+
+
 def test_retry_after_is_whole_seconds_and_at_least_one():
     assert retry_after(0.01) == "1"
     assert retry_after(2.2) == "3"

@@ -207,3 +207,30 @@ def test_kb_report_never_replaces_a_folder_it_does_not_own(kb, site):
     assert (site.root / "articles" / "account" / "reset-password.md").is_file()
     assert kb("report", "--out", "report", cwd=site.root).code == 0
     assert kb("report", "--out", "report", cwd=site.root).code == 0  # its own folder: replaced
+
+
+def test_a_sign_in_cookie_stops_opening_the_report_when_it_expires(sample):
+    import time
+
+    from feedback_widget.internal import COOKIE_MAX_AGE, cookie_value
+
+    settings = _settings(sample, sample / "expiry.db", TOKEN)
+    with TestClient(create_app(settings), follow_redirects=False) as browser:
+        assert browser.post("/internal/login", data={"token": TOKEN}).status_code == 303
+        issued = browser.cookies[COOKIE]
+        assert browser.get("/internal/report/").status_code == 200
+        now = int(time.time())
+        for stale in (
+            cookie_value(TOKEN, now - COOKIE_MAX_AGE - 5),  # kept past its age by a copy or a tampered browser
+            cookie_value(TOKEN, now + 3600),  # issued in the future: made up
+            cookie_value("another-token", now),  # before the token was changed
+            issued.split(".", 1)[1],  # the hash without its time
+            f"{now - COOKIE_MAX_AGE - 5}.{issued.split('.', 1)[1]}",  # an old time under a fresh hash
+            "9" * 40 + "." + "0" * 64,
+        ):
+            browser.cookies.clear()
+            browser.cookies.set(COOKIE, stale, path="/internal")
+            assert browser.get("/internal/report/").status_code == 401, stale
+        browser.cookies.clear()
+        browser.cookies.set(COOKIE, cookie_value(TOKEN, now - COOKIE_MAX_AGE + 60), path="/internal")
+        assert browser.get("/internal/report/").status_code == 200  # still within its age
