@@ -310,25 +310,30 @@ class FolderAudit:
         )
 
 
+AUDITED_SUFFIXES = (".md", ".markdown", ".mdx")
+LANDING_PROSE_WORDS = 40  # an index page with fewer words of its own than this only lists other pages
+
+
 def read_any_folder(folder: Path) -> FolderAudit:
     """Any folder of Markdown as it is: front matter is read, never judged. The path is the identity (ids in
     front matter may be numbers or anything else); lists and numbers where kb expects text are read as text;
     the title comes from the nav of the MkDocs site whose docs folder this is (as MkDocs titles its pages), else
     the front matter, else the first heading, else the file name; drafts and unpublished pages are skipped and
-    counted; a file whose encoding cannot be told is skipped and named."""
+    counted; a file whose encoding cannot be told is skipped and named.
+
+    MDX pages are read as Markdown: their `import`/`export` lines go, and a partial they import (`import Steps
+    from './_steps.md'` ... `<Steps />`) is read in place, as the published page shows it. Partials and files in
+    hidden or `_` folders are not articles of their own; they are counted as skipped. The home page (the top
+    `index.md`) introduces the product and is skipped; a section's `index.md` is a page like any other when it has
+    words of its own, and a landing page (skipped) when it only lists other pages."""
     if not folder.is_dir():
         raise KbError(Problem(str(folder), 0, "articles folder not found", "check --articles"))
     nav = nav_titles(folder)
-    articles: list[Article] = []
+    texts: dict[str, str] = {}
     skipped: list[tuple[str, str]] = []
     for path in sorted(folder.rglob("*")):
         relpath = path.relative_to(folder).as_posix()
-        if path.suffix.lower() not in (".md", ".markdown") or not path.is_file():
-            continue
-        if any(part.startswith((".", "_")) for part in relpath.split("/")):
-            continue
-        if is_landing_page(relpath):  # a home or section page lists articles; it answers nothing itself
-            skipped.append((relpath, "landing page (index.md)"))
+        if path.suffix.lower() not in AUDITED_SUFFIXES or not path.is_file():
             continue
         try:
             text = _decode_any(path.read_bytes())
@@ -338,12 +343,102 @@ def read_any_folder(folder: Path) -> FolderAudit:
         if text is None:
             skipped.append((relpath, "not UTF-8, UTF-16 or GB18030 text"))
             continue
+        texts[relpath] = text
+    included: dict[str, int] = {}
+    articles: list[Article] = []
+    for relpath, text in texts.items():
+        parts = relpath.split("/")
+        if any(part.startswith((".", "_")) for part in parts[:-1]):
+            skipped.append((relpath, "in a hidden or partials folder"))
+            continue
+        if parts[-1].startswith((".", "_")):
+            continue  # a partial: counted below, once every page had the chance to include it
+        text = _with_partials(text, relpath, texts, included)
         article, reason = _read_any_article(text, relpath, nav.title(relpath))
+        if article is not None and relpath.rsplit(".", 1)[0] == "index":
+            article, reason = None, "home page (index.md)"
+        elif article is not None and relpath.rsplit(".", 1)[0].endswith("/index") and not _has_prose(article.body):
+            article, reason = None, "landing page (index.md that only lists pages)"
         if article is None:
             skipped.append((relpath, reason))
         else:
             articles.append(article)
+    for relpath in texts:
+        parts = relpath.split("/")
+        if parts[-1].startswith((".", "_")) and not any(part.startswith((".", "_")) for part in parts[:-1]):
+            skipped.append(
+                (
+                    relpath,
+                    "partial, read inside the pages that include it"
+                    if relpath in included
+                    else "partial, included by no page",
+                )
+            )
+    skipped.sort()
     return FolderAudit(articles, skipped, _shown(nav.config, folder) if nav.config else "")
+
+
+_ESM_IMPORT = re.compile(r"""^import\s+(\w+)\s+from\s+['"]([^'"]+)['"];?\s*$""")
+_ESM_LINE = re.compile(r"^(?:import|export)\s+\S")
+_LINK_TEXT = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def _with_partials(text: str, relpath: str, texts: dict[str, str], included: dict[str, int], depth: int = 0) -> str:
+    """The page as published: MDX `import`/`export` lines dropped, and each imported Markdown partial's text put
+    where its component is used (nested partials too, three deep)."""
+    if "import " not in text and "export " not in text:
+        return text
+    here = relpath.rsplit("/", 1)[0] if "/" in relpath else ""
+    components: dict[str, str] = {}
+    kept, fenced = [], False
+    for line in text.splitlines():
+        if _CODE_FENCE.match(line):
+            fenced = not fenced
+        if not fenced and (match := _ESM_IMPORT.match(line)):
+            target = _join(here, match.group(2).replace("\\_", "_"))
+            if target in texts and depth < 3:
+                included[target] = included.get(target, 0) + 1
+                _, body, _, _ = _split_quietly(texts[target], target)
+                components[match.group(1)] = _with_partials(body, target, texts, included, depth + 1)
+            continue
+        if not fenced and _ESM_LINE.match(line):
+            continue
+        kept.append(line)
+    page = "\n".join(kept)
+    for name, body in components.items():
+        page = re.sub(rf"<{name}\s*(?:/>|>\s*</{name}>)", lambda _, body=body: body, page)
+    return page
+
+
+def _join(folder: str, target: str) -> str:
+    parts = [] if target.startswith("/") else [p for p in folder.split("/") if p]
+    for part in target.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _split_quietly(text: str, relpath: str) -> tuple[Located | None, str, int, list[Problem]]:
+    try:
+        return split_front_matter(text, relpath)
+    except KbError:  # front matter never closed: the whole file is the body
+        return None, text, 1, []
+
+
+def _has_prose(body: str) -> bool:
+    """True when the page says something itself: words outside headings, links and list items that are links."""
+    words = 0
+    for line in body.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if re.match(r"^(?:[-*+]|\d+\.)\s+", line) and _LINK_TEXT.search(line):
+            continue
+        words += len(re.findall(r"[A-Za-z0-9]+|[\u3400-\u9fff]", _LINK_TEXT.sub(" ", line)))
+    return words >= LANDING_PROSE_WORDS
 
 
 def _shown(config: Path, folder: Path) -> str:
@@ -355,13 +450,9 @@ def _shown(config: Path, folder: Path) -> str:
 
 def _read_any_article(text: str, relpath: str, nav_title: str = "") -> tuple[Article | None, str]:
     meta: dict = {}
-    body = text
-    try:
-        located, body, _, _ = split_front_matter(text, relpath)
-        if located is not None and isinstance(located.value, dict):
-            meta = located.value
-    except KbError:  # front matter never closed: read the whole file as the body
-        body = text
+    located, body, _, _ = _split_quietly(text, relpath)
+    if located is not None and isinstance(located.value, dict):
+        meta = located.value
     for key, value in UNPUBLISHED:
         if meta.get(key) is value or str(meta.get(key)).lower() == str(value).lower():
             return None, f"{key}: {str(value).lower()}"

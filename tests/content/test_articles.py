@@ -225,11 +225,11 @@ def test_an_audit_reads_a_foreign_folder_as_it_is(tmp_path):
     assert sorted(audit.skipped) == [
         ("broken.md", "not UTF-8, UTF-16 or GB18030 text"),
         ("hidden.md", "published: false"),
-        ("index.md", "landing page (index.md)"),
+        ("index.md", "home page (index.md)"),
         ("secret.md", "draft: true"),
     ]
     assert audit.summary == (
-        "7 Markdown files: 3 read, 4 skipped (1 draft: true; 1 landing page (index.md); "
+        "7 Markdown files: 3 read, 4 skipped (1 draft: true; 1 home page (index.md); "
         "1 not UTF-8, UTF-16 or GB18030 text; 1 published: false)"
     )
 
@@ -446,3 +446,53 @@ def test_an_audit_ignores_a_mkdocs_config_that_is_not_this_folders(tmp_path, con
     titles = {a.path: a.title for a in audit.articles}
     assert titles["certs/renew.md"] == "1 Renew" and titles["faq.md"] == "Questions"
     assert "nav" not in audit.summary
+
+
+def test_an_audit_reads_mdx_pages_with_their_partials_and_index_pages_with_words_of_their_own(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    folder = tmp_path / "docs"
+    (folder / "install").mkdir(parents=True)
+    (folder / "guides").mkdir()
+    (folder / "_snippets").mkdir()
+    (folder / "install" / "_docker.md").write_text(
+        "---\ntitle: ignored\n---\nimport Ports from './\\_ports.mdx';\n\nRun docker compose up.\n\n<Ports />\n",
+        encoding="utf-8",
+    )
+    (folder / "install" / "_ports.mdx").write_text("Open port 8096 in the firewall.\n", encoding="utf-8")
+    (folder / "install" / "_unused.md").write_text("Nobody includes me.\n", encoding="utf-8")
+    (folder / "install" / "container.mdx").write_text(
+        "---\ntitle: Containers\n---\nimport Tabs from '@theme/Tabs';\nimport Docker from './_docker.md';\n"
+        "export const meta = {};\n\n<Tabs>\n<Docker />\n</Tabs>\n\n```js\nimport x from 'y';\n```\n",
+        encoding="utf-8",
+    )
+    (folder / "install" / "index.md").write_text(
+        "# Installing\n\n"
+        + "The server runs on Linux, Windows and macOS, in a container or as a package; pick the way that suits the"
+        " machine you have, then follow its page to the end before you add any media library or user account. "
+        "Each page lists what it needs.\n",
+        encoding="utf-8",
+    )
+    (folder / "guides" / "index.md").write_text(
+        "# Guides\n\n- [Backups](backups.md)\n- [Upgrades](upgrades.md)\n", encoding="utf-8"
+    )
+    (folder / "guides" / "backups.md").write_text("# Backups\n\nCopy the data folder.\n", encoding="utf-8")
+    (folder / "_snippets" / "note.md").write_text("A snippet.\n", encoding="utf-8")
+    (folder / "index.md").write_text("# Welcome to the product\n\n" + "Our product does many things. " * 20)
+    audit = read_any_folder(folder)
+    by_path = {a.path: a for a in audit.articles}
+    assert set(by_path) == {"install/container.mdx", "install/index.md", "guides/backups.md"}
+    container = by_path["install/container.mdx"]
+    assert container.id == "install/container" and container.title == "Containers"
+    body = " ".join(container.body.split())
+    assert "Run docker compose up." in body and "Open port 8096 in the firewall." in body
+    assert "<Docker" not in body and "@theme/Tabs" not in body and "export const" not in body
+    assert "import x from 'y';" in body  # code stays code
+    assert sorted(audit.skipped) == [
+        ("_snippets/note.md", "in a hidden or partials folder"),
+        ("guides/index.md", "landing page (index.md that only lists pages)"),
+        ("index.md", "home page (index.md)"),
+        ("install/_docker.md", "partial, read inside the pages that include it"),
+        ("install/_ports.mdx", "partial, read inside the pages that include it"),
+        ("install/_unused.md", "partial, included by no page"),
+    ]

@@ -11,7 +11,7 @@ import pytest
 from benchmarks.real_eval import LIKELY_THRESHOLD, figures, lexical, real_sets
 
 FLOORS = {  # set: (recall@3, recall@1)
-    "en-jellyfin": (0.78, 0.37),
+    "en-jellyfin": (0.75, 0.41),
     "en-joplin": (0.70, 0.38),
     "zh-1panel": (0.66, 0.46),
 }
