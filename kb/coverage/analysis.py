@@ -139,7 +139,10 @@ def _assess(
                 continue
             score, cover = best.get(i, (0.0, 0.0))
             best[i] = (max(score, float(scores[i])), max(cover, float(coverage[i])))
-    ranked = sorted(best.items(), key=lambda item: (-item[1][1], -item[1][0]))[:CANDIDATES]
+    # In score order: putting the candidate that holds most of the question's words first (as this once did)
+    # lost a quarter of the right first suggestions on real help centers, where a short page on a neighbouring
+    # topic often holds every word of a question its longer neighbour answers.
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1]))[:CANDIDATES]
     if meaning is not None:
         ranked = _fused(scored, ranked, meaning, positions, allowed)
     candidates = [

@@ -46,7 +46,7 @@ def _one_edit(a: str, b: str) -> bool:
 @dataclass(frozen=True)
 class Params:
     k1: float = 1.2
-    b: float = 0.75
+    b: float = 0.3  # weak length normalisation: a long FAQ page answers many questions, each in a few lines
     boosts: dict[str, float] = field(default_factory=lambda: dict(FIELD_BOOSTS))
     pair_weight: float = 0.6  # phrase evidence, relative to single terms
     synonym_weight: float = 0.7  # a synonym counts a little less than the customer's own word
