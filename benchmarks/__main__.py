@@ -1,6 +1,8 @@
 """`make bench`: every benchmark in turn, each printing `name: value` lines.
 
 python -m benchmarks [NAME ...]     # default: all of them, in the order below
+
+KB_BENCH_EMBEDDING_MODEL=DIR (a local ONNX model folder) turns on the semantic stage's benchmark.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ BENCHMARKS = {
     "search_quality": "benchmarks.search_quality",  # the sample's site search, typed in chromium
     "coverage_eval": "benchmarks.coverage_eval",
     "coverage_speed": "benchmarks.coverage_speed",
+    # the embedding stage's cold audit, rerun and memory; skipped unless KB_BENCH_EMBEDDING_MODEL names a model folder
+    "semantic_speed": "benchmarks.semantic_speed",
     "plugin_overhead": "benchmarks.plugin_overhead",
     "build_scale": "benchmarks.build_scale",  # 1k / 3k / 10k articles, kb beside bare Material: several minutes
     "preview_latency": "benchmarks.preview_latency",

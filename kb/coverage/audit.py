@@ -32,7 +32,7 @@ def semantic_sections(
         return None, "off (--no-embeddings)"
     if not spec:
         return None, NO_MODEL
-    ranker, status = load_ranker(spec, default_cache_dir() / "models", vector_cache)
+    ranker, status = load_ranker(spec, default_cache_dir() / "models", vector_cache, cache_queries=True)
     if ranker is None:
         return None, status.reason.replace("off: ", "off (", 1) + ")"
     return SectionIndex(ranker, articles), status.reason.replace("on: ", "on (", 1) + ")"

@@ -55,8 +55,10 @@ class CountingEncoder:
         self.encoder = encoder
         self.model_id = encoder.model_id
         self.passages_embedded = 0
+        self.queries_embedded = 0
 
     def encode_queries(self, texts):
+        self.queries_embedded += len(texts)
         return self.encoder.encode_queries(texts)
 
     def encode_passages(self, texts):
@@ -91,8 +93,9 @@ def test_loads_a_local_folder_through_fastembed(model_folder: Path, tmp_path: Pa
     np.testing.assert_array_equal(vectors[0], vectors[1])
 
 
-def test_a_folder_loads_again_in_the_same_process(model_folder: Path, tmp_path: Path) -> None:
+def test_a_folder_loads_again_in_the_same_process(model_folder: Path, tmp_path: Path, monkeypatch) -> None:
     first, _ = load(model_folder, tmp_path / "a")
+    monkeypatch.setattr(semantic, "_loaded", {})  # forget the loaded model: fastembed loads it a second time
     second, status = load(model_folder, tmp_path / "b")
     assert status.on
     np.testing.assert_array_equal(first.embed_queries(["refund"]), second.embed_queries(["refund"]))
@@ -290,3 +293,85 @@ def test_reciprocal_rank_fusion_weights_and_ties() -> None:
     assert reciprocal_rank_fusion([]) == []
     with pytest.raises(ValueError):
         reciprocal_rank_fusion([["a"]], weights=[1.0, 2.0])
+
+
+TEXTS_OF_MANY_LENGTHS = [
+    "Request a refund for a course, then download an invoice for the payment and change the email address",
+    "Reset your password",
+    "How to cancel auto-renewal of a subscription",
+    "refund",
+    "Change the email address on your account",
+]
+
+
+def test_texts_embedded_shortest_first_come_back_in_their_order(
+    model_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(semantic, "BATCH_SIZE", 2)  # several batches, each of texts of other lengths
+    ranker, _ = load(model_folder, tmp_path)
+    alone = np.stack([ranker.embed_queries([text])[0] for text in TEXTS_OF_MANY_LENGTHS])
+    np.testing.assert_allclose(ranker.embed_queries(TEXTS_OF_MANY_LENGTHS), alone, atol=1e-6)
+    assert not np.allclose(alone[0], alone[1])
+
+    keys = [f"p{i}" for i in range(len(TEXTS_OF_MANY_LENGTHS))]
+    together = ranker.embed_passages(list(zip(keys, TEXTS_OF_MANY_LENGTHS)))
+    for key, text, row in zip(keys, TEXTS_OF_MANY_LENGTHS, together):
+        single = SemanticRanker(ranker.encoder, tmp_path / key).embed_passages([(key, text)])
+        np.testing.assert_allclose(row, single[0], atol=1e-6)
+        np.testing.assert_allclose(ranker.passages[key], single[0], atol=1e-6)
+
+
+def test_a_loaded_model_is_reused_until_its_files_change(model_folder: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "tiny-copy"
+    shutil.copytree(model_folder, folder)
+    first, _ = load(folder, tmp_path / "a")
+    again, _ = load(folder, tmp_path / "b")
+    assert again.encoder is first.encoder
+    time.sleep(0.01)
+    (folder / "model.onnx").write_bytes((folder / "model.onnx").read_bytes())  # same weights, a new file
+    reloaded, status = load(folder, tmp_path / "c")
+    assert status.on and reloaded.encoder is not first.encoder
+    assert reloaded.encoder.model_id != first.encoder.model_id
+
+
+def test_query_vectors_are_cached_only_when_asked(model_folder: Path, tmp_path: Path) -> None:
+    ranker, _ = load(model_folder, tmp_path)
+    counting = CountingEncoder(ranker.encoder)
+    queries = ["How do I reset my password", "refund for a course"]
+    first = SemanticRanker(counting, tmp_path / "vectors", cache_queries=True).embed_queries(queries)
+    assert counting.queries_embedded == 2
+    rebuild = SemanticRanker(counting, tmp_path / "vectors", cache_queries=True)
+    np.testing.assert_array_equal(rebuild.embed_queries(queries), first)
+    assert counting.queries_embedded == 2
+    both = rebuild.embed_queries([queries[1], "cancel my subscription renewal"])
+    assert counting.queries_embedded == 3
+    np.testing.assert_array_equal(both[0], first[1])
+    np.testing.assert_allclose(both[1], ranker.embed_queries(["cancel my subscription renewal"])[0], atol=1e-6)
+    assert rebuild.embed_queries([]).shape[0] == 0
+
+    server = SemanticRanker(counting, tmp_path / "vectors")
+    server.embed_queries(queries)
+    server.embed_queries(queries)
+    assert counting.queries_embedded == 7
+
+
+def test_query_and_passage_vectors_of_the_same_text_are_kept_apart(model_folder: Path, tmp_path: Path) -> None:
+    e5_folder = tmp_path / "tiny-e5"
+    shutil.copytree(model_folder, e5_folder)
+    ranker, _ = load(e5_folder, tmp_path, cache_queries=True)
+    text = "Reset your password"
+    passage = ranker.embed_passages([("a", text)])[0]
+    query = ranker.embed_queries([text])[0]
+    assert not np.allclose(passage, query)
+    again, _ = load(e5_folder, tmp_path, cache_queries=True)
+    np.testing.assert_array_equal(again.embed_queries([text])[0], query)
+    np.testing.assert_array_equal(again.embed_passages([("a", text)])[0], passage)
+
+
+def test_the_query_cache_is_bounded(model_folder: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(semantic, "QUERY_CACHE_MAX", 3)
+    ranker, _ = load(model_folder, tmp_path, cache_queries=True)
+    ranker.embed_queries(["refund", "invoice", "password"])
+    ranker.embed_queries(["renewal", "email"])
+    kept = [folder for folder in (tmp_path / "vectors").iterdir()]
+    assert [np.load(folder / "vectors.npy").shape[0] for folder in kept] == [2]
