@@ -509,10 +509,14 @@ class SemanticRanker:
         return rows
 
 
+SECTION_CACHE_STALE = 50_000  # vectors of texts not in use kept on disk (about 75 MB at 384 dimensions)
+
+
 def _keep_bounded(vectors: dict[str, np.ndarray], live: set[str]) -> dict[str, np.ndarray]:
-    """Keep vectors of texts no longer used only while they are fewer than the ones in use."""
+    """Keep vectors of texts no longer used while they are fewer than SECTION_CACHE_STALE or than the ones in use:
+    the cache is shared by every help center on the machine, so auditing one must not throw away another's."""
     stale = len(vectors) - len(live & vectors.keys())
-    if stale <= len(live):
+    if stale <= max(len(live), SECTION_CACHE_STALE):
         return vectors
     return {d: v for d, v in vectors.items() if d in live}
 

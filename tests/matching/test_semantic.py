@@ -152,11 +152,18 @@ def test_a_changed_model_does_not_reuse_vectors(model_folder: Path, tmp_path: Pa
     assert second.embedded_last == 4
 
 
-def test_stale_vectors_are_dropped_once_they_outnumber_live_ones(model_folder: Path, tmp_path: Path) -> None:
+def test_another_help_centers_vectors_are_kept_until_the_stale_ones_pass_the_bound(
+    model_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
     ranker, _ = load(model_folder, tmp_path)
     ranker.embed_passages(ARTICLES)
     ranker.embed_passages([("only", "Change the email address on your account")])
     [folder] = (tmp_path / "vectors").iterdir()
+    assert np.load(folder / "vectors.npy").shape == (len(ARTICLES) + 1, 32)  # the first help center's are kept
+    ranker.embed_passages(ARTICLES)
+    assert ranker.embedded_last == 0  # so going back to it embeds nothing
+    monkeypatch.setattr("kb.matching.semantic.SECTION_CACHE_STALE", 1)
+    ranker.embed_passages([("only", "Change the email address on your account")])
     assert np.load(folder / "vectors.npy").shape == (1, 32)
 
 
