@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,13 +262,27 @@ _CALLOUT = re.compile(r"^(\s*>\s*)\[!\w+\]\s*", re.MULTILINE)  # GitHub and Zend
 _ADMONITION = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?|:::)\s*\w*(?:\s+"([^"]*)")?\s*$', re.MULTILINE)
 
 
+_HTML_HIDDEN = re.compile(r"<!--.*?-->|<(script|style|template)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_BREAK = re.compile(r"<br\s*/?>|</(?:p|li|div|tr|dd|dt|blockquote|pre|table|ul|ol)\s*>", re.IGNORECASE)
+
+
 def plain_markup(text: str) -> str:
     """Markdown as a reader sees its words: HTML tags, callout markers, heading ids and admonition markers go,
-    their text stays."""
+    their text stays. Help centers exported as HTML (Zendesk, Freshdesk) keep their structure: an `<h2>` is a
+    heading, a paragraph or list item ends a line, entities are the characters they stand for, and scripts,
+    styles and comments are not text."""
     text = _CALLOUT.sub(r"\1", text)
     text = _ADMONITION.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}", text)
     text = _ANCHOR.sub("", text)
-    return _HTML_TAG.sub(" ", text)
+    if "<" not in text and "&" not in text:
+        return text
+    text = _HTML_HIDDEN.sub(" ", text)
+    text = _HTML_HEADING.sub(
+        lambda m: "\n" + "#" * int(m.group(1)) + " " + " ".join(_HTML_TAG.sub(" ", m.group(2)).split()) + "\n", text
+    )
+    text = _HTML_BREAK.sub("\n", text)
+    return html.unescape(_HTML_TAG.sub(" ", text))
 
 
 def _as_text(value: object) -> str:

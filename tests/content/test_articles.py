@@ -496,3 +496,23 @@ def test_an_audit_reads_mdx_pages_with_their_partials_and_index_pages_with_words
         ("install/_ports.mdx", "partial, read inside the pages that include it"),
         ("install/_unused.md", "partial, included by no page"),
     ]
+
+
+def test_an_audit_reads_an_html_help_center_export_with_its_structure(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    (tmp_path / "360001.md").write_text(
+        "---\nid: 360001\ntitle: Change your plan\n---\n"
+        '<p>You can change your plan at any time.&nbsp;Billing&#39;s page shows it.</p><h2 id="s1">Upgrade '
+        "<em>now</em></h2><ul><li>Open <strong>Billing</strong></li><li>Choose a plan</li></ul>"
+        "<!-- internal: ask finance first --><script>track('x')</script><style>p{color:red}</style>"
+        "<p>Fees &amp; taxes apply.</p>",
+        encoding="utf-8",
+    )
+    [article] = read_any_folder(tmp_path).articles
+    assert article.headings == ("Upgrade now",)
+    lines = [line.strip() for line in article.body.splitlines() if line.strip()]
+    assert "You can change your plan at any time.\xa0Billing's page shows it." in lines
+    assert "Fees & taxes apply." in lines and any(line.startswith("Open") and "Billing" in line for line in lines)
+    for hidden in ("finance", "track", "color", "<", "&nbsp;", "&#39;"):
+        assert hidden not in article.body
