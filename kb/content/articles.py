@@ -399,11 +399,12 @@ _LINK_TEXT = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
 def _with_partials(text: str, relpath: str, texts: dict[str, str], included: dict[str, int], depth: int = 0) -> str:
-    """The page as published: MDX `import`/`export` lines dropped, and each imported Markdown partial's text put
-    where its component is used (nested partials too, three deep)."""
+    """The page as published: MDX `import`/`export` lines dropped (in a `.md` file, only imports of partials), and
+    each imported Markdown partial's text put where its component is used (nested partials too, three deep)."""
     if "import " not in text and "export " not in text:
         return text
     here = relpath.rsplit("/", 1)[0] if "/" in relpath else ""
+    mdx = relpath.lower().endswith(".mdx")  # in plain Markdown only a partial's import is taken as code
     components: dict[str, str] = {}
     kept, fenced = [], False
     for line in text.splitlines():
@@ -416,7 +417,7 @@ def _with_partials(text: str, relpath: str, texts: dict[str, str], included: dic
                 _, body, _, _ = _split_quietly(texts[target], target)
                 components[match.group(1)] = _with_partials(body, target, texts, included, depth + 1)
             continue
-        if not fenced and _ESM_LINE.match(line):
+        if mdx and not fenced and _ESM_LINE.match(line):
             continue
         kept.append(line)
     page = "\n".join(kept)

@@ -516,3 +516,17 @@ def test_an_audit_reads_an_html_help_center_export_with_its_structure(tmp_path):
     assert "Fees & taxes apply." in lines and any(line.startswith("Open") and "Billing" in line for line in lines)
     for hidden in ("finance", "track", "color", "<", "&nbsp;", "&#39;"):
         assert hidden not in article.body
+
+
+def test_plain_markdown_keeps_its_lines_that_start_with_import_or_export(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    (tmp_path / "_steps.md").write_text("Open the menu.\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text(
+        "# Moving notes\n\nimport Steps from './_steps.md';\n\n<Steps />\n\n"
+        "export your notes first, then\nimport them into the new app.\n",
+        encoding="utf-8",
+    )
+    [article] = read_any_folder(tmp_path).articles
+    assert "Open the menu." in article.body and "Steps" not in article.body
+    assert "export your notes first" in article.body and "import them into the new app." in article.body
