@@ -227,15 +227,19 @@ def term_stats(articles: list[Article], folder: Path) -> TermStats:
 def _assemble(docs: list[dict]) -> TermStats:
     vocabulary: dict[str, int] = {}
     fields = {}
+    number = vocabulary.setdefault
     for name in ALL_FIELDS:
-        term_ids, doc_ids, freqs, lengths = [], [], [], []
+        term_ids: list[int] = []
+        doc_ids: list[int] = []
+        freqs: list[int] = []
+        lengths = []
         for position, fields_of_doc in enumerate(docs):
             counts = fields_of_doc["counts"].get(name, {})
-            lengths.append(sum(counts.values()))
-            for term, count in counts.items():
-                term_ids.append(vocabulary.setdefault(term, len(vocabulary)))
-                doc_ids.append(position)
-                freqs.append(count)
+            values = counts.values()
+            lengths.append(sum(values))
+            term_ids += [number(term, len(vocabulary)) for term in counts]
+            doc_ids += [position] * len(counts)
+            freqs += values
         fields[name] = FieldPostings(
             np.array(term_ids, dtype=np.int32),
             np.array(doc_ids, dtype=np.int32),

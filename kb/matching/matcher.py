@@ -253,6 +253,10 @@ class Matcher:
             return concept  # a word no article has: it counts fully against coverage
         return Concept((word, *alternatives), (1.0, *([self.params.near_weight] * len(alternatives))))
 
+    def knows(self, term: str) -> bool:
+        """Whether some article has the term."""
+        return term in self._known
+
     @cached_property
     def _known(self) -> frozenset[str]:
         return frozenset(term for term, i in self._term_index.items() if not math.isnan(self._idf[i]))

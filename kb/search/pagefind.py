@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.content.textfile import swap_in
 from kb.matching.synonyms import GROUPS
 from kb.model import Article, Question
 from kb.search.ticket_words import question_text
@@ -77,19 +78,19 @@ def records(
     return found
 
 
-async def _write(site: Path, folder: Path) -> None:
+async def _write(output: Path, folder: Path) -> None:
     from pagefind.index import IndexConfig, PagefindIndex
 
-    config = IndexConfig(output_path=str(site / OUTPUT), exclude_selectors=EXCLUDE)
+    config = IndexConfig(output_path=str(output), exclude_selectors=EXCLUDE)
     async with PagefindIndex(config=config) as index:
         await index.add_directory(path=str(folder))
 
 
 def write_index(site: Path, pages: list[tuple[str, str]]) -> PagefindStats:
     """Pagefind's bundle for `pages` (address from the site root, HTML) in site/pagefind/, replacing an earlier
-    one. The pages are written to a scratch folder and handed over as one folder: Pagefind's service reads a
-    folder in a fraction of the time it takes to receive the same pages one request at a time (0.26 s against
-    21 s for 200 pages here)."""
+    one by renames once it is complete (a preview's search keeps the earlier bundle until then). The pages are
+    written to a scratch folder and handed over as one folder: Pagefind's service reads a folder in a fraction of
+    the time it takes to receive the same pages one request at a time (0.26 s against 21 s for 200 pages here)."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kb-pagefind-") as scratch:
         folder = Path(scratch)
@@ -97,6 +98,12 @@ def write_index(site: Path, pages: list[tuple[str, str]]) -> PagefindStats:
             target = folder / url.strip("/") / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page, encoding="utf-8")
-        shutil.rmtree(site / OUTPUT, ignore_errors=True)
-        asyncio.run(_write(site, folder))
+        site.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{OUTPUT}-next-", dir=site))
+        try:
+            staging.chmod(0o755)  # mkdtemp makes it for its creator alone; a site is for a web server to read
+            asyncio.run(_write(staging, folder))
+            swap_in(staging, site / OUTPUT)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return PagefindStats(len(pages), time.perf_counter() - started)

@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from kb.content.articles import is_landing_page, markdown_files
 from kb.content.translations import OutOfDate, outdated_translations, translation_groups
 from kb.problems import KbError
+from kb.search.pagefind import OUTPUT as PAGEFIND_OUTPUT
 from kb.search.pagefind import available as pagefind_available
 from kb.search.pagefind import records as pagefind_records
 from kb.search.pagefind import write_index as write_pagefind_index
@@ -56,8 +57,9 @@ from kb.site.session import BuildSession, open_session
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
 from .languages import language_navigations, scope_search, search_elsewhere
-from .preview import force_rebuild, latest_entries, render_keys, unchanged_generated
+from .preview import TemplateCache, force_rebuild, latest_entries, render_keys, unchanged_generated
 from .search import (
+    LaterIndex,
     empty_material_index,
     no_dead_end,
     read_queries_as_typed,
@@ -131,6 +133,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.page_urls: set[str] = set()  # every page's address this build
         self.rendered: set[str] = set()  # the pages rendered this build
         self.generated: dict[str, str] = {}
+        self.templates = TemplateCache()  # the theme's compiled templates, for the next rebuild
+        self.pagefind = LaterIndex()  # under a dirty build, Pagefind's index is written after the build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds (it keeps plugins that have it)."""
@@ -143,7 +147,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.progress = Progress() if Progress.wanted() else None
         try:
-            session = self.session = open_session(Path(config.config_file_path).parent / self.config.config_file)
+            kb_yml = Path(config.config_file_path).parent / self.config.config_file
+            session = self.session = open_session(kb_yml, preview=self.dirty)
         except KbError as exc:
             raise PluginError(f"kb: invalid {self.config.config_file}:\n{exc}") from None
         for problem in session.content.problems:
@@ -215,6 +220,12 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             force_rebuild(files, {path for path, key in keys.items() if self.render_keys.get(path) != key})
             self.render_keys = keys
         return nav
+
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        """A dirty rebuild compiles only the theme templates that changed since the last build."""
+        if self.dirty:
+            env.bytecode_cache = self.templates
+        return env
 
     def _merged_search_entries(self, entries: list[dict]) -> list[dict]:
         """Under a dirty build, the search entries of every page: the pages rendered now from Material's index, the
@@ -358,6 +369,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             index = json.loads(search_index.read_text(encoding="utf-8"))
             if self.dirty:
                 index["docs"] = self._merged_search_entries(index.get("docs", []))
+            if session.search_engine == "pagefind":  # Pagefind answers: the pages need none of Material's entries
+                index["docs"] = []
             if self.config.word_forms:
                 index = add_to_search_index(index, session.content.articles)
             if self.config.ticket_words:
@@ -379,10 +392,17 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                 (search_index.parent / name).write_text(text, encoding="utf-8")
         if session.search_engine == "pagefind":
             content = session.content
-            pages = pagefind_records(site, content.articles, content.questions, session.config.synonyms)
-            stats = write_pagefind_index(site, pages)
+
+            def index() -> None:
+                pages = pagefind_records(site, content.articles, content.questions, session.config.synonyms)
+                stats = write_pagefind_index(site, pages)
+                log.info(f"Pagefind indexed {stats.pages} article pages in {stats.seconds:.1f} s")
+
             write_pagefind_scripts(site)
-            log.info(f"Pagefind indexed {stats.pages} article pages in {stats.seconds:.1f} s")
+            if self.dirty and (site / PAGEFIND_OUTPUT).is_dir():  # the preview's search has an index meanwhile
+                self.pagefind.request(index)
+            else:
+                index()
         if self.config.no_dead_end:
             write_no_dead_end(site)
         folders = [site]

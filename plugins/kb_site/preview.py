@@ -12,6 +12,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable
 
+import jinja2
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -68,10 +69,11 @@ def render_keys(
     navigation (a listing's further pages) show its top level only."""
     cache: dict[int, str] = {}
     keys = {}
+    site = _digest(site_key)  # digested once: it is the same for every page
     for page in pages:
         own = navs.get(language_of(page), nav)
         keys[page.file.src_uri] = _digest(
-            site_key,
+            site,
             page.title,
             sidebar_key(page, own.items, cache),
             _neighbour(page.previous_page),
@@ -110,3 +112,20 @@ def latest_entries(entries: list[dict]) -> list[dict]:
         if "#" not in location:
             starts[location] = i
     return [e for i, e in enumerate(entries) if i >= starts.get(e.get("location", "").split("#", 1)[0], 0)]
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept across the preview's rebuilds. MkDocs makes a new Jinja environment for every
+    build, which would compile Material's templates again each time; each entry carries its template's source
+    checksum, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
