@@ -253,6 +253,13 @@ class Matcher:
             return concept  # a word no article has: it counts fully against coverage
         return Concept((word, *alternatives), (1.0, *([self.params.near_weight] * len(alternatives))))
 
+    def df(self, term: str) -> int:
+        """How many articles have the term (a word, or a word pair); 0 for a term none has."""
+        i = self._term_index.get(term)
+        if i is None:
+            return 0
+        return int(max(self._offsets[i + 1] - self._offsets[i], self._pair_offsets[i + 1] - self._pair_offsets[i]))
+
     def knows(self, term: str) -> bool:
         """Whether some article has the term."""
         return term in self._known

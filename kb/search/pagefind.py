@@ -13,11 +13,13 @@ language searches its own articles.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import re
 import shutil
 import tempfile
 import time
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,18 +88,50 @@ async def _write(output: Path, folder: Path) -> None:
         await index.add_directory(path=str(folder))
 
 
-def write_index(site: Path, pages: list[tuple[str, str]]) -> PagefindStats:
+class PageFolder:
+    """The pages as handed to Pagefind, kept in one scratch folder between a live preview's indexes: only the pages
+    that changed are written again, and none is deleted and written again each time (10,000 pages here)."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None  # made on first use
+        self._written: dict[str, int] = {}  # address -> the hash of the page's text as written
+
+    def update(self, pages: list[tuple[str, str]]) -> Path:
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="kb-pagefind-pages-"))
+            weakref.finalize(self, shutil.rmtree, self.folder, True)
+        wanted = {}
+        for url, page in pages:
+            place = url.strip("/")
+            wanted[place] = hash(page)
+            if self._written.get(place) != wanted[place]:
+                _write_page(self.folder, place, page)
+        for gone in self._written.keys() - wanted.keys():
+            (self.folder / gone / "index.html").unlink(missing_ok=True)
+        self._written = wanted
+        return self.folder
+
+
+def _write_page(folder: Path, place: str, page: str) -> None:
+    target = folder / place / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+
+
+def write_index(site: Path, pages: list[tuple[str, str]], kept: PageFolder | None = None) -> PagefindStats:
     """Pagefind's bundle for `pages` (address from the site root, HTML) in site/pagefind/, replacing an earlier
     one by renames once it is complete (a preview's search keeps the earlier bundle until then). The pages are
-    written to a scratch folder and handed over as one folder: Pagefind's service reads a folder in a fraction of
-    the time it takes to receive the same pages one request at a time (0.26 s against 21 s for 200 pages here)."""
+    written to a scratch folder (`kept`'s, else a new one) and handed over as one folder: Pagefind's service reads a
+    folder in a fraction of the time it takes to receive the same pages one request at a time (0.26 s against 21 s
+    for 200 pages here)."""
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="kb-pagefind-") as scratch:
-        folder = Path(scratch)
-        for url, page in pages:
-            target = folder / url.strip("/") / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page, encoding="utf-8")
+    with contextlib.ExitStack() as stack:
+        if kept is not None:
+            folder = kept.update(pages)
+        else:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kb-pagefind-")))
+            for url, page in pages:
+                _write_page(folder, url.strip("/"), page)
         site.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{OUTPUT}-next-", dir=site))
         try:

@@ -119,17 +119,21 @@ def related_html(article: Article, others: list[Article], base: str, overrides: 
 
 class RelatedMemory:
     """The live preview's related articles, kept between its rebuilds so that an edit recomputes only the lists it
-    can change: the edited, added and removed articles' own, and those of every article whose title and summary
-    use a word (or a synonym or word pair of one) that an edited, added or removed article has or had. Such a
-    word's postings, and so every score through it, are what an edit changes.
+    can change: the edited, added and removed articles' own, those that list one of them, and those of every
+    article whose title and summary read a term (a word, a synonym or a word pair) that an edited, added or removed
+    article has or had. Above EXACT_UP_TO articles, where only articles sharing a rarer word are compared, only
+    such rarer terms count: a common one can change an edited article's score for a list it cannot enter, and
+    its frequency, which is what an edit changes for the other articles.
 
-    Not followed: how an edit moves the help center's totals (its article count and average field lengths), which
-    scales every other score by parts in ten thousand at 10,000 articles; a full build computes every list from
-    scratch. A change of settings (the limit, the synonyms, the shortlist's thresholds) recomputes everything."""
+    Not followed: how an edit moves the help center's totals (its article count and average field lengths) and,
+    above EXACT_UP_TO articles, the frequency of the words in more than RARE_SHARE of the articles. Both scale the
+    other articles' scores by parts in ten thousand at 10,000 articles (two articles scored that close could
+    swap places); a full build computes every list from scratch. A change of settings (the limit, the synonyms,
+    the shortlist's thresholds) recomputes everything."""
 
     def __init__(self) -> None:
         self.settings: tuple | None = None
-        self.stats: TermStats | None = None
+        self.matcher: Matcher | None = None  # the last call's
         self.articles: dict[str, Article] = {}
         self.found: dict[str, list[str]] = {}
         self.words: dict[str, frozenset[str] | None] = {}  # article id -> its query's terms; None: ask every time
@@ -143,7 +147,7 @@ class RelatedMemory:
 
     def knows(self, matcher: Matcher, limit: int) -> bool:
         """Whether the lists kept can be updated for `matcher` (else `adopt` a full computation first)."""
-        return self.stats is not None and self.settings == self._settings(matcher, limit)
+        return self.matcher is not None and self.settings == self._settings(matcher, limit)
 
     def adopt(
         self, articles: list[Article], matcher: Matcher, limit: int, found: dict[str, list[Article]]
@@ -152,9 +156,9 @@ class RelatedMemory:
         self.__init__()
         for article in articles:
             self._keep(article, matcher, [o.id for o in found.get(article.id, [])])
-        self.settings, self.stats, self.articles = (
+        self.settings, self.matcher, self.articles = (
             self._settings(matcher, limit),
-            matcher.stats,
+            matcher,
             {a.id: a for a in articles},
         )
         return found
@@ -167,7 +171,14 @@ class RelatedMemory:
             self.__init__()
         else:
             changed = {i for i in by_id.keys() | self.articles.keys() if self.articles.get(i) != by_id.get(i)}
-            touched = _terms_of(self.stats, changed) | _terms_of(matcher.stats, changed)
+            before, after = _terms_of(self.matcher.stats, changed), _terms_of(matcher.stats, changed)
+            touched = set().union(*before.values(), *after.values())  # the edited articles' scores changed
+            if matcher.size > EXACT_UP_TO:  # they are compared through the rarer words only
+                rare = self.settings[-1]
+                touched = {t for t in touched if min(self.matcher.df(t), matcher.df(t)) <= rare}
+            for article_id in changed:  # the words an article gained or lost: their frequency changed
+                if article_id in before and article_id in after or matcher.size <= EXACT_UP_TO:
+                    touched |= before.get(article_id, set()) ^ after.get(article_id, set())
             redo = {i for i in changed if i in by_id}
             redo |= {i for i, words in self.words.items() if words is None}
             for term in touched:
@@ -182,7 +193,7 @@ class RelatedMemory:
             article = by_id[article_id]
             self._forget(article_id)
             self._keep(article, matcher, _related_ids(article, matcher, positions, limit, {}, by_id))
-        self.settings, self.stats, self.articles = self._settings(matcher, limit), matcher.stats, by_id
+        self.settings, self.matcher, self.articles = self._settings(matcher, limit), matcher, by_id
         return {i: [by_id[o] for o in self.found[i] if o in by_id] for i in by_id}
 
     def _keep(self, article: Article, matcher: Matcher, found: list[str]) -> None:
@@ -212,12 +223,14 @@ def _query_terms(matcher: Matcher, article: Article) -> frozenset[str] | None:
     return frozenset(terms)
 
 
-def _terms_of(stats: TermStats, ids: set[str]) -> set[str]:
-    """The terms (of every field, word pairs included) of the articles `ids` in `stats`."""
-    found: set[str] = set()
-    wanted = [i for i, article_id in enumerate(stats.ids) if article_id in ids]
-    for postings in stats.fields.values():
-        for position in wanted:
+def _terms_of(stats: TermStats, ids: set[str]) -> dict[str, set[str]]:
+    """{article id: its terms (of every field, word pairs included)} for the articles `ids` in `stats`."""
+    found: dict[str, set[str]] = {}
+    for position, article_id in enumerate(stats.ids):
+        if article_id not in ids:
+            continue
+        terms = found[article_id] = set()
+        for postings in stats.fields.values():
             start, end = np.searchsorted(postings.docs, [position, position + 1])
-            found.update(stats.vocabulary[t] for t in postings.terms[start:end])
+            terms.update(stats.vocabulary[t] for t in postings.terms[start:end])
     return found

@@ -22,6 +22,7 @@ from kb.content.articles import is_landing_page, markdown_files
 from kb.content.translations import OutOfDate, outdated_translations, translation_groups
 from kb.problems import KbError
 from kb.search.pagefind import OUTPUT as PAGEFIND_OUTPUT
+from kb.search.pagefind import PageFolder
 from kb.search.pagefind import available as pagefind_available
 from kb.search.pagefind import records as pagefind_records
 from kb.search.pagefind import write_index as write_pagefind_index
@@ -127,12 +128,12 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self._listing_key: tuple | None = None
         # Kept across `mkdocs serve` rebuilds (MkDocs keeps plugin instances): what each page showed last build,
         # so a dirty rebuild renders again every page an edit changes (plugins/kb_site/preview.py).
-        self.render_keys: dict[str, str] = {}
+        self.render_keys: dict[str, int] = {}
         self.dirty = False  # a dirty build (`mkdocs serve --dirty`, which `kb serve` runs)
         self.search_entries: list[dict] = []  # the search index's entries after the last build
         self.page_urls: set[str] = set()  # every page's address this build
         self.rendered: set[str] = set()  # the pages rendered this build
-        self.generated: dict[str, str] = {}
+        self.generated: dict[str, int] = {}
         self.templates = TemplateCache()  # the theme's compiled templates, for the next rebuild
         self.pagefind = LaterIndex()  # under a dirty build, Pagefind's index is written after the build
 
@@ -393,14 +394,14 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if session.search_engine == "pagefind":
             content = session.content
 
-            def index() -> None:
+            def index(kept: PageFolder | None = None) -> None:
                 pages = pagefind_records(site, content.articles, content.questions, session.config.synonyms)
-                stats = write_pagefind_index(site, pages)
+                stats = write_pagefind_index(site, pages, kept)
                 log.info(f"Pagefind indexed {stats.pages} article pages in {stats.seconds:.1f} s")
 
             write_pagefind_scripts(site)
             if self.dirty and (site / PAGEFIND_OUTPUT).is_dir():  # the preview's search has an index meanwhile
-                self.pagefind.request(index)
+                self.pagefind.request(lambda: index(self.pagefind.pages))
             else:
                 index()
         if self.config.no_dead_end:

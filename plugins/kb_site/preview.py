@@ -8,7 +8,6 @@ that; a page whose key differs from the previous build's is re-rendered along wi
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable
 
@@ -18,8 +17,10 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 
-def _digest(*parts: object) -> str:
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+def _digest(*parts: object) -> int:
+    """The parts' hash: keys are compared within one process only (the preview's), and hashing them is a fraction
+    of the cost of writing them out and digesting that."""
+    return hash(parts)
 
 
 def _outline(item) -> tuple:
@@ -31,7 +32,7 @@ def _outline(item) -> tuple:
     return ("link", getattr(item, "title", ""), getattr(item, "url", ""))
 
 
-def _level_key(items: Iterable, cache: dict[int, str]) -> str:
+def _level_key(items: Iterable, cache: dict[int, int]) -> int:
     items = list(items)
     key = id(items[0].parent) if items and items[0].parent is not None else None
     if key is not None and key in cache:
@@ -42,7 +43,7 @@ def _level_key(items: Iterable, cache: dict[int, str]) -> str:
     return value
 
 
-def sidebar_key(page: Page, top_items: list, cache: dict[int, str]) -> str:
+def sidebar_key(page: Page, top_items: list, cache: dict[int, int]) -> int:
     """The page's sidebar with Material's pruning: the top level, and the children of each of its ancestors."""
     levels = [_level_key(top_items, cache)]
     parent = page.parent
@@ -63,11 +64,11 @@ def render_keys(
     language_of: Callable[[Page], str],
     extra: Callable[[Page], object],
     site_key: str,
-) -> dict[str, str]:
+) -> dict[str, int]:
     """{page source path: its render key}. `navs` is each language's navigation (empty: one for all), `extra`
     what else the page shows of other pages (its related articles, a landing page's listing). Pages outside the
     navigation (a listing's further pages) show its top level only."""
-    cache: dict[int, str] = {}
+    cache: dict[int, int] = {}
     keys = {}
     site = _digest(site_key)  # digested once: it is the same for every page
     for page in pages:
@@ -91,7 +92,7 @@ def force_rebuild(files: Files, stale: set[str]) -> None:
             file.is_modified = lambda: True  # type: ignore[method-assign]
 
 
-def unchanged_generated(file: File, previous: dict[str, str]) -> None:
+def unchanged_generated(file: File, previous: dict[str, int]) -> None:
     """A generated page (a landing page) whose text is what it was last build and whose output exists is not
     rendered again by a dirty build."""
     text = file.content_string

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
+from kb.search.pagefind import PageFolder
+
 ASSETS = Path(__file__).resolve().parent / "assets"
 WORKER_SOURCE = ASSETS / "kb-search-worker.js"
 WORKER_NAME = "kb-search.js"
@@ -103,6 +105,7 @@ class LaterIndex:
     at a time; rebuilds made meanwhile ask for one more, made from the pages as they are then."""
 
     def __init__(self) -> None:
+        self.pages = PageFolder()  # the pages as Pagefind reads them, rewritten where they changed
         self._lock = threading.Lock()
         self._wanted: Callable[[], None] | None = None
         self._worker: threading.Thread | None = None
