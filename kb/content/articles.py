@@ -193,6 +193,16 @@ def is_landing_page(relpath: str) -> bool:
     return relpath == "index.md" or relpath.endswith("/index.md")
 
 
+def landing_files(folder: Path) -> set[str]:
+    """The folder's landing pages (`index.md`, among `markdown_files`), as paths relative to it."""
+    found = set()
+    for where, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith((".", "_"))]
+        if "index.md" in files:
+            found.add(Path(where, "index.md").relative_to(folder).as_posix())
+    return found
+
+
 def markdown_files(folder: Path) -> list[Path]:
     """The folder's Markdown files, in order of their path's parts; none under a folder, or named, starting with
     '.' or '_'."""

@@ -190,6 +190,15 @@ def _plain(text: str) -> str:
 
 
 _documents: dict[tuple[str, str], dict] = {}  # (id, digest) -> analysed document, kept for this process's rebuilds
+_digests: dict[str, tuple[Article, str]] = {}  # id -> the article as last digested, and its digest
+
+
+def _digest_kept(article: Article) -> str:
+    """`digest(article)`, reused while the article is equal to the one digested last under its id."""
+    kept = _digests.get(article.id)
+    if kept is None or kept[0] != article:
+        kept = _digests[article.id] = (article, digest(article))
+    return kept[1]
 
 
 def term_stats(articles: list[Article], folder: Path) -> TermStats:
@@ -199,7 +208,7 @@ def term_stats(articles: list[Article], folder: Path) -> TermStats:
     again."""
     folder.mkdir(parents=True, exist_ok=True)
     ordered = sorted(articles, key=lambda a: a.id)
-    digests = [digest(a) for a in ordered]
+    digests = [_digest_kept(a) for a in ordered]
     key = hashlib.sha1("".join(digests).encode()).hexdigest()[:16]
     snapshot = folder / f"stats-{key}.npz"
     if snapshot.is_file():
@@ -217,6 +226,8 @@ def term_stats(articles: list[Article], folder: Path) -> TermStats:
     wanted = set(zip((a.id for a in ordered), digests))
     for stale in [k for k in _documents if k not in wanted]:
         del _documents[stale]
+    for gone in _digests.keys() - {a.id for a in ordered}:
+        del _digests[gone]
     stats = replace(_assemble(docs), key=key)
     for old in folder.glob("stats-*.npz"):
         old.unlink(missing_ok=True)

@@ -105,7 +105,7 @@ class Matcher:
         self.params = params or Params()
         self.synonyms = synonym_groups(synonyms)
         self.size = len(stats.ids)
-        self._term_index = {term: i for i, term in enumerate(stats.vocabulary)}
+        self._term_index = dict(zip(stats.vocabulary, range(len(stats.vocabulary))))
         self._docs, self._weights, self._offsets, idf = self._bm25f(TEXT_FIELDS)
         self._pair_docs, self._pair_weights, self._pair_offsets, _ = self._bm25f((PAIR_FIELD,))
         self._idf = idf
@@ -266,7 +266,8 @@ class Matcher:
 
     @cached_property
     def _known(self) -> frozenset[str]:
-        return frozenset(term for term, i in self._term_index.items() if not math.isnan(self._idf[i]))
+        known = np.flatnonzero(~np.isnan(self._idf)).tolist()
+        return frozenset(self.stats.vocabulary[i] for i in known)
 
     @cached_property
     def _deletions(self) -> dict[str, list[str]]:

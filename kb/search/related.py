@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.matching.index import TermStats
+from kb.matching.index import PAIR_FIELD, TermStats
 from kb.matching.matcher import Matcher
 from kb.matching.semantic import SectionIndex, reciprocal_rank_fusion
 from kb.model import Article
@@ -173,9 +173,9 @@ class RelatedMemory:
             changed = {i for i in by_id.keys() | self.articles.keys() if self.articles.get(i) != by_id.get(i)}
             before, after = _terms_of(self.matcher.stats, changed), _terms_of(matcher.stats, changed)
             touched = set().union(*before.values(), *after.values())  # the edited articles' scores changed
-            if matcher.size > EXACT_UP_TO:  # they are compared through the rarer words only
-                rare = self.settings[-1]
-                touched = {t for t in touched if min(self.matcher.df(t), matcher.df(t)) <= rare}
+            if matcher.size > EXACT_UP_TO:  # they are compared only with articles sharing a rarer word
+                rare, pairs = self.settings[-1], _pair_terms(self.matcher.stats, matcher.stats, changed)
+                touched = {t for t in touched - pairs if min(self.matcher.df(t), matcher.df(t)) <= rare}
             for article_id in changed:  # the words an article gained or lost: their frequency changed
                 if article_id in before and article_id in after or matcher.size <= EXACT_UP_TO:
                     touched |= before.get(article_id, set()) ^ after.get(article_id, set())
@@ -233,4 +233,16 @@ def _terms_of(stats: TermStats, ids: set[str]) -> dict[str, set[str]]:
         for postings in stats.fields.values():
             start, end = np.searchsorted(postings.docs, [position, position + 1])
             terms.update(stats.vocabulary[t] for t in postings.terms[start:end])
+    return found
+
+
+def _pair_terms(old: TermStats, new: TermStats, ids: set[str]) -> set[str]:
+    """The word pairs of the articles `ids` in either statistics."""
+    found: set[str] = set()
+    for stats in (old, new):
+        pairs = stats.fields[PAIR_FIELD]
+        for position, article_id in enumerate(stats.ids):
+            if article_id in ids:
+                start, end = np.searchsorted(pairs.docs, [position, position + 1])
+                found.update(stats.vocabulary[t] for t in pairs.terms[start:end])
     return found

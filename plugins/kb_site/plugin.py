@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb.content.articles import is_landing_page, markdown_files
+from kb.content.articles import is_landing_page, landing_files
 from kb.content.translations import OutOfDate, outdated_translations, translation_groups
 from kb.problems import KbError
 from kb.search.pagefind import OUTPUT as PAGEFIND_OUTPUT
@@ -48,6 +48,7 @@ from kb.site.navigation import (
     category_listing,
     has_sections,
     landing_pages,
+    listing_fields,
     navigation,
     reviewed_html,
     safe_title,
@@ -134,6 +135,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.page_urls: set[str] = set()  # every page's address this build
         self.rendered: set[str] = set()  # the pages rendered this build
         self.generated: dict[str, int] = {}
+        self.listings: dict[str, tuple] = {}  # the navigation and landing pages, with what they were made from
         self.templates = TemplateCache()  # the theme's compiled templates, for the next rebuild
         self.pagefind = LaterIndex()  # under a dirty build, Pagefind's index is written after the build
 
@@ -158,9 +160,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             raise PluginError("kb: search.engine: pagefind needs Pagefind: pip install 'kb-helpcenter[pagefind]'")
         if self.config.navigation and not config.nav:
             folder = session.config.articles_dir
-            landing = {p.relative_to(folder).as_posix() for p in markdown_files(folder)}
             shown = session.content.articles + (session.content.drafts if self.serving else [])
-            config.nav = navigation(shown, session.config, {p for p in landing if is_landing_page(p)})
+            config.nav = self._kept(
+                "nav", (shown, landing_files(folder)), lambda: navigation(shown, session.config, landing_files(folder))
+            )
         if self.config.navigation and has_sections(session.config) and config.theme.name == "material":
             # The sidebar of a help center with sections: the categories, the page's category's sections and its
             # section's articles. Material's `navigation.prune` renders only the open branch; `navigation.sections`
@@ -192,7 +195,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                     files.remove(file)
         if self.config.navigation:
             own = {f.src_uri for f in files}  # looked up once: Files re-indexes itself after each append
-            for landing in landing_pages(self.session.content.articles, self.session.config, self.overrides):
+            articles = self.session.content.articles
+            made = lambda: landing_pages(articles, self.session.config, self.overrides)  # noqa: E731
+            for landing in self._kept("landing", (articles,), made):
                 if landing.path not in own:
                     file = File.generated(config, landing.path, content=landing.markdown)
                     unchanged_generated(file, self.generated)
@@ -221,6 +226,23 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             force_rebuild(files, {path for path, key in keys.items() if self.render_keys.get(path) != key})
             self.render_keys = keys
         return nav
+
+    def _kept(self, name: str, inputs: tuple, make):
+        """`make()`, or under a dirty build its last result while the articles' listing fields (all but their
+        text), the settings and `inputs`' other parts are what they were: the navigation and landing pages show
+        the articles' titles, summaries, categories and sections, never their text."""
+        if not self.dirty:
+            return make()
+        key = (
+            tuple(tuple(map(listing_fields, part)) if isinstance(part, list) else part for part in inputs),
+            self.session.config,
+            self.overrides,
+            self.serving,
+        )
+        kept = self.listings.get(name)
+        if kept is None or kept[0] != key:
+            kept = self.listings[name] = (key, make())
+        return kept[1]
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
         """A dirty rebuild compiles only the theme templates that changed since the last build."""

@@ -178,3 +178,17 @@ def test_with_pagefind_the_preview_writes_the_search_index_after_the_rebuild_as_
     assert bundle(out) == bundle(full)
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no half-written bundle left behind
     config.plugins.on_shutdown()
+
+
+def test_what_the_preview_keeps_of_the_listings_follows_every_article_field_but_its_text():
+    import dataclasses
+
+    from kb.model import Article
+    from kb.site.navigation import listing_fields
+
+    article = Article(id="a", path="x/a.md", title="A", lang="en", body="Text.", headings=("One",))
+    changes = {"body": "Other.", "headings": ("Two",), "line_of": {"title": 3}}
+    for item in dataclasses.fields(Article):
+        changed = dataclasses.replace(article, **{item.name: changes.get(item.name, "changed")})
+        kept = listing_fields(changed) == listing_fields(article)
+        assert kept == (item.name in changes), item.name  # a new field shows in the listings' key by default
