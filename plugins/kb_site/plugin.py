@@ -206,22 +206,19 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """One navigation per language, with previous/next links that stay within it."""
-        session = self.session
-        self.url_langs = {
-            f.url: page_language(f.src_uri, session.articles_by_path, session.config)
-            for f in files.documentation_pages()
-        }
-        landing = [f.url for f in files.documentation_pages() if is_landing_page(f.src_uri)]
+        session, documents = self.session, files.documentation_pages()
+        self.url_langs = {f.url: page_language(f.src_uri, session.articles_by_path, session.config) for f in documents}
+        landing = [f.url for f in documents if is_landing_page(f.src_uri)]
         self.landing_urls = {location_path(url.removeprefix("./")) for url in landing}  # the home is "" in the index
         if self.progress is not None:
-            self.progress.start(len(files.documentation_pages()))
+            self.progress.start(len(documents))
         self.navs = {}
         if self.languages:
             homes = {lang: home_path(lang, session.config) for lang in self.languages}
             self.navs = language_navigations(nav, lambda p: self._language(p), homes)
-        self.page_urls = {f.page.url for f in files.documentation_pages() if f.page is not None}
+        self.page_urls = {f.page.url for f in documents if f.page is not None}
         if self.dirty:  # render again the pages whose sidebar, neighbours, listing or related articles changed
-            pages = [f.page for f in files.documentation_pages() if f.page is not None]
+            pages = [f.page for f in documents if f.page is not None]
             keys = render_keys(pages, nav, self.navs, self._language, self._shows, self._site_key(config))
             force_rebuild(files, {path for path, key in keys.items() if self.render_keys.get(path) != key})
             self.render_keys = keys
@@ -264,8 +261,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         return self.search_entries
 
     def _site_key(self, config: MkDocsConfig) -> str:
-        """The settings every page depends on: mkdocs.yml and kb.yml as they are."""
-        texts = []
+        """The settings every page depends on: mkdocs.yml and kb.yml as they are, and the search engine (with
+        `auto`, the article count decides it)."""
+        texts = [self.session.search_engine]
         for path in (Path(config.config_file_path), self.session.config.root / self.config.config_file):
             try:
                 texts.append(path.read_text(encoding="utf-8"))
@@ -390,10 +388,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             self.config.word_forms or self.config.ticket_words or self.languages or self.dirty
         ):
             index = json.loads(search_index.read_text(encoding="utf-8"))
-            if self.dirty:
-                index["docs"] = self._merged_search_entries(index.get("docs", []))
             if session.search_engine == "pagefind":  # Pagefind answers: the pages need none of Material's entries
-                index["docs"] = []
+                index["docs"] = self.search_entries = []
+            elif self.dirty:
+                index["docs"] = self._merged_search_entries(index.get("docs", []))
             if self.config.word_forms:
                 index = add_to_search_index(index, session.content.articles)
             if self.config.ticket_words:

@@ -192,3 +192,17 @@ def test_what_the_preview_keeps_of_the_listings_follows_every_article_field_but_
         changed = dataclasses.replace(article, **{item.name: changes.get(item.name, "changed")})
         kept = listing_fields(changed) == listing_fields(article)
         assert kept == (item.name in changes), item.name  # a new field shows in the listings' key by default
+
+
+def test_the_manifest_is_written_as_indented_json_would_be():
+    from kb.model import Article
+    from kb.site.manifest import _manifest_text, manifest
+
+    articles = [
+        Article(id="a", path="a.md", title='Quotes " and \\ back', lang="en", summary="Line\nbreak\u2028"),
+        Article(id="中文", path="zh/x.md", title="标题\t", lang="zh", category="account", summary=""),
+    ]
+    for synonyms in ((), (("cash", "money"),)):
+        for chosen in (articles, articles[:1], []):
+            data = manifest(chosen, synonyms)
+            assert _manifest_text(data) == json.dumps(data, ensure_ascii=False, indent=1)
