@@ -36,11 +36,12 @@ check: $(INSTALLED)
 build: $(INSTALLED)
 	$(BIN)/kb build
 
+# make bench BENCH="preview_latency_10k": the named benchmarks only (see benchmarks/__main__.py)
 bench: $(INSTALLED)
 	scripts/ensure-debian-package chromium /usr/bin/chromium
 	scripts/ensure-debian-package wrk wrk
 	scripts/ensure-debian-package postgresql /usr/lib/postgresql/15/bin/initdb
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH)
 
 clean:
 	rm -rf site .pytest_cache

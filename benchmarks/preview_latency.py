@@ -4,7 +4,9 @@ process as `mkdocs serve --dirty` makes them (the configuration read again, the 
     python -m benchmarks.preview_latency [--articles 1000] [--repeat 3]
 
 Figures: the first (full) build, then the median rebuild after an edit inside one article, after a changed title
-(its section's sidebars and listings change), and after a new article; and how many pages each rendered.
+(its section's sidebars and listings change), and after a new article; how many pages each rendered; the median
+over the three kinds of edit; and, from 1,000 articles (where the search is Pagefind's), how long after a rebuild
+its index was written again (the preview writes it after the rebuild; each edit here waits for it).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         mkdocs_yml = write_site(root, args.articles, with_coverage=False)
         out = root / "preview"
 
+        searched: list[float] = []
+
         def rebuild() -> tuple[float, int]:
             config = load_config(str(mkdocs_yml), site_dir=str(out))
             if not hasattr(rebuild, "started"):
@@ -47,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
             build(config, dirty=True)
             elapsed = time.perf_counter() - started
             after = {p: p.stat().st_mtime_ns for p in out.rglob("index.html")}
+            later = config.plugins["kb"].pagefind  # the search index the preview writes after the rebuild
+            waited = time.perf_counter()
+            if not later.idle():
+                later.wait()
+                searched.append(time.perf_counter() - waited + elapsed)
             return elapsed, sum(1 for p, stamp in after.items() if before.get(p) != stamp)
 
         first, pages = rebuild()
@@ -59,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "new_article": lambda i, path: path.with_name(f"new{i}.md").write_text(path.read_text()),
         }
+        medians = []
         for name, edit in edits.items():
             times, counts = [], []
             for i in range(args.repeat):
@@ -67,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
                 elapsed, pages = rebuild()
                 times.append(elapsed)
                 counts.append(pages)
-            print(f"preview_{args.articles}_{name}_s: {statistics.median(times):.2f} (pages rendered {counts})")
+            medians.append(statistics.median(times))
+            print(f"preview_{args.articles}_{name}_s: {medians[-1]:.2f} (pages rendered {counts})", flush=True)
+        print(f"preview_{args.articles}_edit_visible_s: {statistics.median(medians):.2f} (median of the three edits)")
+        if searched:
+            print(f"preview_{args.articles}_search_index_caught_up_s: {statistics.median(searched):.1f}")
     return 0
 
 

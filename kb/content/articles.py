@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,17 +195,38 @@ def is_landing_page(relpath: str) -> bool:
     return relpath == "index.md" or relpath.endswith("/index.md")
 
 
+def landing_files(folder: Path) -> set[str]:
+    """The folder's landing pages (`index.md`, among `markdown_files`), as paths relative to it."""
+    found = set()
+    for where, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith((".", "_"))]
+        if "index.md" in files:
+            found.add(Path(where, "index.md").relative_to(folder).as_posix())
+    return found
+
+
 def markdown_files(folder: Path) -> list[Path]:
-    return sorted(
-        p for p in folder.rglob("*.md") if not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
-    )
+    """The folder's Markdown files, in order of their path's parts; none under a folder, or named, starting with
+    '.' or '_'."""
+    found = []
+    for where, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith((".", "_"))]
+        parts = Path(where).relative_to(folder).parts
+        found += [(*parts, name) for name in files if name.endswith(".md") and not name.startswith((".", "_"))]
+    return [folder.joinpath(*parts) for parts in sorted(found)]
 
 
 def load_articles(
-    folder: Path, rules: ArticleRules, shown_root: str | None = None, broken: list[Article] | None = None
+    folder: Path,
+    rules: ArticleRules,
+    shown_root: str | None = None,
+    broken: list[Article] | None = None,
+    parsed: dict | None = None,
 ) -> tuple[list[Article], list[Problem]]:
     """The folder's articles (drafts included) and every problem. Articles with errors are left out, or, when
-    `broken` is given, put there as far as they could be read, so later checks report their other problems too."""
+    `broken` is given, put there as far as they could be read, so later checks report their other problems too.
+    `parsed` keeps each file as read last time (the live preview's rebuilds): a file read again only once its
+    modification time, change time, size or inode differ."""
     if not folder.is_dir():
         raise KbError(
             Problem(
@@ -217,13 +239,15 @@ def load_articles(
     articles: list[Article] = []
     problems: list[Problem] = []
     seen: dict[str, Article] = {}
+    seen_files: set[str] = set()
     for path in markdown_files(folder):
         relpath = path.relative_to(folder).as_posix()
         if is_landing_page(relpath):
             continue
         shown = f"{shown_root}/{relpath}" if shown_root else str(path)
+        seen_files.add(str(path))
         try:
-            article, found = parse_article_any(read_text(path, shown), relpath, shown, rules)
+            article, found = _read_article(path, relpath, shown, rules, parsed)
         except KbError as exc:
             problems.extend(exc.problems)
             continue
@@ -251,7 +275,30 @@ def load_articles(
             continue
         seen[article.id] = article
         articles.append(article)
+    if parsed is not None:
+        for gone in parsed.keys() - seen_files:
+            del parsed[gone]
     return articles, problems
+
+
+def _read_article(
+    path: Path, relpath: str, shown: str, rules: ArticleRules, parsed: dict | None
+) -> tuple[Article | None, list[Problem]]:
+    if parsed is None:
+        return parse_article_any(read_text(path, shown), relpath, shown, rules)
+    try:
+        stat = path.stat()
+    except OSError:
+        parsed.pop(str(path), None)
+        return parse_article_any(read_text(path, shown), relpath, shown, rules)
+    stamp = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino, relpath, shown, rules)
+    kept = parsed.get(str(path))
+    if kept is not None and kept[0] == stamp:
+        article, problems = kept[1]
+        return article, list(problems)
+    result = parse_article_any(read_text(path, shown), relpath, shown, rules)
+    parsed[str(path)] = (stamp, result)
+    return result[0], list(result[1])
 
 
 # Front matter that keeps an article off the published site: an audit skips these as a build would.

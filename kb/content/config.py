@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from kb.content.schema import ID_PATTERN, Vocabulary
@@ -70,7 +71,14 @@ class SiteConfig:
         return self.cache_dir / "index"
 
     def category(self, category_id: str) -> Category | None:
-        return next((c for c in self.categories if c.id == category_id), None)
+        return self._categories.get(category_id)
+
+    @cached_property
+    def _categories(self) -> dict[str, Category]:
+        found: dict[str, Category] = {}
+        for category in self.categories:
+            found.setdefault(category.id, category)  # the first of a repeated id, as before
+        return found
 
     def relative(self, path: Path) -> str:
         """A path as the user sees it: relative to the current folder when possible."""

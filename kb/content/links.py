@@ -27,6 +27,16 @@ _HTML_ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
 _INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]|<[^>]+>")
 
 
+_links_kept: dict[str, list[tuple[int, str]]] = {}  # body -> its links, for the bodies of the last check
+
+
+def _links_of_kept(body: str) -> list[tuple[int, str]]:
+    found = _links_kept.get(body)
+    if found is None:
+        found = _links_kept[body] = links_of(body)
+    return found
+
+
 def links_of(body: str) -> list[tuple[int, str]]:
     """(line offset in the body, target) of each link and image outside code."""
     found, in_code = [], False
@@ -84,11 +94,13 @@ def check_links(folder: Path, articles: Iterable[Article], drafts: set[str], sho
             return None
         return anchors_of(body)
 
+    for stale in _links_kept.keys() - bodies.values():  # a live preview checks again after each edit
+        del _links_kept[stale]
     for article in articles:
         shown = f"{shown_root}/{article.path}"
         first = article.line_of.get("body", 1)
         here = posixpath.dirname(article.path)
-        for offset, target in links_of(article.body):
+        for offset, target in _links_of_kept(article.body):
             if not target or _SCHEME.match(target) or target.startswith(("/", "//")):
                 continue  # other sites, mail, and absolute paths are not the help center's to check
             path, _, fragment = target.partition("#")

@@ -17,13 +17,14 @@ def article_rules(config: SiteConfig) -> ArticleRules:
     return ArticleRules(config.vocabulary, config.default_lang, require_front_matter=True)
 
 
-def load_site(config: SiteConfig) -> Content:
-    """Load and cross-check the site's articles and questions, collecting every problem."""
+def load_site(config: SiteConfig, parsed: dict | None = None) -> Content:
+    """Load and cross-check the site's articles and questions, collecting every problem. `parsed`: the articles
+    as read last time, for the live preview (`load_articles`)."""
     content = Content()
     shown_root = config.relative(config.articles_dir)
     broken: list[Article] = []  # articles with errors, read as far as they go: their other problems count too
     try:
-        loaded, found = load_articles(config.articles_dir, article_rules(config), shown_root, broken)
+        loaded, found = load_articles(config.articles_dir, article_rules(config), shown_root, broken, parsed)
         content.articles = [a for a in loaded if not a.draft]
         content.drafts = [a for a in loaded if a.draft]
         content.problems.extend(found)

@@ -190,6 +190,15 @@ def _plain(text: str) -> str:
 
 
 _documents: dict[tuple[str, str], dict] = {}  # (id, digest) -> analysed document, kept for this process's rebuilds
+_digests: dict[str, tuple[Article, str]] = {}  # id -> the article as last digested, and its digest
+
+
+def _digest_kept(article: Article) -> str:
+    """`digest(article)`, reused while the article is equal to the one digested last under its id."""
+    kept = _digests.get(article.id)
+    if kept is None or kept[0] != article:
+        kept = _digests[article.id] = (article, digest(article))
+    return kept[1]
 
 
 def term_stats(articles: list[Article], folder: Path) -> TermStats:
@@ -199,7 +208,7 @@ def term_stats(articles: list[Article], folder: Path) -> TermStats:
     again."""
     folder.mkdir(parents=True, exist_ok=True)
     ordered = sorted(articles, key=lambda a: a.id)
-    digests = [digest(a) for a in ordered]
+    digests = [_digest_kept(a) for a in ordered]
     key = hashlib.sha1("".join(digests).encode()).hexdigest()[:16]
     snapshot = folder / f"stats-{key}.npz"
     if snapshot.is_file():
@@ -217,6 +226,8 @@ def term_stats(articles: list[Article], folder: Path) -> TermStats:
     wanted = set(zip((a.id for a in ordered), digests))
     for stale in [k for k in _documents if k not in wanted]:
         del _documents[stale]
+    for gone in _digests.keys() - {a.id for a in ordered}:
+        del _digests[gone]
     stats = replace(_assemble(docs), key=key)
     for old in folder.glob("stats-*.npz"):
         old.unlink(missing_ok=True)
@@ -224,29 +235,60 @@ def term_stats(articles: list[Article], folder: Path) -> TermStats:
     return stats
 
 
+_numbers: dict[str, int] = {}  # term -> a number for this process, in the order terms were first met
+_numbered: list[str] = []
+
+
+def _arrays(document: dict) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{field: (the numbers of its terms, their counts)} of one analysed document, in its counts' order; kept on
+    the document (an edited article is a new document)."""
+    arrays = document.get("arrays")
+    if arrays is None:
+        arrays = {}
+        for name in ALL_FIELDS:
+            counts = document["counts"].get(name, {})
+            numbers = []
+            for term in counts:
+                number = _numbers.get(term)
+                if number is None:
+                    number = _numbers[term] = len(_numbered)
+                    _numbered.append(term)
+                numbers.append(number)
+            arrays[name] = (np.array(numbers, dtype=np.int64), np.array(list(counts.values()), dtype=np.float32))
+        document["arrays"] = arrays
+    return arrays
+
+
 def _assemble(docs: list[dict]) -> TermStats:
-    vocabulary: dict[str, int] = {}
+    """The documents' postings as arrays. A term's number in the vocabulary is its rank by first appearance: by
+    field (ALL_FIELDS' order), then document, then its place in the document's counts."""
+    per_field = [[_arrays(d)[name] for d in docs] for name in ALL_FIELDS]
+    numbers, freqs, firsts = [], [], []
+    total = sum(len(n) for parts in per_field for n, _ in parts) + 1
+    for field_index, parts in enumerate(per_field):
+        numbers.append(np.concatenate([n for n, _ in parts]) if parts else np.zeros(0, dtype=np.int64))
+        freqs.append(np.concatenate([f for _, f in parts]) if parts else np.zeros(0, dtype=np.float32))
+        met, first = np.unique(numbers[-1], return_index=True)
+        firsts.append((met, field_index * total + first))
+    met = np.concatenate([m for m, _ in firsts])
+    keys = np.concatenate([k for _, k in firsts])
+    by_key = np.argsort(keys, kind="stable")
+    met, keys = met[by_key], keys[by_key]
+    _, earliest = np.unique(met, return_index=True)  # each term's first appearance over all fields
+    order = met[np.sort(earliest)]
+    rank = np.zeros(int(order.max()) + 1 if len(order) else 0, dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
     fields = {}
-    for name in ALL_FIELDS:
-        term_ids, doc_ids, freqs, lengths = [], [], [], []
-        for position, fields_of_doc in enumerate(docs):
-            counts = fields_of_doc["counts"].get(name, {})
-            lengths.append(sum(counts.values()))
-            for term, count in counts.items():
-                term_ids.append(vocabulary.setdefault(term, len(vocabulary)))
-                doc_ids.append(position)
-                freqs.append(count)
-        fields[name] = FieldPostings(
-            np.array(term_ids, dtype=np.int32),
-            np.array(doc_ids, dtype=np.int32),
-            np.array(freqs, dtype=np.float32),
-            np.array(lengths, dtype=np.float32),
-        )
+    for name, parts, field_numbers, field_freqs in zip(ALL_FIELDS, per_field, numbers, freqs):
+        sizes = np.array([len(n) for n, _ in parts], dtype=np.int64)
+        doc_ids = np.repeat(np.arange(len(docs), dtype=np.int32), sizes)
+        lengths = np.bincount(doc_ids, weights=field_freqs, minlength=len(docs)).astype(np.float32)
+        fields[name] = FieldPostings(rank[field_numbers], doc_ids, field_freqs.astype(np.float32), lengths)
     return TermStats(
         tuple(d["id"] for d in docs),
         tuple(d["lang"] for d in docs),
         tuple(d["path"] for d in docs),
-        tuple(vocabulary),
+        tuple(_numbered[n] for n in order),
         fields,
     )
 

@@ -105,7 +105,7 @@ class Matcher:
         self.params = params or Params()
         self.synonyms = synonym_groups(synonyms)
         self.size = len(stats.ids)
-        self._term_index = {term: i for i, term in enumerate(stats.vocabulary)}
+        self._term_index = dict(zip(stats.vocabulary, range(len(stats.vocabulary))))
         self._docs, self._weights, self._offsets, idf = self._bm25f(TEXT_FIELDS)
         self._pair_docs, self._pair_weights, self._pair_offsets, _ = self._bm25f((PAIR_FIELD,))
         self._idf = idf
@@ -253,9 +253,21 @@ class Matcher:
             return concept  # a word no article has: it counts fully against coverage
         return Concept((word, *alternatives), (1.0, *([self.params.near_weight] * len(alternatives))))
 
+    def df(self, term: str) -> int:
+        """How many articles have the term (a word, or a word pair); 0 for a term none has."""
+        i = self._term_index.get(term)
+        if i is None:
+            return 0
+        return int(max(self._offsets[i + 1] - self._offsets[i], self._pair_offsets[i + 1] - self._pair_offsets[i]))
+
+    def knows(self, term: str) -> bool:
+        """Whether some article has the term."""
+        return term in self._known
+
     @cached_property
     def _known(self) -> frozenset[str]:
-        return frozenset(term for term, i in self._term_index.items() if not math.isnan(self._idf[i]))
+        known = np.flatnonzero(~np.isnan(self._idf)).tolist()
+        return frozenset(self.stats.vocabulary[i] for i in known)
 
     @cached_property
     def _deletions(self) -> dict[str, list[str]]:

@@ -13,15 +13,18 @@ language searches its own articles.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import re
 import shutil
 import tempfile
 import time
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.content.textfile import swap_in
 from kb.matching.synonyms import GROUPS
 from kb.model import Article, Question
 from kb.search.ticket_words import question_text
@@ -77,26 +80,64 @@ def records(
     return found
 
 
-async def _write(site: Path, folder: Path) -> None:
+async def _write(output: Path, folder: Path) -> None:
     from pagefind.index import IndexConfig, PagefindIndex
 
-    config = IndexConfig(output_path=str(site / OUTPUT), exclude_selectors=EXCLUDE)
+    config = IndexConfig(output_path=str(output), exclude_selectors=EXCLUDE)
     async with PagefindIndex(config=config) as index:
         await index.add_directory(path=str(folder))
 
 
-def write_index(site: Path, pages: list[tuple[str, str]]) -> PagefindStats:
-    """Pagefind's bundle for `pages` (address from the site root, HTML) in site/pagefind/, replacing an earlier
-    one. The pages are written to a scratch folder and handed over as one folder: Pagefind's service reads a
-    folder in a fraction of the time it takes to receive the same pages one request at a time (0.26 s against
-    21 s for 200 pages here)."""
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="kb-pagefind-") as scratch:
-        folder = Path(scratch)
+class PageFolder:
+    """The pages as handed to Pagefind, kept in one scratch folder between a live preview's indexes: only the pages
+    that changed are written again, and none is deleted and written again each time (10,000 pages here)."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None  # made on first use
+        self._written: dict[str, int] = {}  # address -> the hash of the page's text as written
+
+    def update(self, pages: list[tuple[str, str]]) -> Path:
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="kb-pagefind-pages-"))
+            weakref.finalize(self, shutil.rmtree, self.folder, True)
+        wanted = {}
         for url, page in pages:
-            target = folder / url.strip("/") / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page, encoding="utf-8")
-        shutil.rmtree(site / OUTPUT, ignore_errors=True)
-        asyncio.run(_write(site, folder))
+            place = url.strip("/")
+            wanted[place] = hash(page)
+            if self._written.get(place) != wanted[place]:
+                _write_page(self.folder, place, page)
+        for gone in self._written.keys() - wanted.keys():
+            (self.folder / gone / "index.html").unlink(missing_ok=True)
+        self._written = wanted
+        return self.folder
+
+
+def _write_page(folder: Path, place: str, page: str) -> None:
+    target = folder / place / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+
+
+def write_index(site: Path, pages: list[tuple[str, str]], kept: PageFolder | None = None) -> PagefindStats:
+    """Pagefind's bundle for `pages` (address from the site root, HTML) in site/pagefind/, replacing an earlier
+    one by renames once it is complete (a preview's search keeps the earlier bundle until then). The pages are
+    written to a scratch folder (`kept`'s, else a new one) and handed over as one folder: Pagefind's service reads a
+    folder in a fraction of the time it takes to receive the same pages one request at a time (0.26 s against 21 s
+    for 200 pages here)."""
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        if kept is not None:
+            folder = kept.update(pages)
+        else:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kb-pagefind-")))
+            for url, page in pages:
+                _write_page(folder, url.strip("/"), page)
+        site.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{OUTPUT}-next-", dir=site))
+        try:
+            staging.chmod(0o755)  # mkdtemp makes it for its creator alone; a site is for a web server to read
+            asyncio.run(_write(staging, folder))
+            swap_in(staging, site / OUTPUT)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return PagefindStats(len(pages), time.perf_counter() - started)

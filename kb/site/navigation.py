@@ -77,6 +77,16 @@ def navigation(articles: list[Article], config: SiteConfig, landing_pages: set[s
     return nav
 
 
+def listing_fields(article: Article) -> tuple:
+    """What the navigation and the landing pages can show of an article: all of it but its text (body and
+    headings)."""
+    a = article
+    return (
+        a.id, a.path, a.title, a.lang, a.summary, a.category, a.section, a.covers, a.tags, a.reviewed, a.owner,
+        a.translation_of, a.draft,
+    )  # fmt: skip
+
+
 def _sorted(articles: Iterable[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: a.title.casefold())
 

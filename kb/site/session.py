@@ -19,7 +19,16 @@ from kb.matching.matcher import Matcher, build_matcher
 from kb.matching.semantic import SectionIndex
 from kb.model import Article
 from kb.search.pagefind import available as pagefind_available
-from kb.search.related import related_cached
+from kb.search.related import RelatedMemory, related_cached
+
+
+@dataclass
+class PreviewMemory:
+    """What the live preview (`kb serve`, dirty rebuilds in one process) keeps from one build to the next: each
+    article file as read, and the related articles with what they were computed from. `kb build` keeps none."""
+
+    parsed: dict = field(default_factory=dict)
+    related: RelatedMemory = field(default_factory=RelatedMemory)
 
 
 @dataclass
@@ -28,6 +37,7 @@ class BuildSession:
     content: Content
     signature: tuple = field(repr=False)
     _related: dict[int, dict[str, list[Article]]] = field(default_factory=dict, repr=False)
+    memory: PreviewMemory | None = field(default=None, repr=False)
 
     @cached_property
     def articles_by_path(self) -> dict[str, Article]:
@@ -58,9 +68,17 @@ class BuildSession:
         return semantic_sections(self.content.articles, self.config.embedding_model, self.config.cache_dir / "vectors")
 
     def related(self, limit: int) -> dict[str, list[Article]]:
+        """Every article's related articles. The preview recomputes only the lists its last edit can change
+        (`RelatedMemory`), except when they are also ranked by meaning."""
         if limit not in self._related:
             sections, _ = self.semantic
-            found = related_cached(self.content.articles, self.matcher, limit, self.config.index_dir, sections)
+            articles, matcher, kept = self.content.articles, self.matcher, self.memory
+            if kept is not None and sections is None and kept.related.knows(matcher, limit):
+                found = kept.related.related(articles, matcher, limit)
+            else:
+                found = related_cached(articles, matcher, limit, self.config.index_dir, sections)
+                if kept is not None and sections is None:
+                    kept.related.adopt(articles, matcher, limit, found)
             self._related[limit] = found
         return self._related[limit]
 
@@ -70,17 +88,23 @@ class BuildSession:
 PAGEFIND_FROM = 1_000
 
 _sessions: dict[Path, BuildSession] = {}
+_memories: dict[Path, PreviewMemory] = {}
 
 
-def open_session(config_path: Path) -> BuildSession:
-    """The session for the help center of `config_path`: reused while none of its files changed."""
+def open_session(config_path: Path, preview: bool = False) -> BuildSession:
+    """The session for the help center of `config_path`: reused while none of its files changed. With `preview`
+    (the live preview's rebuilds), what the previous session read and computed is reused where nothing it
+    depends on changed."""
     config_path = config_path.resolve()
     config = load_config(config_path)
     signature = _signature(config_path, config)
     session = _sessions.get(config_path)
+    memory = _memories.setdefault(config_path, PreviewMemory()) if preview else None
     if session is None or session.signature != signature or session.config != config:
-        session = BuildSession(config, load_site(config), signature)
+        session = BuildSession(config, load_site(config, memory.parsed if memory else None), signature, memory=memory)
         _sessions[config_path] = session
+    elif memory is not None and session.memory is None:
+        session.memory = memory
     return session
 
 

@@ -18,9 +18,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb.content.articles import is_landing_page, markdown_files
+from kb.content.articles import is_landing_page, landing_files
 from kb.content.translations import OutOfDate, outdated_translations, translation_groups
 from kb.problems import KbError
+from kb.search.pagefind import OUTPUT as PAGEFIND_OUTPUT
+from kb.search.pagefind import PageFolder
 from kb.search.pagefind import available as pagefind_available
 from kb.search.pagefind import records as pagefind_records
 from kb.search.pagefind import write_index as write_pagefind_index
@@ -46,6 +48,7 @@ from kb.site.navigation import (
     category_listing,
     has_sections,
     landing_pages,
+    listing_fields,
     navigation,
     reviewed_html,
     safe_title,
@@ -56,8 +59,9 @@ from kb.site.session import BuildSession, open_session
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
 from .languages import language_navigations, scope_search, search_elsewhere
-from .preview import force_rebuild, latest_entries, render_keys, unchanged_generated
+from .preview import TemplateCache, force_rebuild, latest_entries, render_keys, unchanged_generated
 from .search import (
+    LaterIndex,
     empty_material_index,
     no_dead_end,
     read_queries_as_typed,
@@ -125,12 +129,15 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self._listing_key: tuple | None = None
         # Kept across `mkdocs serve` rebuilds (MkDocs keeps plugin instances): what each page showed last build,
         # so a dirty rebuild renders again every page an edit changes (plugins/kb_site/preview.py).
-        self.render_keys: dict[str, str] = {}
+        self.render_keys: dict[str, int] = {}
         self.dirty = False  # a dirty build (`mkdocs serve --dirty`, which `kb serve` runs)
         self.search_entries: list[dict] = []  # the search index's entries after the last build
         self.page_urls: set[str] = set()  # every page's address this build
         self.rendered: set[str] = set()  # the pages rendered this build
-        self.generated: dict[str, str] = {}
+        self.generated: dict[str, int] = {}
+        self.listings: dict[str, tuple] = {}  # the navigation and landing pages, with what they were made from
+        self.templates = TemplateCache()  # the theme's compiled templates, for the next rebuild
+        self.pagefind = LaterIndex()  # under a dirty build, Pagefind's index is written after the build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds (it keeps plugins that have it)."""
@@ -143,7 +150,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.progress = Progress() if Progress.wanted() else None
         try:
-            session = self.session = open_session(Path(config.config_file_path).parent / self.config.config_file)
+            kb_yml = Path(config.config_file_path).parent / self.config.config_file
+            session = self.session = open_session(kb_yml, preview=self.dirty)
         except KbError as exc:
             raise PluginError(f"kb: invalid {self.config.config_file}:\n{exc}") from None
         for problem in session.content.problems:
@@ -152,9 +160,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             raise PluginError("kb: search.engine: pagefind needs Pagefind: pip install 'kb-helpcenter[pagefind]'")
         if self.config.navigation and not config.nav:
             folder = session.config.articles_dir
-            landing = {p.relative_to(folder).as_posix() for p in markdown_files(folder)}
             shown = session.content.articles + (session.content.drafts if self.serving else [])
-            config.nav = navigation(shown, session.config, {p for p in landing if is_landing_page(p)})
+            config.nav = self._kept(
+                "nav", (shown, landing_files(folder)), lambda: navigation(shown, session.config, landing_files(folder))
+            )
         if self.config.navigation and has_sections(session.config) and config.theme.name == "material":
             # The sidebar of a help center with sections: the categories, the page's category's sections and its
             # section's articles. Material's `navigation.prune` renders only the open branch; `navigation.sections`
@@ -186,7 +195,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                     files.remove(file)
         if self.config.navigation:
             own = {f.src_uri for f in files}  # looked up once: Files re-indexes itself after each append
-            for landing in landing_pages(self.session.content.articles, self.session.config, self.overrides):
+            articles = self.session.content.articles
+            made = lambda: landing_pages(articles, self.session.config, self.overrides)  # noqa: E731
+            for landing in self._kept("landing", (articles,), made):
                 if landing.path not in own:
                     file = File.generated(config, landing.path, content=landing.markdown)
                     unchanged_generated(file, self.generated)
@@ -195,26 +206,46 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """One navigation per language, with previous/next links that stay within it."""
-        session = self.session
-        self.url_langs = {
-            f.url: page_language(f.src_uri, session.articles_by_path, session.config)
-            for f in files.documentation_pages()
-        }
-        landing = [f.url for f in files.documentation_pages() if is_landing_page(f.src_uri)]
+        session, documents = self.session, files.documentation_pages()
+        self.url_langs = {f.url: page_language(f.src_uri, session.articles_by_path, session.config) for f in documents}
+        landing = [f.url for f in documents if is_landing_page(f.src_uri)]
         self.landing_urls = {location_path(url.removeprefix("./")) for url in landing}  # the home is "" in the index
         if self.progress is not None:
-            self.progress.start(len(files.documentation_pages()))
+            self.progress.start(len(documents))
         self.navs = {}
         if self.languages:
             homes = {lang: home_path(lang, session.config) for lang in self.languages}
             self.navs = language_navigations(nav, lambda p: self._language(p), homes)
-        self.page_urls = {f.page.url for f in files.documentation_pages() if f.page is not None}
+        self.page_urls = {f.page.url for f in documents if f.page is not None}
         if self.dirty:  # render again the pages whose sidebar, neighbours, listing or related articles changed
-            pages = [f.page for f in files.documentation_pages() if f.page is not None]
+            pages = [f.page for f in documents if f.page is not None]
             keys = render_keys(pages, nav, self.navs, self._language, self._shows, self._site_key(config))
             force_rebuild(files, {path for path, key in keys.items() if self.render_keys.get(path) != key})
             self.render_keys = keys
         return nav
+
+    def _kept(self, name: str, inputs: tuple, make):
+        """`make()`, or under a dirty build its last result while the articles' listing fields (all but their
+        text), the settings and `inputs`' other parts are what they were: the navigation and landing pages show
+        the articles' titles, summaries, categories and sections, never their text."""
+        if not self.dirty:
+            return make()
+        key = (
+            tuple(tuple(map(listing_fields, part)) if isinstance(part, list) else part for part in inputs),
+            self.session.config,
+            self.overrides,
+            self.serving,
+        )
+        kept = self.listings.get(name)
+        if kept is None or kept[0] != key:
+            kept = self.listings[name] = (key, make())
+        return kept[1]
+
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        """A dirty rebuild compiles only the theme templates that changed since the last build."""
+        if self.dirty:
+            env.bytecode_cache = self.templates
+        return env
 
     def _merged_search_entries(self, entries: list[dict]) -> list[dict]:
         """Under a dirty build, the search entries of every page: the pages rendered now from Material's index, the
@@ -230,8 +261,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         return self.search_entries
 
     def _site_key(self, config: MkDocsConfig) -> str:
-        """The settings every page depends on: mkdocs.yml and kb.yml as they are."""
-        texts = []
+        """The settings every page depends on: mkdocs.yml and kb.yml as they are, and the search engine (with
+        `auto`, the article count decides it)."""
+        texts = [self.session.search_engine]
         for path in (Path(config.config_file_path), self.session.config.root / self.config.config_file):
             try:
                 texts.append(path.read_text(encoding="utf-8"))
@@ -356,7 +388,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             self.config.word_forms or self.config.ticket_words or self.languages or self.dirty
         ):
             index = json.loads(search_index.read_text(encoding="utf-8"))
-            if self.dirty:
+            if session.search_engine == "pagefind":  # Pagefind answers: the pages need none of Material's entries
+                index["docs"] = self.search_entries = []
+            elif self.dirty:
                 index["docs"] = self._merged_search_entries(index.get("docs", []))
             if self.config.word_forms:
                 index = add_to_search_index(index, session.content.articles)
@@ -379,10 +413,17 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                 (search_index.parent / name).write_text(text, encoding="utf-8")
         if session.search_engine == "pagefind":
             content = session.content
-            pages = pagefind_records(site, content.articles, content.questions, session.config.synonyms)
-            stats = write_pagefind_index(site, pages)
+
+            def index(kept: PageFolder | None = None) -> None:
+                pages = pagefind_records(site, content.articles, content.questions, session.config.synonyms)
+                stats = write_pagefind_index(site, pages, kept)
+                log.info(f"Pagefind indexed {stats.pages} article pages in {stats.seconds:.1f} s")
+
             write_pagefind_scripts(site)
-            log.info(f"Pagefind indexed {stats.pages} article pages in {stats.seconds:.1f} s")
+            if self.dirty and (site / PAGEFIND_OUTPUT).is_dir():  # the preview's search has an index meanwhile
+                self.pagefind.request(lambda: index(self.pagefind.pages))
+            else:
+                index()
         if self.config.no_dead_end:
             write_no_dead_end(site)
         folders = [site]

@@ -8,17 +8,19 @@ that; a page whose key differs from the previous build's is re-rendered along wi
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable
 
+import jinja2
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 
-def _digest(*parts: object) -> str:
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+def _digest(*parts: object) -> int:
+    """The parts' hash: keys are compared within one process only (the preview's), and hashing them is a fraction
+    of the cost of writing them out and digesting that."""
+    return hash(parts)
 
 
 def _outline(item) -> tuple:
@@ -30,7 +32,7 @@ def _outline(item) -> tuple:
     return ("link", getattr(item, "title", ""), getattr(item, "url", ""))
 
 
-def _level_key(items: Iterable, cache: dict[int, str]) -> str:
+def _level_key(items: Iterable, cache: dict[int, int]) -> int:
     items = list(items)
     key = id(items[0].parent) if items and items[0].parent is not None else None
     if key is not None and key in cache:
@@ -41,7 +43,7 @@ def _level_key(items: Iterable, cache: dict[int, str]) -> str:
     return value
 
 
-def sidebar_key(page: Page, top_items: list, cache: dict[int, str]) -> str:
+def sidebar_key(page: Page, top_items: list, cache: dict[int, int]) -> int:
     """The page's sidebar with Material's pruning: the top level, and the children of each of its ancestors."""
     levels = [_level_key(top_items, cache)]
     parent = page.parent
@@ -62,16 +64,17 @@ def render_keys(
     language_of: Callable[[Page], str],
     extra: Callable[[Page], object],
     site_key: str,
-) -> dict[str, str]:
+) -> dict[str, int]:
     """{page source path: its render key}. `navs` is each language's navigation (empty: one for all), `extra`
     what else the page shows of other pages (its related articles, a landing page's listing). Pages outside the
     navigation (a listing's further pages) show its top level only."""
-    cache: dict[int, str] = {}
+    cache: dict[int, int] = {}
     keys = {}
+    site = _digest(site_key)  # digested once: it is the same for every page
     for page in pages:
         own = navs.get(language_of(page), nav)
         keys[page.file.src_uri] = _digest(
-            site_key,
+            site,
             page.title,
             sidebar_key(page, own.items, cache),
             _neighbour(page.previous_page),
@@ -89,7 +92,7 @@ def force_rebuild(files: Files, stale: set[str]) -> None:
             file.is_modified = lambda: True  # type: ignore[method-assign]
 
 
-def unchanged_generated(file: File, previous: dict[str, str]) -> None:
+def unchanged_generated(file: File, previous: dict[str, int]) -> None:
     """A generated page (a landing page) whose text is what it was last build and whose output exists is not
     rendered again by a dirty build."""
     text = file.content_string
@@ -110,3 +113,20 @@ def latest_entries(entries: list[dict]) -> list[dict]:
         if "#" not in location:
             starts[location] = i
     return [e for i, e in enumerate(entries) if i >= starts.get(e.get("location", "").split("#", 1)[0], 0)]
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept across the preview's rebuilds. MkDocs makes a new Jinja environment for every
+    build, which would compile Material's templates again each time; each entry carries its template's source
+    checksum, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()

@@ -11,7 +11,14 @@ import html
 import json
 import re
 import shutil
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+from mkdocs.plugins import get_plugin_logger
+
+from kb.search.pagefind import PageFolder
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 WORKER_SOURCE = ASSETS / "kb-search-worker.js"
@@ -22,6 +29,7 @@ EMPTY_PATH = "assets/javascripts/kb-search-empty.js"
 PAGEFIND_SOURCE = ASSETS / "kb-pagefind.js"
 PAGEFIND_PATH = "assets/javascripts/kb-pagefind.js"
 QUERY_PATH = "assets/javascripts/workers/kb-query.js"
+log = get_plugin_logger(__name__)
 _ABSOLUTE = re.compile(r"^([a-z][a-z0-9+.-]*:|/)", re.IGNORECASE)
 
 _SWAP_WORKER = (
@@ -89,3 +97,51 @@ def write_pagefind_scripts(site: Path) -> None:
 def empty_material_index(index: dict) -> dict:
     """Material's index with no documents: with Pagefind answering, the page need not download them."""
     return {**index, "docs": []}
+
+
+class LaterIndex:
+    """The live preview's Pagefind index, written after a rebuild instead of within it: at 10,000 articles Pagefind
+    takes half a minute to index the site again, and the edited page should not wait for it. One index is written
+    at a time; rebuilds made meanwhile ask for one more, made from the pages as they are then."""
+
+    def __init__(self) -> None:
+        self.pages = PageFolder()  # the pages as Pagefind reads them, rewritten where they changed
+        self._lock = threading.Lock()
+        self._wanted: Callable[[], None] | None = None
+        self._worker: threading.Thread | None = None
+
+    def request(self, write: Callable[[], None]) -> None:
+        with self._lock:
+            self._wanted = write
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="kb-pagefind", daemon=True)
+                self._worker.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                write, self._wanted = self._wanted, None
+                if write is None:
+                    self._worker = None
+                    return
+            try:
+                write()
+            except Exception as exc:  # the preview goes on; its search keeps the previous index
+                log.warning(f"kb: Pagefind could not index the preview: {exc}")
+
+    def idle(self) -> bool:
+        with self._lock:
+            return self._worker is None
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Whether every index asked for is written, waiting up to `timeout` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._lock:
+                worker = self._worker
+            if worker is None:
+                return True
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            worker.join(left)

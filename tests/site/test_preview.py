@@ -99,6 +99,17 @@ def _site_files(out: Path) -> dict[str, str]:
     return found
 
 
+def _related_links(page: str) -> str:
+    return page.split('class="kb-related"', 1)[1].split("</ul>", 1)[0] if 'class="kb-related"' in page else ""
+
+
+def _full_build(root: Path, out: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kb", "build", "--site-dir", str(out)], cwd=root, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_after_incremental_edits_the_preview_is_the_site_a_full_build_makes(sectioned, preview, tmp_path):
     edits = [
         ("articles/account/profile-photo.md", _article("Change your photo", "account", "section: profile\n")),
@@ -106,18 +117,19 @@ def test_after_incremental_edits_the_preview_is_the_site_a_full_build_makes(sect
         ("articles/account/close-account.md", _article("Close or pause your account", "account")),
         ("articles/payments/refund.md", _article("Request a refund", "payments") + "\nRefunds take five days.\n"),
         ("articles/account/sign-in/signin-200.md", _article("Sign-in topic 200", "account")),  # a third page
+        # a new article sharing words with another: the other's related articles change
+        ("articles/account/pause-account.md", _article("Pause your account for a while", "account")),
+        # the same size as before: read again all the same (kept articles are keyed on more than the size)
+        ("articles/account/sign-in/signin-050.md", _article("Sign-in topic 150", "account")),
     ]
     for relpath, text in edits:
         _edit(sectioned.root / relpath, text)
         _dirty_build(sectioned, preview)
+    close = (preview / "account/close-account/index.html").read_text(encoding="utf-8")
+    assert "pause-account/" in _related_links(close)
+    assert "Sign-in topic 150" in _nav((preview / "account/sign-in/signin-051/index.html").read_text(encoding="utf-8"))
     full = tmp_path / "full"
-    result = subprocess.run(
-        [sys.executable, "-m", "kb", "build", "--site-dir", str(full)],
-        cwd=sectioned.root,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
+    _full_build(sectioned.root, full)
     built, previewed = _site_files(full), _site_files(preview)
     assert set(built) == set(previewed)
     for name in built:
@@ -140,3 +152,57 @@ def test_kb_serve_runs_the_dirty_preview(kb, monkeypatch):
     monkeypatch.setattr(cli_site.subprocess, "call", lambda command, env: ran.append(command) or 0)
     assert kb("serve", "--no-feedback", cwd=REPO).code == 0
     assert ran and ran[0][2:5] == ["mkdocs", "serve", "--dirty"]
+
+
+def test_with_pagefind_the_preview_writes_the_search_index_after_the_rebuild_as_a_full_build_does(sectioned, tmp_path):
+    sectioned.write("kb.yml", sectioned.config.read_text(encoding="utf-8") + "search:\n  engine: pagefind\n")
+    out = tmp_path / "preview"
+    config = load_config(str(sectioned.root / "mkdocs.yml"), site_dir=str(out))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    later = config.plugins["kb"].pagefind
+    assert later.idle() and (out / "pagefind/pagefind-entry.json").is_file()  # the first build writes it itself
+    _edit(sectioned.root / "articles/account/profile-photo.md", _article("Change your photo", "account"))
+    _dirty_build(sectioned, out)
+    assert later.wait(120)
+    full = tmp_path / "full"
+    _full_build(sectioned.root, full)
+
+    def bundle(site: Path) -> dict[str, object]:
+        files = {str(p.relative_to(site)): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
+        entry = "pagefind/pagefind-entry.json"  # its languages in no particular order
+        return {**files, entry: json.loads(files[entry])}
+
+    entry = json.loads((out / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == 124  # the new article's page is indexed
+    assert bundle(out) == bundle(full)
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no half-written bundle left behind
+    config.plugins.on_shutdown()
+
+
+def test_what_the_preview_keeps_of_the_listings_follows_every_article_field_but_its_text():
+    import dataclasses
+
+    from kb.model import Article
+    from kb.site.navigation import listing_fields
+
+    article = Article(id="a", path="x/a.md", title="A", lang="en", body="Text.", headings=("One",))
+    changes = {"body": "Other.", "headings": ("Two",), "line_of": {"title": 3}}
+    for item in dataclasses.fields(Article):
+        changed = dataclasses.replace(article, **{item.name: changes.get(item.name, "changed")})
+        kept = listing_fields(changed) == listing_fields(article)
+        assert kept == (item.name in changes), item.name  # a new field shows in the listings' key by default
+
+
+def test_the_manifest_is_written_as_indented_json_would_be():
+    from kb.model import Article
+    from kb.site.manifest import _manifest_text, manifest
+
+    articles = [
+        Article(id="a", path="a.md", title='Quotes " and \\ back', lang="en", summary="Line\nbreak\u2028"),
+        Article(id="中文", path="zh/x.md", title="标题\t", lang="zh", category="account", summary=""),
+    ]
+    for synonyms in ((), (("cash", "money"),)):
+        for chosen in (articles, articles[:1], []):
+            data = manifest(chosen, synonyms)
+            assert _manifest_text(data) == json.dumps(data, ensure_ascii=False, indent=1)
