@@ -201,7 +201,7 @@ def _digest_kept(article: Article) -> str:
     return kept[1]
 
 
-def term_stats(articles: list[Article], folder: Path) -> TermStats:
+def term_stats(articles: list[Article], folder: Path, snapshot_new: bool = True) -> TermStats:
     """The statistics `ArticleIndex.stats()` gives for these articles, straight from the articles: the same
     documents in the same order under the same key, without writing a Whoosh index. The snapshot in `folder` is
     reused while the content is unchanged; within one process (a live preview) only edited articles are analysed
@@ -229,9 +229,10 @@ def term_stats(articles: list[Article], folder: Path) -> TermStats:
     for gone in _digests.keys() - {a.id for a in ordered}:
         del _digests[gone]
     stats = replace(_assemble(docs), key=key)
-    for old in folder.glob("stats-*.npz"):
-        old.unlink(missing_ok=True)
-    save_stats(stats, snapshot)
+    if snapshot_new:
+        for old in folder.glob("stats-*.npz"):
+            old.unlink(missing_ok=True)
+        save_stats(stats, snapshot)
     return stats
 
 

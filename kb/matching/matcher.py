@@ -319,8 +319,11 @@ class Matcher:
         return self.lang_masks.get(lang, np.zeros(self.size, dtype=bool))
 
 
-def build_matcher(articles: list[Article], cache: Path, synonyms: tuple[tuple[str, ...], ...] = ()) -> Matcher:
+def build_matcher(
+    articles: list[Article], cache: Path, synonyms: tuple[tuple[str, ...], ...] = (), snapshot: bool = True
+) -> Matcher:
     """A matcher over the articles' term statistics (the snapshot in `cache` while nothing changed). The same
     statistics as the Whoosh index in `cache` holds (`ArticleIndex`), without writing one: at 10,000 articles
-    writing it was the largest part of kb's build time."""
-    return Matcher(term_stats(articles, cache), synonyms=synonyms)
+    writing it was the largest part of kb's build time. `snapshot` False: no snapshot is written for this
+    content (the live preview's rebuilds, whose next edit makes it out of date)."""
+    return Matcher(term_stats(articles, cache, snapshot), synonyms=synonyms)

@@ -51,7 +51,8 @@ class BuildSession:
     @cached_property
     def matcher(self) -> Matcher:
         """The matcher over the articles' index, built (or updated from its cache) once per session."""
-        return build_matcher(self.content.articles, self.config.index_dir, self.config.synonyms)
+        preview = self.memory is not None  # its next edit makes a snapshot of these statistics out of date
+        return build_matcher(self.content.articles, self.config.index_dir, self.config.synonyms, snapshot=not preview)
 
     @cached_property
     def search_engine(self) -> str:

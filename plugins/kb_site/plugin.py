@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 
 from kb.content.articles import is_landing_page, landing_files
 from kb.content.translations import OutOfDate, outdated_translations, translation_groups
+from kb.model import Article
 from kb.problems import KbError
 from kb.search.pagefind import OUTPUT as PAGEFIND_OUTPUT
 from kb.search.pagefind import PageFolder
@@ -136,6 +137,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.rendered: set[str] = set()  # the pages rendered this build
         self.generated: dict[str, int] = {}
         self.listings: dict[str, tuple] = {}  # the navigation and landing pages, with what they were made from
+        self._listing_memo: dict[int, tuple[Article, tuple]] = {}  # id(article) -> (article, its listing fields)
         self.templates = TemplateCache()  # the theme's compiled templates, for the next rebuild
         self.pagefind = LaterIndex()  # under a dirty build, Pagefind's index is written after the build
 
@@ -224,6 +226,18 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             self.render_keys = keys
         return nav
 
+    def _listing_fields(self, article: Article) -> tuple:
+        """`listing_fields(article)`, worked out once per article object: an unchanged article is the same object
+        from one rebuild to the next (the preview keeps what it parsed)."""
+        memo = self._listing_memo
+        kept = memo.get(id(article))
+        if kept is None or kept[0] is not article:
+            if len(memo) > 3 * len(self.session.content.articles) + 1000:  # edited articles' old objects: let go
+                live = {id(a) for a in self.session.content.articles}
+                self._listing_memo = memo = {key: value for key, value in memo.items() if key in live}
+            kept = memo[id(article)] = (article, listing_fields(article))
+        return kept[1]
+
     def _kept(self, name: str, inputs: tuple, make):
         """`make()`, or under a dirty build its last result while the articles' listing fields (all but their
         text), the settings and `inputs`' other parts are what they were: the navigation and landing pages show
@@ -231,7 +245,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if not self.dirty:
             return make()
         key = (
-            tuple(tuple(map(listing_fields, part)) if isinstance(part, list) else part for part in inputs),
+            tuple(tuple(map(self._listing_fields, part)) if isinstance(part, list) else part for part in inputs),
             self.session.config,
             self.overrides,
             self.serving,
