@@ -125,8 +125,10 @@ class RelatedMemory:
     such rarer terms count: a common one can change an edited article's score for a list it cannot enter, and
     its frequency, which is what an edit changes for the other articles.
 
-    Not followed: how an edit moves the help center's totals (its article count and average field lengths) and,
-    above EXACT_UP_TO articles, the frequency of the words in more than RARE_SHARE of the articles. Both scale the
+    Not followed: above EXACT_UP_TO articles, how an edit moves the help center's totals (its article count and
+    average field lengths) and the frequency of the words in more than RARE_SHARE of the articles; at or below it,
+    an added or removed article recomputes every list, and only the average field lengths an edit moves are not
+    followed. Both scale the
     other articles' scores by parts in ten thousand at 10,000 articles (two articles scored that close could
     swap places); a full build computes every list from scratch. A change of settings (the limit, the synonyms,
     the shortlist's thresholds) recomputes everything."""
@@ -169,6 +171,10 @@ class RelatedMemory:
         if not self.knows(matcher, limit):
             redo = set(by_id)
             self.__init__()
+        elif matcher.size <= EXACT_UP_TO and by_id.keys() != self.articles.keys():
+            # An added or removed article moves every word's frequency, so any two close scores may swap: in a
+            # help center small enough to score every article, every list is computed again, as a full build does.
+            redo = set(by_id)
         else:
             changed = {i for i in by_id.keys() | self.articles.keys() if self.articles.get(i) != by_id.get(i)}
             before, after = _terms_of(self.matcher.stats, changed), _terms_of(matcher.stats, changed)

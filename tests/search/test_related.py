@@ -141,13 +141,18 @@ def test_the_preview_recomputes_only_the_lists_an_edit_changes_and_gets_a_full_b
                 _related_ids(memory.related(edited, matcher, 5)),
                 _related_ids(related(edited, matcher, limit=5)),
             )
-            assert 0 < memory.recomputed < len(edited)
+            if not shortlist and number >= 2:  # the article count moved: a small help center recomputes every list
+                assert memory.recomputed == len(edited)
+            else:
+                assert 0 < memory.recomputed < len(edited)
             if shortlist and number >= 2:
                 # an added or removed article moves the frequency of common words, which the shortlisted lists of
-                # articles sharing no rarer word with it do not follow: at most two lists of the sample's 69 keep
-                # their articles in another order
+                # articles sharing no rarer word with it do not follow: a few lists keep their articles in another
+                # order. One article is 1.4% of the sample's 69 (0.01% of 10,000, where one list in 10,000 had two
+                # articles swapped), so the bound here is loose: at most 5% of the lists, never other articles
                 differing = [key for key in full if kept[key] != full[key]]
-                assert len(differing) <= 2 and all(set(kept[key]) == set(full[key]) for key in differing)
+                assert len(differing) <= len(full) // 20
+                assert all(set(kept[key]) == set(full[key]) for key in differing)
             else:
                 assert kept == full, number
         copy_of = "copy-of-second"
