@@ -98,7 +98,6 @@ class FeedbackApi:
             else None
         )
         self._open_store = open_store or store_for(settings.db)
-        self._cap_full_on: dt.date | None = None  # the day the address cap's table filled, logged once
         self._ip_salt = new_salt()  # in memory only: a restart unlinks every rate-limit key from its address
         self.store: FeedbackStore | None = None
         self.writer: GroupCommitWriter | None = None
@@ -141,19 +140,7 @@ class FeedbackApi:
         if self.address_cap is None:
             return
         address = pseudonym(self._ip_salt, f"{client_network(ip)}\0{vote.article}")
-        admitted = self.address_cap.admit(address, pseudonym(self._ip_salt, vote.voter))
-        if admitted is None:
-            if self._cap_full_on != dt.datetime.now(dt.UTC).date():
-                self._cap_full_on = dt.datetime.now(dt.UTC).date()
-                log.warning(
-                    "the cap on readers per address holds %d addresses today: new ones wait", len(self.address_cap)
-                )
-            raise VoteRefused(
-                503,
-                "too many addresses have voted today; try again tomorrow",
-                {"Retry-After": retry_after(_seconds_to_midnight_utc())},
-            )
-        if not admitted:
+        if not self.address_cap.admit(address, pseudonym(self._ip_salt, vote.voter)):
             raise VoteRefused(
                 429,
                 f"at most {self.address_cap.per_address} readers a day may vote on one article from one address",

@@ -47,7 +47,7 @@ def cookie_is_valid(cookie: str, token: str, now: float) -> bool:
     """True for a cookie this token issued within the last COOKIE_MAX_AGE seconds. The browser forgets the cookie
     then too, but a copied cookie must stop working as well."""
     issued, _, _ = cookie.partition(".")
-    if not issued.isdigit() or len(issued) > 12:
+    if not (issued.isascii() and issued.isdigit()) or len(issued) > 12:
         return False
     if not -60 <= now - int(issued) <= COOKIE_MAX_AGE:  # a minute's grace for clocks stepped back
         return False

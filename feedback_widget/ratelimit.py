@@ -73,9 +73,10 @@ class AddressCap:
     address may need more (`--votes-per-address`).
 
     Kept in memory only, keyed by hashes under the process's own salt, and forgotten when the day changes; a
-    restart starts the day's counts afresh. At most `max_keys` (address, article) pairs are held a day (about
-    70 MB at the default): past that, votes from a pair not yet seen are refused until the next day rather than
-    let through uncounted, so many made-up addresses can neither exhaust memory nor get around the cap.
+    restart starts the day's counts afresh. At most `max_keys` (address, article) pairs are held (about 60 MB
+    at the default): a new pair past that makes room by forgetting the pair that came first that day. Many
+    made-up addresses can so neither exhaust memory nor stop other readers from voting; getting three more
+    readers counted for one address and article costs `max_keys` fresh pairs first, at the rate limit's pace.
     """
 
     def __init__(self, per_address: int, clock: Callable[[], dt.date], max_keys: int = 100_000):
@@ -87,16 +88,16 @@ class AddressCap:
         self._day: dt.date | None = None
         self._voters: dict[str, set[str]] = {}  # hash of (address, article) -> hashes of the readers counted
 
-    def admit(self, address: str, voter: str) -> bool | None:
+    def admit(self, address: str, voter: str) -> bool:
         """True if `voter` may vote (again) from `address` (both already hashed, the article in `address`); False
-        when the address has reached its readers; None when the day's table is full and `address` is not in it."""
+        when the address has reached its readers."""
         today = self._clock()
         if today != self._day:
             self._day, self._voters = today, {}
         voters = self._voters.get(address)
         if voters is None:
             if len(self._voters) >= self.max_keys:
-                return None
+                del self._voters[next(iter(self._voters))]  # the day's first pair: dicts keep insertion order
             voters = self._voters[address] = set()
         if voter in voters:
             return True  # a repeat: it replaces the reader's earlier vote

@@ -451,9 +451,12 @@ _ESM_LINE = re.compile(r"^(?:import|export)\s+\S")
 _LINK_TEXT = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
-def _with_partials(text: str, relpath: str, texts: dict[str, str], included: dict[str, int], depth: int = 0) -> str:
-    """The page as published: MDX `import`/`export` lines dropped (in a `.md` file, only imports of partials), and
-    each imported Markdown partial's text put where its component is used (nested partials too, three deep)."""
+def _with_partials(
+    text: str, relpath: str, texts: dict[str, str], included: dict[str, int], chain: tuple[str, ...] = ()
+) -> str:
+    """The page as published: MDX `import`/`export` lines dropped (in a `.md` file, only `import X from '...'`
+    lines), and each imported Markdown partial's text put where its component is used (nested partials too, three
+    deep; a partial already being expanded, the page itself included, is not expanded again)."""
     if "import " not in text and "export " not in text:
         return text
     here = relpath.rsplit("/", 1)[0] if "/" in relpath else ""
@@ -465,10 +468,10 @@ def _with_partials(text: str, relpath: str, texts: dict[str, str], included: dic
             fenced = not fenced
         if not fenced and (match := _ESM_IMPORT.match(line)):
             target = _join(here, match.group(2).replace("\\_", "_"))
-            if target in texts and depth < 3:
+            if target in texts and target != relpath and target not in chain and len(chain) < 3:
                 included[target] = included.get(target, 0) + 1
                 _, body, _, _ = _split_quietly(texts[target], target)
-                components[match.group(1)] = _with_partials(body, target, texts, included, depth + 1)
+                components[match.group(1)] = _with_partials(body, target, texts, included, (*chain, relpath))
             continue
         if mdx and not fenced and _ESM_LINE.match(line):
             continue
@@ -506,7 +509,7 @@ def _has_prose(body: str) -> bool:
             continue
         if re.match(r"^(?:[-*+]|\d+\.)\s+", line) and _LINK_TEXT.search(line):
             continue
-        words += len(re.findall(r"[A-Za-z0-9]+|[\u3400-\u9fff]", _LINK_TEXT.sub(" ", line)))
+        words += len(re.findall(r"[\u3400-\u9fff]|[^\W\u3400-\u9fff]+", _LINK_TEXT.sub(" ", line)))
     return words >= LANDING_PROSE_WORDS
 
 

@@ -55,24 +55,30 @@ def nav_titles(folder: Path) -> NavTitles:
             if not isinstance(data, dict):
                 continue
             docs_dir = data.get("docs_dir", "docs")
-            if not isinstance(docs_dir, str) or (place / docs_dir).resolve() != target:
+            try:
+                if not isinstance(docs_dir, str) or (place / docs_dir).resolve() != target:
+                    continue
+            except (OSError, ValueError):  # a docs_dir no path can be: not this folder's site
                 continue
             trails: dict[str, tuple[str, ...]] = {}
-            _walk(data.get("nav"), (), trails)
+            _walk(data.get("nav"), (), trails, set())
             if trails:
                 return NavTitles(config, trails)
     return NO_NAV
 
 
-def _walk(items: object, sections: tuple[str, ...], trails: dict[str, tuple[str, ...]]) -> None:
-    if not isinstance(items, list):
-        return
+def _walk(items: object, sections: tuple[str, ...], trails: dict[str, tuple[str, ...]], seen: set[int]) -> None:
+    if not isinstance(items, list) or id(items) in seen or len(sections) > 10:
+        return  # a YAML alias can make the nav contain itself
+    seen.add(id(items))
     for item in items:
         if not isinstance(item, dict):
             continue  # a bare `- page.md` has no nav title: the page's own title stands
         for title, value in item.items():
-            title = " ".join(str(title).split())
+            title = " ".join(str(title).split()) if isinstance(title, (str, int, float)) else ""
+            if not title:
+                continue
             if isinstance(value, str) and value.lower().endswith((".md", ".markdown")) and "://" not in value:
-                trails.setdefault(value.removeprefix("./"), (*sections, title))
+                trails.setdefault(value.replace("\\", "/").removeprefix("./").lstrip("/"), (*sections, title))
             elif isinstance(value, list):
-                _walk(value, (*sections, title), trails)
+                _walk(value, (*sections, title), trails, seen)

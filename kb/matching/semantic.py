@@ -58,7 +58,7 @@ PROGRESS_MIN_PASSAGES = 300
 # Texts per model call. Memory grows with the batch times the square of its longest text (attention): 64 sections
 # of about 500 tokens took over 3 GB; 16 stay under 1.5 GB with the same speed once texts are sorted by length.
 BATCH_SIZE = 16
-QUERY_CACHE_MAX = 20_000  # query vectors kept on disk (about 30 MB at 384 dimensions) before older ones are dropped
+QUERY_CACHE_MAX = 20_000  # query vectors kept on disk (about 30 MB); past it, only the last call's are kept
 
 
 @dataclass(frozen=True)

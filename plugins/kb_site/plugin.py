@@ -9,6 +9,7 @@ import copy
 import html
 import json
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -247,7 +248,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         key = (
             tuple(tuple(map(self._listing_fields, part)) if isinstance(part, list) else part for part in inputs),
             self.session.config,
-            self.overrides,
+            repr(self.session.config.categories),  # their titles and sections, which the config's == leaves out
+            _templates_stamp(self.overrides),
             self.serving,
         )
         kept = self.listings.get(name)
@@ -447,3 +449,18 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         for folder in folders:
             articles, stats = session.content.articles, session.matcher.stats
             write_endpoint_data(folder, articles, session.config.synonyms, stats, session.semantic[0])
+
+
+def _templates_stamp(folders: tuple) -> tuple:
+    """The override folders' files as (path, modification time, size): a template edited during the preview
+    renders the listings again."""
+    stamp = []
+    for folder in folders:
+        for where, _, files in os.walk(folder):
+            for name in files:
+                try:
+                    info = os.stat(os.path.join(where, name))
+                except OSError:
+                    continue
+                stamp.append((os.path.join(where, name), info.st_mtime_ns, info.st_size))
+    return tuple(sorted(stamp))

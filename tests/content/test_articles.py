@@ -435,8 +435,10 @@ def test_an_audit_of_a_mkdocs_docs_folder_titles_pages_as_its_nav_does(tmp_path)
         "site_name: Demo\nnav: [unclosed\n",  # unreadable: the pages' own titles stand
         "- just a list\n",
         "site_name: Demo\n",  # no nav
+        "site_name: Demo\nnav: &nav\n  - Loop: *nav\n",  # a nav that contains itself
+        'site_name: Demo\ndocs_dir: "do\\0cs"\n',  # a docs_dir no path can be
     ],
-    ids=["another-docs-dir", "broken-yaml", "not-a-mapping", "no-nav"],
+    ids=["another-docs-dir", "broken-yaml", "not-a-mapping", "no-nav", "self-alias", "nul-docs-dir"],
 )
 def test_an_audit_ignores_a_mkdocs_config_that_is_not_this_folders(tmp_path, config):
     from kb.content.articles import read_any_folder
@@ -530,3 +532,28 @@ def test_plain_markdown_keeps_its_lines_that_start_with_import_or_export(tmp_pat
     [article] = read_any_folder(tmp_path).articles
     assert "Open the menu." in article.body and "Steps" not in article.body
     assert "export your notes first" in article.body and "import them into the new app." in article.body
+
+
+def test_partials_that_import_each_other_or_themselves_are_read_once_per_use(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    (tmp_path / "_a.md").write_text("import B from './_b.md';\n\nalpha words\n\n<B />\n", encoding="utf-8")
+    (tmp_path / "_b.md").write_text(
+        "import A from './_a.md';\nimport B from './_b.md';\n\nbeta words\n\n<A />\n<B />\n", encoding="utf-8"
+    )
+    (tmp_path / "page.mdx").write_text(
+        "import A from './_a.md';\nimport Page from './page.mdx';\n\n# Page\n\n<A />\n<Page />\n", encoding="utf-8"
+    )
+    [article] = read_any_folder(tmp_path).articles
+    assert article.body.count("alpha words") == 1 and article.body.count("beta words") == 1
+
+
+def test_a_section_index_page_in_any_script_is_read_when_it_has_words_of_its_own(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    (tmp_path / "guide").mkdir()
+    (tmp_path / "guide" / "index.md").write_text(
+        "# Руководство\n\n" + "Сервер работает в контейнере и хранит данные в отдельной папке. " * 8,
+        encoding="utf-8",
+    )
+    assert [a.path for a in read_any_folder(tmp_path).articles] == ["guide/index.md"]

@@ -487,10 +487,12 @@ def test_the_address_cap_counts_readers_per_day_and_forgets_the_day_before():
 def test_the_address_cap_holds_a_bounded_number_of_addresses_a_day():
     today = [dt.date(2026, 9, 14)]
     cap = AddressCap(2, lambda: today[0], max_keys=3)
-    assert all(cap.admit(f"address{n}+article", "reader") for n in range(3))
-    assert cap.admit("address4+article", "reader") is None  # full: a new address waits, it is not let through
-    assert cap.admit("address0+article", "another") is True and cap.admit("address0+article", "third") is False
+    assert all(cap.admit(f"address{n}+article", reader) for n in range(3) for reader in ("a", "b"))
+    assert not cap.admit("address2+article", "c")  # at its cap
+    assert cap.admit("address3+article", "a")  # full: a new address still votes, the day's first pair makes room
     assert len(cap) == 3
+    assert not cap.admit("address1+article", "c") and not cap.admit("address2+article", "c")  # still counted
+    assert cap.admit("address0+article", "c")  # forgotten: counted afresh
     today[0] += dt.timedelta(days=1)
     assert cap.admit("address4+article", "reader") is True and len(cap) == 1
 

@@ -234,3 +234,15 @@ def test_a_sign_in_cookie_stops_opening_the_report_when_it_expires(sample):
         browser.cookies.clear()
         browser.cookies.set(COOKIE, cookie_value(TOKEN, now - COOKIE_MAX_AGE + 60), path="/internal")
         assert browser.get("/internal/report/").status_code == 200  # still within its age
+
+
+def test_a_cookie_with_digits_from_other_scripts_is_refused_not_a_crash():
+    import time
+
+    from feedback_widget.internal import cookie_is_valid, cookie_value
+
+    now = int(time.time())
+    mac = cookie_value(TOKEN, now).split(".", 1)[1]
+    for odd in ("\u00b2." + mac, "\u0663\u0664." + mac, "", ".", "12", "-5." + mac, " 1." + mac):
+        assert cookie_is_valid(odd, TOKEN, now) is False, odd
+    assert cookie_is_valid(cookie_value(TOKEN, now), TOKEN, now)

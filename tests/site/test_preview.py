@@ -206,3 +206,12 @@ def test_the_manifest_is_written_as_indented_json_would_be():
         for chosen in (articles, articles[:1], []):
             data = manifest(chosen, synonyms)
             assert _manifest_text(data) == json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def test_a_section_renamed_in_kb_yml_shows_in_the_sidebars_and_landing_pages(sectioned, preview):
+    kb_yml = sectioned.root / "kb.yml"
+    _edit(kb_yml, kb_yml.read_text(encoding="utf-8").replace("title: Signing in", "title: Logging on"))
+    _dirty_build(sectioned, preview)
+    page = (preview / "account/sign-in/signin-100/index.html").read_text(encoding="utf-8")
+    assert "Logging on" in _nav(page) and "Signing in" not in _nav(page)
+    assert "Logging on" in (preview / "account/index.html").read_text(encoding="utf-8")
