@@ -118,11 +118,17 @@ def _signature(config_path: Path, config: SiteConfig) -> tuple:
             stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
         except OSError:
             stamps.append((str(path), -1, -1))
-    for folder, _, files in os.walk(config.articles_dir):
+    return tuple(sorted(stamps + folder_stamps(config.articles_dir)))
+
+
+def folder_stamps(folder: Path | str) -> list[tuple[str, int, int]]:
+    """(path, size, modification time) of every file under `folder`: what tells that one of them changed."""
+    stamps = []
+    for where, _, files in os.walk(folder):
         for name in files:
             try:
-                stat = os.stat(os.path.join(folder, name))
+                stat = os.stat(os.path.join(where, name))
             except OSError:
                 continue
-            stamps.append((os.path.join(folder, name), stat.st_size, stat.st_mtime_ns))
-    return tuple(sorted(stamps))
+            stamps.append((os.path.join(where, name), stat.st_size, stat.st_mtime_ns))
+    return stamps

@@ -9,7 +9,6 @@ import copy
 import html
 import json
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -56,7 +55,7 @@ from kb.site.navigation import (
     safe_title,
 )
 from kb.site.progress import Progress
-from kb.site.session import BuildSession, open_session
+from kb.site.session import BuildSession, folder_stamps, open_session
 
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
@@ -452,15 +451,6 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
 
 def _templates_stamp(folders: tuple) -> tuple:
-    """The override folders' files as (path, modification time, size): a template edited during the preview
-    renders the listings again."""
-    stamp = []
-    for folder in folders:
-        for where, _, files in os.walk(folder):
-            for name in files:
-                try:
-                    info = os.stat(os.path.join(where, name))
-                except OSError:
-                    continue
-                stamp.append((os.path.join(where, name), info.st_mtime_ns, info.st_size))
-    return tuple(sorted(stamp))
+    """The override folders' files with their sizes and times: a template edited during the preview renders the
+    listings again."""
+    return tuple(sorted(stamp for folder in folders for stamp in folder_stamps(folder)))
