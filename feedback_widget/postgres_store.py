@@ -34,7 +34,7 @@ from .misses import SearchMiss
 from .privacy import dedupe_key, new_salt
 from .sqlite_store import StoreError
 from .store import Probe, StoredVote, StoreStats
-from .summary import ArticleFeedback, Comment, MissedSearch
+from .summary import ArticleFeedback, Comment, MissedSearch, article_feedback
 from .votes import Vote
 
 log = logging.getLogger(__name__)
@@ -144,22 +144,17 @@ class PostgresStore:
                 "SELECT article, count(*) FILTER (WHERE helpful), count(*) FILTER (WHERE NOT helpful) "
                 "FROM votes GROUP BY article ORDER BY article"
             ).fetchall()
-            latest: dict[str, list[Comment]] = {}
-            if comments > 0:
-                for article, vote_id, day, reason, text in con.execute(_LATEST_COMMENTS, (comments,)):
-                    latest.setdefault(article, []).append(Comment(vote_id, article, day, reason, text))
-            reasons: dict[str, list[tuple[str, int]]] = {}
-            for article, reason, n in con.execute(
+            latest = [
+                Comment(vote_id, article, day, reason, text)
+                for article, vote_id, day, reason, text in (
+                    con.execute(_LATEST_COMMENTS, (comments,)) if comments > 0 else ()
+                )
+            ]
+            reasons = con.execute(
                 "SELECT article, reason, count(*)::integer AS n FROM votes WHERE NOT helpful AND reason IS NOT NULL "
                 "GROUP BY article, reason ORDER BY article, n DESC, reason"
-            ):
-                reasons.setdefault(article, []).append((reason, n))
-        return [
-            ArticleFeedback(
-                article, helpful, not_helpful, tuple(latest.get(article, ())), tuple(reasons.get(article, ()))
-            )
-            for article, helpful, not_helpful in counts
-        ]
+            ).fetchall()
+        return article_feedback(counts, latest, reasons)
 
     def missed_searches(self, days: int = 90, limit: int = 20, until: dt.date | None = None) -> list[MissedSearch]:
         """Searches that found nothing in the `days` days up to `until` (default today), most frequent first."""

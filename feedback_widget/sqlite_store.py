@@ -34,7 +34,7 @@ from .migrate import SchemaTooNew, migrate, migrations
 from .misses import SearchMiss
 from .privacy import dedupe_key, new_salt
 from .store import Probe, StoredVote, StoreStats
-from .summary import ArticleFeedback, Comment, MissedSearch
+from .summary import ArticleFeedback, Comment, MissedSearch, article_feedback
 from .votes import Vote
 
 log = logging.getLogger(__name__)
@@ -254,24 +254,17 @@ class SqliteStore:
             counts = con.execute(
                 "SELECT article, helpful, not_helpful FROM article_totals WHERE helpful + not_helpful > 0 ORDER BY article"
             ).fetchall()
-            latest: dict[str, list[Comment]] = {}
-            if comments > 0:
-                for article, vote_id, day, reason, text in con.execute(_LATEST_COMMENTS, (comments,)):
-                    latest.setdefault(article, []).append(
-                        Comment(vote_id, article, dt.date.fromisoformat(day), reason, text)
-                    )
-            reasons: dict[str, list[tuple[str, int]]] = {}
-            for article, reason, n in con.execute(
+            latest = [
+                Comment(vote_id, article, dt.date.fromisoformat(day), reason, text)
+                for article, vote_id, day, reason, text in (
+                    con.execute(_LATEST_COMMENTS, (comments,)) if comments > 0 else ()
+                )
+            ]
+            reasons = con.execute(
                 "SELECT article, reason, count(*) AS n FROM votes WHERE NOT helpful AND reason IS NOT NULL "
                 "GROUP BY article, reason ORDER BY article, n DESC, reason"
-            ):
-                reasons.setdefault(article, []).append((reason, n))
-        return [
-            ArticleFeedback(
-                article, helpful, not_helpful, tuple(latest.get(article, ())), tuple(reasons.get(article, ()))
-            )
-            for article, helpful, not_helpful in counts
-        ]
+            ).fetchall()
+        return article_feedback(counts, latest, reasons)
 
     def export(self) -> Iterator[StoredVote]:
         # The generator may be resumed on another thread (a streamed response runs it in a thread pool).

@@ -7,6 +7,7 @@ votes to a report. Comments and missed searches are readers' own text: escape th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -74,3 +75,22 @@ class FeedbackWindow:
     @property
     def rate(self) -> float | None:
         return self.helpful / self.votes if self.votes else None
+
+
+def article_feedback(
+    counts: Iterable[tuple[str, int, int]],
+    comments: Iterable[Comment],
+    reasons: Iterable[tuple[str, str, int]],
+) -> list[ArticleFeedback]:
+    """Per-article records from a store's three answers: (article, helpful, not helpful) rows in order, the latest
+    comments, and (article, reason, votes) rows most given first; every store assembles its summary this way."""
+    latest: dict[str, list[Comment]] = {}
+    for comment in comments:
+        latest.setdefault(comment.article, []).append(comment)
+    given: dict[str, list[tuple[str, int]]] = {}
+    for article, reason, n in reasons:
+        given.setdefault(article, []).append((reason, n))
+    return [
+        ArticleFeedback(article, helpful, not_helpful, tuple(latest.get(article, ())), tuple(given.get(article, ())))
+        for article, helpful, not_helpful in counts
+    ]

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+from feedback_widget.reports import read_feedback
 from kb.content.config import SiteConfig, load_config
-from kb.problems import KbError, Problem
+from kb.content.site import load_site
+from kb.coverage.audit import site_report
+from kb.coverage.model import Report
+from kb.problems import KbError, Problem, has_errors
 
 OK, CONTENT_PROBLEMS, USAGE = 0, 1, 2
 
@@ -28,6 +33,27 @@ def site_config(args: argparse.Namespace) -> SiteConfig:
                 "; ".join(f"{p.message} ({p.hint})" if p.hint else p.message for p in exc.problems)
             ) from None
         raise
+
+
+def judged_site(args: argparse.Namespace, embeddings: bool = True, **settings) -> tuple[SiteConfig, Report] | None:
+    """kb.yml's help center loaded, its problems printed, and its coverage report with the readers' feedback, under
+    kb.yml's settings with those given here (`fail_under=...`; None keeps kb.yml's). None when the content has
+    errors."""
+    config = site_config(args)
+    content = load_site(config)
+    print_problems(content.problems)
+    if has_errors(content.problems):
+        return None
+    config = replace(config, **{name: value for name, value in settings.items() if value is not None})
+    report = site_report(
+        config,
+        content.articles,
+        content.questions,
+        warnings=[str(p) for p in content.problems],
+        feedback=read_feedback(config.feedback_db),
+        embeddings=embeddings,
+    )
+    return config, report
 
 
 def find_mkdocs_yml(args: argparse.Namespace, config: SiteConfig) -> Path:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from feedback_widget.reports import read_feedback
-from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, print_problems, site_config
+from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, judged_site, print_problems, site_config
 from kb.content.edits import add_cover, add_rejection, write_edited
 from kb.content.site import load_site
 from kb.content.textfile import read_text
@@ -93,25 +91,16 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print_problems(problems)
         print(f"kb: {report.audit}", file=sys.stderr)
     else:
-        config = site_config(args)
-        content = load_site(config)
-        print_problems(content.problems)
-        if has_errors(content.problems):
-            return CONTENT_PROBLEMS
-        if args.fail_under is not None:
-            config = replace(config, fail_under=args.fail_under)
-        if args.gate_on is not None:
-            config = replace(config, gate_on=args.gate_on)
-        if args.embedding_model:
-            config = replace(config, embedding_model=args.embedding_model)
-        report = site_report(
-            config,
-            content.articles,
-            content.questions,
-            warnings=[str(p) for p in content.problems],
-            feedback=read_feedback(config.feedback_db),
+        judged = judged_site(
+            args,
             embeddings=not args.no_embeddings,
+            fail_under=args.fail_under,
+            gate_on=args.gate_on,
+            embedding_model=args.embedding_model or None,
         )
+        if judged is None:
+            return CONTENT_PROBLEMS
+        _, report = judged
     render = {
         "text": lambda r: report_output.to_terminal(r, args.top),
         "json": report_output.to_json,

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
-from feedback_widget.reports import read_feedback
-from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, print_problems, site_config
+from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, judged_site
 from kb.content.config import SiteConfig
-from kb.content.site import load_site
-from kb.coverage.audit import site_report
-from kb.problems import has_errors
 from kb.reports.data import headline
 from kb.reports.folder import report_files, write_report_folder
 
@@ -41,20 +36,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    config = site_config(args)
-    content = load_site(config)
-    print_problems(content.problems)
-    if has_errors(content.problems):
+    judged = judged_site(args, fail_under=args.fail_under)
+    if judged is None:
         return CONTENT_PROBLEMS
-    if args.fail_under is not None:
-        config = replace(config, fail_under=args.fail_under)
-    report = site_report(
-        config,
-        content.articles,
-        content.questions,
-        warnings=[str(p) for p in content.problems],
-        feedback=read_feedback(config.feedback_db),
-    )
+    config, report = judged
     site_url, site_name = _public_site(config)
     base = args.site_url or site_url or "/"
     titles = {c.id: c.title("en") for c in config.categories}

@@ -118,6 +118,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def __init__(self) -> None:
         self.session: BuildSession | None = None
         self.overrides: tuple[str, ...] = ()
+        self._templates: tuple = ()  # the override templates' stamps, read once per dirty rebuild
         self.languages: list[str] = []  # the site's languages when it has several and `languages` is on
         self.navs: dict[str, Navigation] = {}
         self.url_langs: dict[str, str] = {}  # page address -> language
@@ -156,6 +157,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             session = self.session = open_session(kb_yml, preview=self.dirty)
         except KbError as exc:
             raise PluginError(f"kb: invalid {self.config.config_file}:\n{exc}") from None
+        self.overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()
+        self._templates = _templates_stamp(self.overrides) if self.dirty else ()  # read once per rebuild
         for problem in session.content.problems:
             log.warning(str(problem))  # any problem fails `mkdocs build --strict`
         if session.search_engine == "pagefind" and not pagefind_available():
@@ -177,7 +180,6 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             ]
         if self.config.page_language and config.theme.name == "material":
             config.theme.dirs = with_theme_dir(config.theme.dirs, config.theme.custom_dir, THEME_DIR)
-        self.overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()
         languages = site_languages(session.content.articles, session.config)
         self.languages = languages if self.config.languages and len(languages) > 1 else []
         self.groups = translation_groups(session.content.articles)
@@ -248,7 +250,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             tuple(tuple(map(self._listing_fields, part)) if isinstance(part, list) else part for part in inputs),
             self.session.config,
             repr(self.session.config.categories),  # their titles and sections, which the config's == leaves out
-            _templates_stamp(self.overrides),
+            self._templates,
             self.serving,
         )
         kept = self.listings.get(name)
