@@ -48,7 +48,7 @@ def _jieba():
 
 
 @lru_cache(maxsize=100_000)
-def _latin(word: str) -> str:
+def latin_term(word: str) -> str:
     word = word.replace("’", "'")
     if word.endswith("n't"):
         return ""  # can't, don't, won't: negated auxiliaries carry no topic
@@ -63,7 +63,7 @@ def terms(text: str) -> list[str]:
     for match in _TOKEN.finditer(text.lower()):
         word = match.group(0)
         if word[0] < "\u3400":
-            term = _latin(word)
+            term = latin_term(word)
             if term and term not in ENGLISH_STOP_WORDS:
                 found.append(term)
         else:
@@ -81,7 +81,7 @@ def query_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
     for match in _TOKEN.finditer(text.lower()):
         word = match.group(0)
         if word[0] < "\u3400":
-            term = _latin(word)
+            term = latin_term(word)
             if term and term not in ENGLISH_STOP_WORDS:
                 found.append((term, ()))
             continue

@@ -9,6 +9,7 @@ between questions; coverage is, which is what lets one threshold separate answer
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.content.text import CJK
-from kb.matching.analysis import pairs, query_words
+from kb.matching.analysis import latin_term, pairs, query_words
 from kb.matching.index import FIELD_BOOSTS, PAIR_FIELD, TEXT_FIELDS, TermStats, term_stats
 from kb.matching.synonyms import synonym_groups
 from kb.model import Article
@@ -243,9 +244,12 @@ class Matcher:
         by the known words inside it (Chinese, where segmentation differs between question and article). A token
         with digits that no article has (a version, a device model, a reference number) is context, not intent:
         it is dropped. Known words pass unchanged."""
-        if any(t in self._known for t in concept.terms):
-            return concept
         word = concept.terms[0]
+        if any(t in self._known for t in concept.terms):
+            parts = self._compound_parts(word) if word in self._known else ()
+            if parts and self.df("_".join(parts)) > self.df(word):  # the help center writes it as two words
+                return Concept((*concept.terms, *parts), (*concept.weights, *([self.params.near_weight] * 2)))
+            return concept
         if any(ch.isdigit() for ch in word):
             return None
         alternatives = self._near_words(word)
@@ -285,7 +289,7 @@ class Matcher:
                 word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1) if (i, j) != (0, len(word))
             }
             return tuple(sorted(p for p in parts if p in self._known))
-        if len(word) < 4 or not word.isascii():
+        if len(word) < 4 or not word.isascii() or not word.isalpha():
             return ()
         forms = {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
         found = {
@@ -295,7 +299,36 @@ class Matcher:
             if candidate[0] == word[0] and _one_edit(word, candidate)
         }
         best = sorted(found, key=lambda t: self.idf(t))[:2]  # the commonest spellings are the likeliest meant
-        return tuple(best)
+        return tuple(best) or self._compound_parts(word)
+
+    def _compound_parts(self, word: str) -> tuple[str, ...]:
+        """Two known words written as one ("webclipper", "darkmode", "filesync"): the split whose shorter part
+        is longest, each part analysed as an article's words are."""
+        best: tuple[str, ...] = ()
+        shortest = 0
+        for i in range(3, len(word) - 2):
+            left, right = latin_term(word[:i]), self._stem_of(word[i:])
+            if left in self._known and right and min(i, len(word) - i) > shortest:
+                best, shortest = (left, right), min(i, len(word) - i)
+        return best
+
+    def _stem_of(self, tail: str) -> str:
+        """The known term a compound's stemmed tail stands for: itself, or the shortest known term it begins
+        (the whole compound was stemmed, so "webclipper" ends in "clipp" where the word alone is "clipper")."""
+        if tail in self._known:
+            return tail
+        terms = self._sorted_known
+        i = bisect.bisect_left(terms, tail)
+        found = []
+        while i < len(terms) and terms[i].startswith(tail):
+            if len(terms[i]) <= len(tail) + 3 and terms[i].isalpha():
+                found.append(terms[i])
+            i += 1
+        return min(found, key=len, default="")
+
+    @cached_property
+    def _sorted_known(self) -> list[str]:
+        return sorted(self._known)
 
     def _concept_idf(self, concept: Concept) -> float:
         """The rarest known form of the concept; a word no article uses counts as rarest of all."""

@@ -75,3 +75,33 @@ def test_a_misspelling_is_corrected_only_to_words_with_its_first_letter(tmp_path
     assert resolved("teach") == ("teach",)  # not "each" or "reach": another word, not a misspelling
     assert resolved("dark") == ("dark",)  # not "mark"
     assert "move" in resolved("mode") and "code" not in resolved("mode")
+
+
+def test_two_words_written_as_one_find_the_articles_spelling(tmp_path):
+    from kb.matching.matcher import build_matcher
+    from kb.model import Article
+
+    def article(id, title, body):
+        return Article(id=id, path=f"{id}.md", title=title, lang="en", body=body)
+
+    articles = [
+        article("clipper", "The web clipper", "Install the web clipper to save a web page from the browser."),
+        article(
+            "theme",
+            "Dark mode",
+            "Turn on dark mode in the settings. Each word must pass a check. One page says webclipper.",
+        ),
+        article("other", "Passwords", "Change your password in the settings or the web clipper."),
+    ]
+    matcher = build_matcher(articles, tmp_path / "index")
+
+    def resolved(text):
+        return matcher.resolve(matcher.query(text).concepts[0]).terms
+
+    assert resolved("darkmode")[1:] == ("dark", "mode")  # unknown here: read as its two known words
+    # Written as one word in one article and apart in two: the help center's own spelling counts too.
+    assert resolved("webclipper")[1:] == ("web", "clipper")
+    # "pass" and "word" are words here, but never written apart as "pass word": not a split.
+    assert not {"pass", "word"} & set(resolved("password"))
+    top = matcher.rank(matcher.query("webclipper install"), limit=1)[0]
+    assert matcher.stats.ids[top.position] == "clipper"
