@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 LANGUAGES = ("en", "zh")
 
 
+# Between the sections and the page in a title read from a site's navigation ("Databases › Backups").
+NAV_TRAIL = " › "
+
+
 @dataclass(frozen=True)
 class Section:
     """A group of articles inside a category (kb.yml's `sections:` under a category)."""

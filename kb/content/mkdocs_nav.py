@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from kb.model import NAV_TRAIL
+
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
 
@@ -33,7 +35,7 @@ class NavTitles:
         """The page's title as its nav shows it, after the section it sits in ("Certificates › Renew"): a page
         named "Overview" in five sections is five different pages. Empty when the nav does not title it."""
         trail = self.trails.get(relpath, ())
-        return " › ".join(trail[-2:]) if trail else ""
+        return NAV_TRAIL.join(trail[-2:]) if trail else ""
 
 
 NO_NAV = NavTitles(None, {})

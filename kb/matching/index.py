@@ -26,7 +26,7 @@ from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.query import Term
 
 from kb.matching.analysis import KbTokenizer, pairs, terms
-from kb.model import Article
+from kb.model import NAV_TRAIL, Article
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ TEXT_FIELDS = ("title", "summary", "headings", "body")
 PAIR_FIELD = "pairs"
 ALL_FIELDS = (*TEXT_FIELDS, PAIR_FIELD)
 FIELD_BOOSTS = {"title": 3.0, "summary": 2.0, "headings": 1.5, "body": 1.0}
-INDEX_VERSION = "4"  # bump when the schema or the analysis changes: old caches are then rebuilt
+INDEX_VERSION = "5"  # bump when the schema or the analysis changes: old caches are then rebuilt
 
 
 def _schema() -> Schema:
@@ -62,10 +62,13 @@ def digest(article: Article) -> str:
 
 
 def _field_texts(article: Article) -> dict[str, str]:
+    # An audited page titled by its site's navigation ("Databases › Backups"): the sections above it are
+    # context, shared by every page under them, and are read as headings; the page's own title is its title.
+    *trail, title = article.title.split(NAV_TRAIL)
     return {
-        "title": article.title,
+        "title": title,
         "summary": article.summary,
-        "headings": "\n".join(article.headings),
+        "headings": "\n".join((*trail, *article.headings)),
         "body": article.body,
     }
 

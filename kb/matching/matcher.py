@@ -52,6 +52,10 @@ class Params:
     pair_weight: float = 0.6  # phrase evidence, relative to single terms
     synonym_weight: float = 0.7  # a synonym counts a little less than the customer's own word
     near_weight: float = 0.7  # a corrected misspelling, or a known word inside an unknown Chinese one
+    # A word of the question in the article's title, scored again on the title alone (saturated apart from the
+    # other fields): inside BM25F a body that repeats the word already saturates it, and the title, the
+    # writer's own statement of what the article answers, then adds almost nothing.
+    title_weight: float = 0.5
 
 
 _DEFAULTS = Params()
@@ -110,7 +114,12 @@ class Matcher:
         self._docs, self._weights, self._offsets, idf = self._bm25f(TEXT_FIELDS)
         self._pair_docs, self._pair_weights, self._pair_offsets, _ = self._bm25f((PAIR_FIELD,))
         self._idf = idf
+        title = stats.fields["title"]
+        order = np.argsort(title.terms, kind="stable")
+        self._title_docs = title.docs[order]
+        self._title_offsets = np.searchsorted(title.terms[order], np.arange(len(stats.vocabulary) + 1))
         self._unknown_idf = math.log(1 + (self.size + 0.5) / 0.5)
+        self._compounds: dict[str, tuple[str, ...]] = {}
 
     def _bm25f(self, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per term, its documents and BM25F weights, grouped by term (offsets index the groups); and idf by term.
@@ -134,7 +143,16 @@ class Matcher:
         docs = (unique % max(n, 1)).astype(np.int32)
         df = np.bincount(term_of, minlength=v)
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-        weights = (idf[term_of] * pseudo_tf * (p.k1 + 1) / (pseudo_tf + p.k1)).astype(np.float32)
+        weights = idf[term_of] * pseudo_tf * (p.k1 + 1) / (pseudo_tf + p.k1)
+        if "title" in fields and p.title_weight:
+            title = self.stats.fields["title"]
+            norm = 1 - p.b + p.b * title.lengths / (float(title.lengths.mean()) or 1.0) if n else 1.0
+            tf = p.boosts.get("title", 1.0) * title.freqs / norm[title.docs]
+            in_titles = np.bincount(title.terms, minlength=v)  # a word rare among titles names a page
+            title_idf = np.log(1 + (n - in_titles + 0.5) / (in_titles + 0.5))[title.terms]
+            where = np.searchsorted(unique, title.terms.astype(np.int64) * max(n, 1) + title.docs)
+            weights[where] += p.title_weight * title_idf * tf * (p.k1 + 1) / (tf + p.k1)
+        weights = weights.astype(np.float32)
         offsets = np.searchsorted(term_of, np.arange(v + 1))
         return docs, weights, offsets, np.where(df > 0, idf, np.nan)
 
@@ -221,8 +239,8 @@ class Matcher:
         return scores, (present / total if total else present)
 
     def candidates(self, query: Query, max_df: int) -> tuple[np.ndarray, np.ndarray]:
-        """The documents sharing one of the query's rarer words (in at most `max_df` documents), ascending, with
-        a rough score (the sum of those words' weights) to pick the likeliest among them."""
+        """The documents sharing one of the query's rarer words (in at most `max_df` documents, or in at most
+        `max_df` titles), ascending, with a rough score (the sum of those words' weights) to pick the likeliest."""
         rough = np.zeros(self.size, dtype=np.float32)
         for concept in query.concepts:
             concept = self.resolve(concept)
@@ -232,6 +250,11 @@ class Matcher:
                 posting = self._posting(term)
                 if posting is not None and len(posting[0]) <= max_df:
                     rough[posting[0]] += weight * posting[1]
+                elif posting is not None:  # common in the text, but maybe rare among titles: those name pages
+                    i = self._term_index[term]
+                    if self.title_df(term) <= max_df:
+                        titled = self._title_docs[self._title_offsets[i] : self._title_offsets[i + 1]]
+                        rough[titled] += weight * float(posting[1].max())
         docs = np.flatnonzero(rough)
         return docs, rough[docs]
 
@@ -246,7 +269,7 @@ class Matcher:
         it is dropped. Known words pass unchanged."""
         word = concept.terms[0]
         if any(t in self._known for t in concept.terms):
-            parts = self._compound_parts(word) if word in self._known else ()
+            parts = self._compound_parts(word) if word in self._known and word.isascii() else ()
             if parts and self.df("_".join(parts)) > self.df(word):  # the help center writes it as two words
                 return Concept((*concept.terms, *parts), (*concept.weights, *([self.params.near_weight] * 2)))
             return concept
@@ -263,6 +286,11 @@ class Matcher:
         if i is None:
             return 0
         return int(max(self._offsets[i + 1] - self._offsets[i], self._pair_offsets[i + 1] - self._pair_offsets[i]))
+
+    def title_df(self, term: str) -> int:
+        """How many articles have the word in their title."""
+        i = self._term_index.get(term)
+        return 0 if i is None else int(self._title_offsets[i + 1] - self._title_offsets[i])
 
     def knows(self, term: str) -> bool:
         """Whether some article has the term."""
@@ -304,6 +332,11 @@ class Matcher:
     def _compound_parts(self, word: str) -> tuple[str, ...]:
         """Two known words written as one ("webclipper", "darkmode", "filesync"): the split whose shorter part
         is longest, each part analysed as an article's words are."""
+        if word not in self._compounds:
+            self._compounds[word] = self._split(word)
+        return self._compounds[word]
+
+    def _split(self, word: str) -> tuple[str, ...]:
         best: tuple[str, ...] = ()
         shortest = 0
         for i in range(3, len(word) - 2):

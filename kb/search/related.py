@@ -121,8 +121,8 @@ class RelatedMemory:
     """The live preview's related articles, kept between its rebuilds so that an edit recomputes only the lists it
     can change: the edited, added and removed articles' own, those that list one of them, and those of every
     article whose title and summary read a term (a word, a synonym or a word pair) that an edited, added or removed
-    article has or had. Above EXACT_UP_TO articles, where only articles sharing a rarer word are compared, only
-    such rarer terms count: a common one can change an edited article's score for a list it cannot enter, and
+    article has or had. Above EXACT_UP_TO articles, where only articles sharing a rarer word (rare in the text or
+    among the titles) are compared, only such rarer terms count: a common one can change an edited article's score for a list it cannot enter, and
     its frequency, which is what an edit changes for the other articles.
 
     Not followed: above EXACT_UP_TO articles, how an edit moves the help center's totals (its article count and
@@ -181,7 +181,12 @@ class RelatedMemory:
             touched = set().union(*before.values(), *after.values())  # the edited articles' scores changed
             if matcher.size > EXACT_UP_TO:  # they are compared only with articles sharing a rarer word
                 rare, pairs = self.settings[-1], _pair_terms(self.matcher.stats, matcher.stats, changed)
-                touched = {t for t in touched - pairs if min(self.matcher.df(t), matcher.df(t)) <= rare}
+                touched = {
+                    t
+                    for t in touched - pairs
+                    if min(self.matcher.df(t), matcher.df(t)) <= rare
+                    or min(self.matcher.title_df(t), matcher.title_df(t)) <= rare
+                }
             for article_id in changed:  # the words an article gained or lost: their frequency changed
                 if article_id in before and article_id in after or matcher.size <= EXACT_UP_TO:
                     touched |= before.get(article_id, set()) ^ after.get(article_id, set())

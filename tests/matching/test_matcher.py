@@ -1,0 +1,47 @@
+from kb.matching.index import _field_texts, term_stats
+from kb.matching.matcher import Matcher, Params, build_matcher
+from kb.model import Article
+
+
+def _article(id, title, body):
+    return Article(id=id, path=f"{id}.md", title=title, lang="en", body=body)
+
+
+def test_a_title_naming_the_question_outranks_a_body_repeating_its_words(tmp_path):
+    articles = [
+        _article("clipper", "Web clipper", "Install it from your browser's store. It saves a page as a note."),
+        _article(
+            "tips",
+            "Tips",
+            "Notes sync in the background. " * 3 + "The web clipper connects to the desktop app; the clipper "
+            "needs the desktop app running, and the clipper asks for a token. Sync your notes daily.",
+        ),
+        _article("sync", "Synchronisation", "Notes sync between devices through a sync target."),
+    ]
+    matcher = build_matcher(articles, tmp_path / "index")
+    top = matcher.rank(matcher.query("web clipper cannot connect"), limit=2)
+    assert [matcher.stats.ids[r.position] for r in top] == ["clipper", "tips"]
+
+    without = Matcher(term_stats(articles, tmp_path / "index"), Params(title_weight=0))
+    top = without.rank(without.query("web clipper cannot connect"), limit=1)
+    assert without.stats.ids[top[0].position] == "tips"  # inside BM25F alone, the repeating body wins
+
+
+def test_the_sections_above_a_page_in_its_nav_title_are_read_as_context_not_title():
+    texts = _field_texts(
+        Article(id="db/backup", path="db/backup.md", title="Databases › Backups", lang="en", headings=("Steps",))
+    )
+    assert texts["title"] == "Backups"
+    assert texts["headings"] == "Databases\nSteps"
+    plain = _field_texts(Article(id="a", path="a.md", title="Reset your password", lang="en"))
+    assert plain["title"] == "Reset your password" and plain["headings"] == ""
+
+
+def test_a_word_common_in_the_text_but_rare_among_titles_picks_shortlist_candidates(tmp_path):
+    articles = [_article("export", "Export", "Choose a format.")] + [
+        _article(f"other-{i}", f"Topic {i}", f"Export is mentioned here, page {i}.") for i in range(9)
+    ]
+    matcher = build_matcher(articles, tmp_path / "index")
+    assert matcher.df("export") == 10 and matcher.title_df("export") == 1
+    docs, _ = matcher.candidates(matcher.query("export"), max_df=2)
+    assert [matcher.stats.ids[d] for d in docs] == ["export"]
