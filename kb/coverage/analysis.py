@@ -18,7 +18,7 @@ from kb.content.kinds import question_kind
 from kb.coverage.model import MEDIUM, Candidate, Figures, QuestionResult, Report
 from kb.matching.analysis import terms
 from kb.matching.matcher import Matcher
-from kb.matching.semantic import SectionIndex, reciprocal_rank_fusion
+from kb.matching.semantic import SectionIndex, fuse
 from kb.model import Article, Question
 
 # Calibrated on the labelled evaluation set (benchmarks/coverage_eval.py; BENCHMARKS.md has the figures): an
@@ -194,7 +194,7 @@ def _fused(scored: list, lexical: list, meaning: list[str], positions: dict[str,
     first = [i for i, _ in lexical]
     words = first + [i for i in _top(scored[0][1], FUSION_DEPTH) if i not in first]
     by_meaning = [positions[a] for a in meaning if a in positions and allowed[positions[a]]][:FUSION_DEPTH]
-    order = [int(key) for key, _ in reciprocal_rank_fusion([[str(i) for i in words], [str(i) for i in by_meaning]])]
+    order = [int(key) for key in fuse([str(i) for i in words], [str(i) for i in by_meaning])]
     fused = []
     for i in order[:CANDIDATES]:
         score = max(float(scores[i]) for _, scores, _ in scored)

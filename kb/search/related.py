@@ -11,7 +11,7 @@ import numpy as np
 
 from kb.matching.index import PAIR_FIELD, TermStats
 from kb.matching.matcher import Matcher
-from kb.matching.semantic import SectionIndex, reciprocal_rank_fusion
+from kb.matching.semantic import SectionIndex, fuse
 from kb.model import Article
 from kb.templates import render as render_template
 
@@ -50,7 +50,7 @@ def _related_ids(
     order = _shortlisted(matcher, query, allowed, limit) if large else _everyone(matcher, query, allowed, limit)
     found = [matcher.stats.ids[i] for i in order if matcher.stats.ids[i] in by_id]
     if article.id in meaning:
-        found = [key for key, _ in reciprocal_rank_fusion([found, meaning[article.id]])]
+        found = fuse(found, meaning[article.id])
     return found[:limit]
 
 

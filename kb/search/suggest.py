@@ -14,7 +14,7 @@ from pathlib import Path
 from feedback_widget.misses import QUERY_MAX_CHARS
 from kb.matching.index import TermStats, load_stats, save_stats
 from kb.matching.matcher import Matcher
-from kb.matching.semantic import SectionIndex, SemanticRanker, reciprocal_rank_fusion
+from kb.matching.semantic import SectionIndex, SemanticRanker, fuse
 
 SNAPSHOT = "kb-search.npz"
 MANIFEST = "kb-articles.json"
@@ -64,7 +64,7 @@ class Suggester:
         order = list(scores)
         if self.sections is not None:
             meaning = self.sections.top([text], limit=depth, lang=lang)[0]
-            order = [key for key, _ in reciprocal_rank_fusion([order, meaning])]
+            order = fuse(order, meaning)
         found = []
         for article_id in order:
             article = self.articles.get(article_id)

@@ -382,3 +382,14 @@ def test_the_query_cache_is_bounded(model_folder: Path, tmp_path: Path, monkeypa
     ranker.embed_queries(["renewal", "email"])
     kept = [folder for folder in (tmp_path / "vectors").iterdir()]
     assert [np.load(folder / "vectors.npy").shape[0] for folder in kept] == [2]
+
+
+def test_the_fusion_leans_on_the_lexical_ranking():
+    from kb.matching.semantic import fuse, reciprocal_rank_fusion
+
+    # "a" is first by words and 12th by meaning, "b" first by meaning and 10th by words: with equal weights "b"
+    # would win; the lexical ranking, the stronger on real help centers, decides.
+    lexical = ["a", *[f"w{i}" for i in range(8)], "b"]
+    meaning = ["b", *[f"m{i}" for i in range(10)], "a"]
+    assert reciprocal_rank_fusion([lexical, meaning])[0][0] == "b"
+    assert fuse(lexical, meaning)[:2] == ["a", "b"]
