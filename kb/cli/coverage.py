@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 
 from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, judged_site, print_problems, site_config
+from kb.content.articles import parse_article
 from kb.content.edits import add_cover, add_rejection, write_edited
-from kb.content.site import load_site
+from kb.content.questions import load_questions
+from kb.content.site import article_rules, load_site
 from kb.content.textfile import read_text
 from kb.coverage.audit import foreign_report, site_report
+from kb.model import Article, Question
 from kb.problems import did_you_mean, has_errors
 from kb.reports import data as report_output
 
@@ -188,7 +191,7 @@ def cmd_review(args: argparse.Namespace, keys=None) -> int:
         if key == "q":
             break
         if key == "a":
-            print("  " + accept(config, r.question, _fresh_article(config, best.article.id)))
+            print("  " + accept(config, r.question, _fresh_article(config, best.article)))
         elif key == "r":
             print("  " + reject(config, _fresh_question(config, r.question.id), best.article))
         done[key] += 1
@@ -196,13 +199,20 @@ def cmd_review(args: argparse.Namespace, keys=None) -> int:
     return OK
 
 
-def _fresh_article(config, article_id: str):
-    """The article as its file is now (an earlier accept may have added a covers: line)."""
-    return next(a for a in load_site(config).articles if a.id == article_id)
+def _fresh_article(config, article: Article) -> Article:
+    """The article as its file is now (an earlier accept may have added a covers: line): that one file is read
+    again, not the whole help center, so each key answers at once however many articles there are."""
+    path = config.articles_dir / article.path
+    shown = config.relative(path)
+    fresh, _ = parse_article(read_text(path, shown), article.path, shown, article_rules(config))
+    return fresh if fresh is not None else article
 
 
-def _fresh_question(config, question_id: str):
-    return next(q for q in load_site(config).questions if q.id == question_id)
+def _fresh_question(config, question_id: str) -> Question:
+    """The question as the questions file says now (an earlier reject may have added to its not_answered_by)."""
+    path = config.questions_path
+    questions, _ = load_questions(path, config.vocabulary, config.default_lang, config.relative(path))
+    return next(q for q in questions if q.id == question_id)
 
 
 def _terminal_keys():

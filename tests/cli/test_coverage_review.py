@@ -106,3 +106,22 @@ def test_an_entry_that_cannot_take_a_new_line_is_a_clear_error_and_the_file_stay
     result = kb("coverage", "reject", "reset-email", "account/reset-password", cwd=site.root)
     assert result.code == 1 and "cannot edit this entry as text" in result.err and "Traceback" not in result.err
     assert (site.root / "questions.yml").read_text(encoding="utf-8") == before
+
+
+def test_two_accepts_for_one_article_in_one_review_keep_both(site, capsys):
+    import argparse
+
+    from kb.cli.coverage import cmd_review
+
+    second = "  - id: reset-link\n    question: How do I get a password reset link?\n    category: account\n"
+    site.write("questions.yml", (site.root / "questions.yml").read_text(encoding="utf-8") + UNTAGGED + second)
+    article = site.root / "articles" / "account" / "reset-password.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("covers: [forgot-password]\n", ""), "utf-8")
+    keys = iter("aaq")
+    cmd_review(argparse.Namespace(config=site.root / "kb.yml"), keys=lambda: next(keys))
+    shown = capsys.readouterr().out
+    assert shown.count("probably answered by account/reset-password.md") == 2
+    text = article.read_text(encoding="utf-8")
+    # The first accept added a covers: line; the second read the file again and added to it, not a second key.
+    assert text.count("covers:") == 1 and "reset-email" in text and "reset-link" in text
+    assert "2 accepted" in shown
