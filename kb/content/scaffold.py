@@ -9,21 +9,11 @@ from pathlib import Path
 
 from kb.content.articles import PLACEHOLDERS
 from kb.content.config import SiteConfig
-from kb.content.text import CJK, slugify, text_id
+from kb.content.text import text_id
 from kb.model import Article, Question
 from kb.problems import KbError, Problem, did_you_mean
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-
-
-def pinyin_slug(title: str, max_words: int = 8) -> str:
-    """A file name for a Chinese title: each word's pinyin, words joined by '-' (如何申请退款 -> ruhe-shenqing-tuikuan)."""
-    import jieba
-    from pypinyin import lazy_pinyin
-
-    jieba.setLogLevel(60)  # no "Building prefix dict" chatter on the terminal
-    words = ["".join(lazy_pinyin(word)) if CJK.search(word) else word for word in jieba.lcut(title)]
-    return slugify(" ".join(words), max_words)
 
 
 def article_path(config: SiteConfig, title: str, category: str, lang: str, slug: str | None) -> Path:
@@ -42,7 +32,7 @@ def article_path(config: SiteConfig, title: str, category: str, lang: str, slug:
                 "lowercase letters, digits and '-', e.g. refunds",
             )
         )
-    name = slug or (pinyin_slug(title) if CJK.search(title) else slugify(title)) or text_id(title, "article")
+    name = slug or text_id(title, "article")
     folder = config.articles_dir / (lang if lang != config.default_lang else "") / category
     return folder / f"{name}.md"
 

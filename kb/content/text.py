@@ -17,9 +17,26 @@ def slugify(text: str, max_words: int = 8) -> str:
     return "-".join(_WORD.findall(ascii_text)[:max_words])
 
 
+def pinyin_slug(title: str, max_words: int = 8) -> str:
+    """An ascii slug for Chinese text: each word's pinyin, words joined by '-' (如何申请退款 -> ruhe-shenqing-tuikuan);
+    Latin words in it stay as they are."""
+    import jieba
+    from pypinyin import lazy_pinyin
+
+    jieba.setLogLevel(60)  # no "Building prefix dict" chatter on the terminal
+    words = ["".join(lazy_pinyin(word)) if CJK.search(word) else word for word in jieba.lcut(title)]
+    return slugify(" ".join(words), max_words)
+
+
+def readable_slug(text: str, max_words: int = 8) -> str:
+    """The text's slug, through pinyin when it has Chinese; empty when it has no word either way."""
+    return pinyin_slug(text, max_words) if CJK.search(text) else slugify(text, max_words)
+
+
 def text_id(text: str, prefix: str = "q") -> str:
-    """A readable id for a question: its slug, or a short hash when it has no ascii words."""
-    return slugify(text) or f"{prefix}-{hashlib.sha1(normalise(text).encode()).hexdigest()[:8]}"
+    """A readable id for a question: its slug (pinyin for Chinese: 忘记了用户名 -> wangji-le-yonghuming), or a short
+    hash when it has no word to spell."""
+    return readable_slug(text) or f"{prefix}-{hashlib.sha1(normalise(text).encode()).hexdigest()[:8]}"
 
 
 def normalise(text: str) -> str:
