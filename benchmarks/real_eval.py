@@ -55,8 +55,21 @@ def load_set(folder: Path) -> RealSet:
     return RealSet(data.get("set", folder.name), lang, articles, questions, answers, kinds, len(skipped))
 
 
+def set_folders(root: Path = ROOT) -> list[Path]:
+    """Every set's folder, whether or not its articles are present."""
+    return [path.parent for path in sorted(root.glob("*/questions.yml"))]
+
+
+def has_articles(folder: Path) -> bool:
+    """A set whose text may not be redistributed keeps its articles out of git: they exist only once the set's
+    fetch.sh has re-created them (see its SOURCE.md)."""
+    data = yaml.safe_load((folder / "questions.yml").read_text(encoding="utf-8"))
+    return (folder / data.get("articles", "articles")).is_dir()
+
+
 def real_sets(root: Path = ROOT) -> list[RealSet]:
-    return [load_set(path.parent) for path in sorted(root.glob("*/questions.yml"))]
+    """The sets whose articles are present."""
+    return [load_set(folder) for folder in set_folders(root) if has_articles(folder)]
 
 
 def auc(positive: list[float], negative: list[float]) -> float | None:
@@ -110,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             args.embedding_model, default_cache_dir() / "models", default_cache_dir() / "vectors"
         )
         print(f"# semantic ranking: {status.reason}", file=sys.stderr)
+    for absent in (folder for folder in set_folders() if not has_articles(folder)):
+        print(f"# {absent.name}: articles not present, skipped (run its fetch.sh, see its SOURCE.md)")
     for real in real_sets():
         with tempfile.TemporaryDirectory() as folder:
             ranked, confidence = lexical(real, Path(folder) / "index")
