@@ -2,6 +2,9 @@
 
 The figures are what `python -m benchmarks.real_eval` prints (BENCHMARKS.md); the floors sit a little under them,
 so a change that loses ground on customers' real words fails here even when the sample's own figures hold.
+
+A set whose text may not be redistributed (en-bitwarden) keeps its articles out of git: its floor is checked where
+its fetch.sh has re-created them, and the sets in git are checked everywhere (`test_the_sets_in_git_are_present`).
 """
 
 from __future__ import annotations
@@ -19,18 +22,23 @@ FLOORS = {  # set: (recall@3, recall@1)
 }
 
 
-@pytest.mark.parametrize("folder", set_folders(), ids=lambda folder: folder.name)
+@pytest.mark.parametrize("folder", [f for f in set_folders() if has_articles(f)], ids=lambda folder: folder.name)
 def test_lexical_suggestions_on_real_sets(folder, tmp_path):
-    if not has_articles(folder):
-        pytest.skip(f"{folder.name}: articles not present (run its fetch.sh, see its SOURCE.md)")
     real = load_set(folder)
     ranked, confidence = lexical(real, tmp_path / "index")
     result = figures(real, ranked, confidence, LIKELY_THRESHOLD)
     at3, at1 = FLOORS[real.name]
-    assert result["answered"] >= 30 and result["questions"] - result["answered"] >= 20
-    assert result["recall_at_3"] >= at3
-    assert result["recall_at_1"] >= at1
+    assert result["recall_at_3"] >= at3, result
+    assert result["recall_at_1"] >= at1, result
 
 
 def test_every_real_set_has_a_floor():
     assert {folder.name for folder in set_folders()} == set(FLOORS)
+
+
+def test_the_sets_in_git_are_present():
+    """Only a set that says how to fetch its text may lack it: the others are checked on every clean clone."""
+    for folder in set_folders():
+        if not has_articles(folder):
+            assert (folder / "fetch.sh").is_file() and (folder / ".gitignore").is_file(), folder.name
+    assert sum(1 for f in set_folders() if has_articles(f)) >= 4
