@@ -10,7 +10,9 @@ _FEATURE = re.compile(
     _OPEN + r"(feature|feat|fr|enhancement|request|suggestion|idea|proposal|需求|建议|功能建议|新功能)\b"
     r"|\b(feature request|please (add|support|make)|can you (add|support|make)|could you (add|support)"
     r"|would (be|love) (nice|great|good|helpful|to)|add (an? |the )?(option|support|ability|setting|feature|way)"
-    r"|support for|ability to|it would be)\b"
+    r"|support for|ability to|it would be|should (be able|allow|support|have|not require|let))\b"
+    # A title that is an order, not a question: "Add icons for logins", "Allow users to ...", "LDAPS support".
+    r"|^\s*(allow|implement|introduce|consider|integrate|make it possible|option to|let users)\b(?!.*[?？]\s*$)"
     r"|希望|建议|能否(增加|添加|支持|加)|能不能(增加|添加|支持|加)|可否(增加|添加|支持)|请求(增加|添加|支持)"
     r"|增加.{0,12}功能|添加.{0,12}功能|新增|支持.{0,20}[吗么]|可以支持|求支持|需求",
     re.IGNORECASE,
