@@ -598,3 +598,101 @@ def test_a_process_that_ends_while_the_model_loads_exits_cleanly(model_folder: P
         [sys.executable, "-c", script, str(model_folder), str(tmp_path)], capture_output=True, text=True, timeout=60
     )
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def sessions_opened(monkeypatch) -> list[Path]:
+    opened: list[Path] = []
+    real = semantic.onnx_session
+    monkeypatch.setattr(semantic, "onnx_session", lambda path: opened.append(path) or real(path))
+    return opened
+
+
+def test_a_folder_runs_from_a_copy_that_keeps_its_weights_apart(
+    model_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    folder = tmp_path / "tiny-copy"
+    shutil.copytree(model_folder, folder)
+    opened = sessions_opened(monkeypatch)
+    choice = resolve_model(str(folder), tmp_path / "models")
+    first = semantic.OnnxEncoder.load(choice)
+    [copy] = (tmp_path / "models" / semantic.COPIES_FOLDER).iterdir()
+    assert opened == [copy / "model.onnx"]
+    assert (copy / semantic.WEIGHTS_FILE).stat().st_size > (copy / "model.onnx").stat().st_size
+    texts = [text for _, text in ARTICLES] + [LONG_TEXT]
+    np.testing.assert_array_equal(first.encode_passages(texts), fastembed_reference(choice).encode_passages(texts))
+
+    monkeypatch.setattr(semantic, "write_external_weights", lambda *a: pytest.fail("the copy was made again"))
+    semantic.OnnxEncoder.load(choice)
+    assert opened == [copy / "model.onnx"] * 2
+
+    time.sleep(0.01)
+    (folder / "model.onnx").write_bytes((folder / "model.onnx").read_bytes())  # new weights: a new copy, the old gone
+    monkeypatch.undo()
+    opened = sessions_opened(monkeypatch)
+    semantic.OnnxEncoder.load(resolve_model(str(folder), tmp_path / "models"))
+    [newer] = (tmp_path / "models" / semantic.COPIES_FOLDER).iterdir()
+    assert newer != copy and opened == [newer / "model.onnx"]
+
+
+def test_without_room_for_the_copy_the_folder_runs_from_its_own_file(
+    model_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    def full(source, target):
+        target.write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(semantic, "write_external_weights", full)
+    opened = sessions_opened(monkeypatch)
+    choice = resolve_model(str(model_folder), tmp_path / "models")
+    encoder = semantic.OnnxEncoder.load(choice)
+    assert opened == [model_folder / "model.onnx"]
+    assert list((tmp_path / "models" / semantic.COPIES_FOLDER).iterdir()) == []  # nothing half-written left
+    np.testing.assert_array_equal(
+        encoder.encode_queries(["refund"]), fastembed_reference(choice).encode_queries(["refund"])
+    )
+
+
+def test_a_folder_with_its_weights_apart_already_is_run_as_it_is(
+    model_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import onnx
+
+    folder = tmp_path / "external"
+    shutil.copytree(model_folder, folder)
+    graph = onnx.load(str(folder / "model.onnx"))
+    onnx.save(graph, str(folder / "model.onnx"), save_as_external_data=True, location="model.onnx_data")
+    opened = sessions_opened(monkeypatch)
+    choice = resolve_model(str(folder), tmp_path / "models")
+    assert choice.additional_files == ("model.onnx_data",)
+    encoder = semantic.OnnxEncoder.load(choice)
+    assert opened == [folder / "model.onnx"] and not (tmp_path / "models" / semantic.COPIES_FOLDER).exists()
+    np.testing.assert_array_equal(
+        encoder.encode_queries(["refund"]), fastembed_reference(choice).encode_queries(["refund"])
+    )
+
+
+def test_a_damaged_copy_is_dropped_and_the_folder_runs_from_its_own_file(
+    model_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    choice = resolve_model(str(model_folder), tmp_path / "models")
+    semantic.OnnxEncoder.load(choice)
+    [copy] = (tmp_path / "models" / semantic.COPIES_FOLDER).iterdir()
+    (copy / semantic.WEIGHTS_FILE).write_bytes(b"cut short")
+    opened = sessions_opened(monkeypatch)
+    encoder = semantic.OnnxEncoder.load(choice)
+    assert opened == [copy / "model.onnx", model_folder / "model.onnx"] and not copy.exists()
+    np.testing.assert_array_equal(
+        encoder.encode_queries(["refund"]), fastembed_reference(choice).encode_queries(["refund"])
+    )
+
+
+def test_copies_of_model_folders_that_are_gone_are_removed(model_folder: Path, tmp_path: Path) -> None:
+    gone = tmp_path / "gone-model"
+    shutil.copytree(model_folder, gone)
+    semantic.OnnxEncoder.load(resolve_model(str(gone), tmp_path / "models"))
+    shutil.rmtree(gone)
+    copies = tmp_path / "models" / semantic.COPIES_FOLDER
+    [orphan] = copies.iterdir()
+    semantic.OnnxEncoder.load(resolve_model(str(model_folder), tmp_path / "models"))
+    [kept] = copies.iterdir()
+    assert kept != orphan and (kept / semantic.SOURCE_FILE).read_text() == str(model_folder)
