@@ -10,8 +10,12 @@ includes start-up and model loading, and its peak resident memory is that proces
 - lexical: the same audit with --no-embeddings;
 - one edit: a sentence added to one article's section, then the audit run lexical-only and with embeddings; the
   difference is what the semantic stage adds to a rerun (median over --edits edits);
+- unchanged: the same two audits once more with nothing edited (every vector is cached: no model is loaded);
 - one edit in a process that keeps running (a preview server's rebuild): the same two audits called in this
-  process after a first audit loaded the model.
+  process after a first audit loaded the model;
+- `kb build` of a copy of this repository's sample help center with the model in kb.yml's
+  coverage.embedding_model: rebuilt after one edited article without the model and with it (median over
+  --edits edits), and once more with nothing edited.
 
 The sections embedded in each run are counted from the vector cache (digests new after the run). Without a model
 (--embedding-model or KB_BENCH_EMBEDDING_MODEL) it prints that it was skipped and exits 0. Aims (2 cores): cold
@@ -25,6 +29,7 @@ import csv
 import json
 import os
 import pty
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,6 +43,8 @@ import yaml
 
 from .corpus import articles, questions
 
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = ("articles", "questions.yml", "kb.yml", "mkdocs.yml")
 MODEL_ENV = "KB_BENCH_EMBEDDING_MODEL"
 AIM_COLD_S, AIM_RERUN_ADDED_S, AIM_PEAK_MB = 180.0, 2.0, 1536.0
 
@@ -115,6 +122,65 @@ def audit(docs: Path, asked: Path, cache: Path, model: str | None, terminal: boo
     return Run(elapsed, cpu, usage.ru_maxrss / 1024, text, semantic)  # Linux reports kilobytes
 
 
+def sample_copy(folder: Path) -> Path:
+    """This repository's sample help center, copied into `folder` to be built there."""
+    for name in SAMPLE:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name)
+        else:
+            shutil.copy(source, folder / name)
+    return folder
+
+
+def build(root: Path, cache: Path, model: str | None) -> Run:
+    """`kb build` of the help center in `root` in a process of its own, kb.yml naming `model` or none. The usage
+    wait4 reports for the kb process includes the mkdocs process it waited for."""
+    config = root / "kb.yml"
+    text = (REPO / "kb.yml").read_text(encoding="utf-8")
+    if model:
+        text = text.replace("\ncoverage:\n", f"\ncoverage:\n  embedding_model: {model}\n", 1)
+    config.write_text(text, encoding="utf-8")
+    command = [sys.executable, "-m", "kb", "build", "--site-dir", str(root / "site")]
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "HF_HUB_OFFLINE": "1"}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors: list[bytes] = []
+    reader = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)
+    reader.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    reader.join(timeout=5)
+    text = b"".join(errors).decode("utf-8", "replace")
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"kb build failed:\n{text}")
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text, "")
+
+
+def build_reruns(folder: Path, cache: Path, model: str, edits: int) -> dict[str, float]:
+    """What the model adds to `kb build` after one edited article (medians) and with nothing edited."""
+    root = sample_copy(folder)
+    paths = sorted(p for p in (root / "articles").glob("*/*.md") if p.name != "index.md")
+    build(root, cache, model)  # every section embedded, the copy of the weights made
+    build(root, cache, None)
+    added, added_cpu, lexical = [], [], []
+    for n in range(edits):
+        edit(paths[(n * 7 + 3) % len(paths)], n)
+        plain = build(root, cache, None)
+        with_model = build(root, cache, model)
+        lexical.append(plain.seconds)
+        added.append(with_model.seconds - plain.seconds)
+        added_cpu.append(with_model.cpu_seconds - plain.cpu_seconds)
+    plain, unchanged = build(root, cache, None), build(root, cache, model)
+    return {
+        "lexical": statistics.median(lexical),
+        "added": statistics.median(added),
+        "added_cpu": statistics.median(added_cpu),
+        "unchanged": unchanged.seconds - plain.seconds,
+        "unchanged_cpu": unchanged.cpu_seconds - plain.cpu_seconds,
+    }
+
+
 def _drain(fd: int, chunks: list[bytes]) -> None:
     while True:
         try:
@@ -187,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
             added.append(rerun.seconds - plain.seconds)
             added_cpu.append(rerun.cpu_seconds - plain.cpu_seconds)
             peaks.append(rerun.peak_mb)
+        unchanged_plain = audit(docs, asked, cache, None)
+        unchanged = audit(docs, asked, cache, args.embedding_model)
         kept_loaded = in_process_added(docs, asked, cache, args.embedding_model, paths, args.edits)
+        site = build_reruns(root / "sample", root / "build-cache", args.embedding_model, args.edits)
     progress = "embedding passages:" in cold.stderr
     added_s, peak = statistics.median(added), max(peaks)
     print(f"semantic_model: {args.embedding_model}")
@@ -204,12 +273,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"semantic_rerun_sections_embedded: {statistics.median(embedded):g}")
     print(f"semantic_rerun_added_s: {added_s:.2f} (median of {args.edits})")
     print(f"semantic_rerun_added_cpu_s: {statistics.median(added_cpu):.2f} (median of {args.edits})")
+    print(f"semantic_unchanged_rerun_added_s: {unchanged.seconds - unchanged_plain.seconds:.2f}")
+    print(f"semantic_unchanged_rerun_added_cpu_s: {unchanged.cpu_seconds - unchanged_plain.cpu_seconds:.2f}")
     print(f"semantic_rerun_in_process_added_s: {kept_loaded:.2f} (median of {args.edits}, model already loaded)")
+    print(f"semantic_build_rerun_lexical_s: {site['lexical']:.2f} (median of {args.edits}, kb build of the sample)")
+    print(f"semantic_build_rerun_added_s: {site['added']:.2f} (median of {args.edits})")
+    print(f"semantic_build_rerun_added_cpu_s: {site['added_cpu']:.2f} (median of {args.edits})")
+    print(f"semantic_build_unchanged_added_s: {site['unchanged']:.2f} ({site['unchanged_cpu']:.2f} CPU)")
     print(f"semantic_lexical_peak_mb: {lexical.peak_mb:.0f}")
     print(f"semantic_cold_peak_mb: {cold.peak_mb:.0f}")
+    print(f"semantic_rerun_peak_mb: {max(peaks[1:]):.0f}")
     print(f"semantic_peak_mb: {peak:.0f}")
     print(f"semantic_load: {os.getloadavg()[0]:.2f} (1-minute load average, {os.cpu_count()} cores)")
-    met = cold.seconds <= AIM_COLD_S and progress and added_s <= AIM_RERUN_ADDED_S and peak <= AIM_PEAK_MB
+    met = cold.seconds <= AIM_COLD_S and progress and max(added_s, site["added"]) <= AIM_RERUN_ADDED_S
+    met = met and peak <= AIM_PEAK_MB
     return 0 if met else 1
 
 

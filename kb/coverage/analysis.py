@@ -50,7 +50,7 @@ def analyse(
         for qid in article.covers:
             covering[qid].append(article)
     everything = np.ones(matcher.size, dtype=bool)
-    untagged = [q for q in questions if q.id not in covering]
+    untagged = untagged_questions(articles, questions)
     meanings: dict[str, list[str]] = {}
     if sections is not None:  # one language at a time: another language's translations must not fill the list
         by_lang: dict[str | None, list[Question]] = defaultdict(list)
@@ -98,6 +98,12 @@ def analyse(
         ),
         warnings=tuple(warnings),
     )
+
+
+def untagged_questions(articles: list[Article], questions: list[Question]) -> list[Question]:
+    """The questions no article lists in `covers:`: those whose suggestions are ranked (by meaning too)."""
+    covered = {qid for article in articles for qid in article.covers}
+    return [q for q in questions if q.id not in covered]
 
 
 def _grouped(results: list[QuestionResult], key) -> dict[str, Figures]:

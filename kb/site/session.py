@@ -14,7 +14,7 @@ from pathlib import Path
 from kb.content.articles import Content
 from kb.content.config import SiteConfig, load_config
 from kb.content.site import load_site
-from kb.coverage.audit import semantic_sections
+from kb.coverage.audit import PendingSections, start_sections
 from kb.matching.matcher import Matcher, build_matcher
 from kb.matching.semantic import SectionIndex
 from kb.model import Article
@@ -64,9 +64,16 @@ class BuildSession:
         return "pagefind" if large and pagefind_available() else "material"
 
     @cached_property
+    def semantic_start(self) -> PendingSections:
+        """The sections' vectors under way: started with the session (`open_session`), so that the model, when a
+        text is not in the vector caches, loads while the build does its other work."""
+        content, config = self.content, self.config
+        return start_sections(content.articles, content.questions, config.embedding_model, config.cache_dir / "vectors")
+
+    @cached_property
     def semantic(self) -> tuple[SectionIndex | None, str]:
         """The articles' sections embedded with kb.yml's coverage.embedding_model, or None and why not."""
-        return semantic_sections(self.content.articles, self.config.embedding_model, self.config.cache_dir / "vectors")
+        return self.semantic_start.result()
 
     def related(self, limit: int) -> dict[str, list[Article]]:
         """Every article's related articles. The preview recomputes only the lists its last edit can change
@@ -104,6 +111,7 @@ def open_session(config_path: Path, preview: bool = False) -> BuildSession:
     if session is None or session.signature != signature or session.config != config:
         session = BuildSession(config, load_site(config, memory.parsed if memory else None), signature, memory=memory)
         _sessions[config_path] = session
+        session.semantic_start  # noqa: B018 - starts loading the model, if one is needed, in the background
     elif memory is not None and session.memory is None:
         session.memory = memory
     return session

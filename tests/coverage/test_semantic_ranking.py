@@ -98,3 +98,94 @@ def test_suggestions_use_the_site_section_vectors_when_the_endpoint_has_the_mode
     write_endpoint_data(site, ARTICLES, (), stats)  # a build without a model removes stale vectors
     assert not (site / SECTIONS).exists()
     assert json_module.loads((site / "kb-articles.json").read_text(encoding="utf-8"))["articles"]
+
+
+AUDITED = {
+    "reset.md": "---\ntitle: Reset your password\n---\n\n## From the sign-in page\n\nChoose Forgot password. {tail}\n",
+    "refund.md": "---\ntitle: Request a refund\n---\n\n## Within 30 days\n\nOpen Purchases and choose Refund.\n",
+    "subtitles.md": "---\ntitle: Subtitles out of sync\n---\n\n## Fix the timing\n\nReload the video player.\n",
+}
+
+
+def audited_folder(root, tail: str = ""):
+    """A folder of Markdown nobody tagged and its questions CSV; `tail` ends the reset article's one section."""
+    for name, text in AUDITED.items():
+        (root / "docs").mkdir(parents=True, exist_ok=True)
+        (root / "docs" / name).write_text(text.format(tail=tail), encoding="utf-8")
+    questions = root / "questions.csv"
+    questions.write_text("question,count\nI forgot my password,10\nmoney back for a course,5\n", encoding="utf-8")
+    return root / "docs", questions
+
+
+def loads_counted(monkeypatch) -> list[str]:
+    """A process with no model loaded yet; returns the models loaded from local files from now on."""
+    from kb.matching import semantic
+
+    monkeypatch.setattr(semantic, "_loaded", {})
+    monkeypatch.setattr(semantic, "_loading", {})
+    loads: list[str] = []
+    real = semantic._load_locally
+    monkeypatch.setattr(semantic, "_load_locally", lambda choice: loads.append(choice.label) or real(choice))
+    return loads
+
+
+def test_a_rerun_with_every_vector_cached_loads_no_model(tmp_path, monkeypatch):
+    from kb.coverage.audit import foreign_report
+    from kb.matching import semantic
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    docs, questions = audited_folder(tmp_path)
+    model = str(build_tiny_model(tmp_path / "m", list(AUDITED.values()) + ["I forgot my password money back"]))
+    loads = loads_counted(monkeypatch)
+    first, _ = foreign_report(docs, questions, 0.0, embedding_model=model)
+    assert first.semantic == f"on ({model})" and loads == [model]
+
+    semantic._loaded.clear()  # as in a new process
+    again, _ = foreign_report(docs, questions, 0.0, embedding_model=model)
+    assert again.semantic == f"on ({model})" and loads == [model]  # every vector cached: nothing loaded
+    assert again.results == first.results
+
+    # An edit past the part of a section that is embedded (its first SECTION_CHARS characters) changes no vector.
+    filler = "Words that matter little. " * (semantic.SECTION_CHARS // 20)
+    audited_folder(tmp_path, tail=filler)
+    foreign_report(docs, questions, 0.0, embedding_model=model)
+    semantic._loaded.clear()
+    loads.clear()
+    audited_folder(tmp_path, tail=filler + "One more sentence at the end.")
+    assert foreign_report(docs, questions, 0.0, embedding_model=model)[0].semantic == f"on ({model})"
+    assert loads == []
+
+    audited_folder(tmp_path, tail="An edit inside the embedded part.")  # the section's vector must be made again
+    assert foreign_report(docs, questions, 0.0, embedding_model=model)[0].semantic == f"on ({model})"
+    assert loads == [model]
+
+
+def test_a_broken_model_folder_reports_off_and_ranks_lexically(tmp_path, monkeypatch):
+    import shutil
+
+    from kb.coverage.audit import foreign_report
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    docs, questions = audited_folder(tmp_path)
+    broken = tmp_path / "broken"
+    shutil.copytree(build_tiny_model(tmp_path / "m", list(AUDITED.values())), broken)
+    (broken / "model.onnx").write_bytes(b"not a model")
+    loads = loads_counted(monkeypatch)
+    report, _ = foreign_report(docs, questions, 0.0, embedding_model=str(broken))
+    assert loads == [str(broken)]
+    assert report.semantic.startswith(f"off (model folder {broken} could not be loaded (")
+    lexical, _ = foreign_report(docs, questions, 0.0, embeddings=False)
+    assert report.results == lexical.results
+
+
+def test_a_build_session_starts_loading_the_model_with_the_session(site, tmp_path, monkeypatch):
+    from kb.site import session as sessions
+
+    model = build_tiny_model(tmp_path / "tiny-model", [text for _, text in article_passages(ARTICLES)])
+    site.write("kb.yml", site.config.read_text(encoding="utf-8") + f"coverage:\n  embedding_model: {model}\n")
+    loads = loads_counted(monkeypatch)
+    monkeypatch.setattr(sessions, "_sessions", {})
+    session = sessions.open_session(site.config)
+    assert session.semantic_start.prepared.loading  # before anything asked for the sections
+    sections, status = session.semantic
+    assert status == f"on ({model})" and sections is not None and loads == [str(model)]

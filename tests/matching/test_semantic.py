@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -82,11 +84,11 @@ def test_tiny_model_is_small(model_folder: Path) -> None:
     }
 
 
-def test_loads_a_local_folder_through_fastembed(model_folder: Path, tmp_path: Path) -> None:
+def test_loads_a_local_folder_with_onnx_runtime(model_folder: Path, tmp_path: Path) -> None:
     ranker, status = load(model_folder, tmp_path)
     assert status == SemanticStatus(True, f"on: {model_folder}")
-    assert isinstance(ranker.encoder, semantic.FastembedEncoder)
-    assert type(ranker.encoder.model).__name__ == "TextEmbedding"
+    assert isinstance(ranker.encoder, semantic.OnnxEncoder)
+    assert type(ranker.encoder.session).__name__ == "InferenceSession"
     vectors = ranker.embed_queries(["reset password", "reset password"])
     assert vectors.shape == (2, 32)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
@@ -393,3 +395,315 @@ def test_the_fusion_leans_on_the_lexical_ranking():
     meaning = ["b", *[f"m{i}" for i in range(10)], "a"]
     assert reciprocal_rank_fusion([lexical, meaning])[0][0] == "b"
     assert fuse(lexical, meaning)[:2] == ["a", "b"]
+
+
+# ---------------------------------------------------------------- loading: directly, in the background, or not at all
+
+LONG_TEXT = " ".join(["refund invoice password subscription"] * 60)  # past the tiny model's 128 tokens: truncated
+
+
+def fastembed_reference(choice: semantic.ModelChoice) -> semantic.FastembedEncoder:
+    """The folder as fastembed itself runs it: registered with mean pooling and normalisation, its TextEmbedding."""
+    semantic.register_custom_model(choice, source={"url": choice.folder.as_uri()})
+    return semantic.FastembedEncoder(semantic._text_embedding(choice, specific_model_path=str(choice.folder)), choice)
+
+
+@pytest.mark.parametrize("name", ["tiny-model", "tiny-e5"])
+def test_a_folder_run_directly_gives_fastembeds_vectors_to_the_bit(
+    model_folder: Path, tmp_path: Path, monkeypatch, name: str
+) -> None:
+    folder = tmp_path / name
+    shutil.copytree(model_folder, folder)
+    monkeypatch.setattr(semantic, "BATCH_SIZE", 3)  # several batches, each padded to its longest text
+    choice = resolve_model(str(folder), tmp_path / "models")
+    direct, reference = semantic.OnnxEncoder.load(choice), fastembed_reference(choice)
+    texts = [text for _, text in ARTICLES] + ["refund", LONG_TEXT, "", "退款 refund 密码"]
+    np.testing.assert_array_equal(direct.encode_queries(texts), reference.encode_queries(texts))
+    np.testing.assert_array_equal(direct.encode_passages(texts), reference.encode_passages(texts))
+    assert direct.model_id == reference.model_id
+
+
+def test_the_folder_tokenizer_is_set_up_as_fastembed_sets_it_up(model_folder: Path, tmp_path: Path) -> None:
+    from fastembed.common.preprocessor_utils import load_tokenizer
+
+    folder = tmp_path / "short"
+    shutil.copytree(model_folder, folder)
+    config = json.loads((folder / "tokenizer_config.json").read_text())
+    config.update(model_max_length=16, max_length=12, padding_side="left", truncation_side="left")
+    (folder / "tokenizer_config.json").write_text(json.dumps(config))
+    ours, (theirs, _) = semantic.load_tokenizer(folder), load_tokenizer(folder)
+    assert ours.truncation == theirs.truncation and ours.truncation["max_length"] == 12
+    assert ours.padding == theirs.padding and ours.padding["direction"] == "left"
+    batch = ["refund", LONG_TEXT]
+    assert [e.ids for e in ours.encode_batch(batch)] == [e.ids for e in theirs.encode_batch(batch)]
+
+
+@pytest.fixture
+def fresh_process(monkeypatch) -> list[str]:
+    """No model loaded in this process yet; returns the names of the threads that load one from local files."""
+    monkeypatch.setattr(semantic, "_loaded", {})
+    monkeypatch.setattr(semantic, "_loading", {})
+    threads: list[str] = []
+    real = semantic._load_locally
+
+    def counted(choice):
+        threads.append(threading.current_thread().name)
+        return real(choice)
+
+    monkeypatch.setattr(semantic, "_load_locally", counted)
+    return threads
+
+
+def prepare(folder: Path, tmp_path: Path, passages=ARTICLES, queries=("refund for a course",)):
+    return semantic.prepare_ranker(
+        str(folder), tmp_path / "models", tmp_path / "vectors", passages=passages, queries=queries, cache_queries=True
+    )
+
+
+def test_the_model_loads_in_the_background_while_the_caller_goes_on(
+    model_folder: Path, tmp_path: Path, monkeypatch, fresh_process: list[str]
+) -> None:
+    entered, release = threading.Event(), threading.Event()
+    real = semantic.OnnxEncoder.load
+
+    def held(choice):
+        entered.set()
+        release.wait(10)
+        return real(choice)
+
+    monkeypatch.setattr(semantic.OnnxEncoder, "load", held)
+    prepared = prepare(model_folder, tmp_path)
+    assert prepared.loading and entered.wait(10)  # the load runs, and this thread went on without it
+    assert fresh_process == ["kb-model-load"]
+    release.set()
+    ranker, status = prepared.result()
+    assert status == SemanticStatus(True, f"on: {model_folder}")
+    assert isinstance(ranker.encoder, semantic.OnnxEncoder)  # the background load's model is the one used
+    reference = fastembed_reference(resolve_model(str(model_folder), tmp_path / "models"))
+    np.testing.assert_array_equal(ranker.embed_queries(["refund"]), reference.encode_queries(["refund"]))
+    assert fresh_process == ["kb-model-load"]
+
+
+def test_no_model_is_loaded_when_every_vector_is_cached(
+    model_folder: Path, tmp_path: Path, fresh_process: list[str]
+) -> None:
+    first, _ = prepare(model_folder, tmp_path).result()
+    passages = first.embed_passages(ARTICLES)
+    question = first.embed_queries(["refund for a course"])
+    assert len(fresh_process) == 1
+    semantic._loaded.clear()  # a new process: the vectors are on disk, the model is not loaded
+
+    again = prepare(model_folder, tmp_path)
+    assert not again.loading
+    ranker, status = again.result()
+    assert status == SemanticStatus(True, f"on: {model_folder}")
+    np.testing.assert_array_equal(ranker.embed_passages(ARTICLES), passages)
+    np.testing.assert_array_equal(ranker.embed_queries(["refund for a course"]), question)
+    assert ranker.embedded_last == 0 and len(fresh_process) == 1  # nothing loaded
+
+    assert prepare(model_folder, tmp_path, queries=["a question asked for the first time"]).loading
+    assert prepare(model_folder, tmp_path, passages=ARTICLES + [("new", "A new section")]).loading
+
+
+def test_a_text_nobody_announced_loads_the_model_when_it_comes(
+    model_folder: Path, tmp_path: Path, fresh_process: list[str]
+) -> None:
+    prepare(model_folder, tmp_path).result()[0].embed_passages(ARTICLES)
+    semantic._loaded.clear()
+    ranker, _ = prepare(model_folder, tmp_path, queries=()).result()
+    assert isinstance(ranker.encoder, semantic.DeferredEncoder) and len(fresh_process) == 1
+    vectors = ranker.embed_queries(["cancel my subscription renewal"])
+    assert len(fresh_process) == 2
+    reference = fastembed_reference(resolve_model(str(model_folder), tmp_path / "models"))
+    np.testing.assert_array_equal(vectors, reference.encode_queries(["cancel my subscription renewal"]))
+
+
+def test_a_deferred_model_that_cannot_load_leaves_the_ranking_lexical(
+    model_folder: Path, tmp_path: Path, fresh_process: list[str]
+) -> None:
+    folder = tmp_path / "tiny-copy"
+    shutil.copytree(model_folder, folder)
+    first, _ = prepare(folder, tmp_path).result()
+    expected = semantic.SectionIndex(first, passages=ARTICLES).top(["refund for a course"], limit=2)
+    semantic._loaded.clear()
+    ranker, status = prepare(folder, tmp_path).result()
+    assert status.on and isinstance(ranker.encoder, semantic.DeferredEncoder)
+    (folder / "tokenizer.json").write_text("{ not json")  # broken after the vectors were made
+    cached = semantic.SectionIndex(ranker, passages=ARTICLES)
+    assert cached.top(["refund for a course"], limit=2) == expected == [["refund", "invoice"]]
+    assert cached.top(["a question never embedded"]) == [[]]  # no meaning to add: related lists stay lexical
+    with pytest.raises(semantic.ModelUnavailable, match="could not be loaded"):
+        ranker.embed_queries(["another question never embedded"])
+
+
+@pytest.mark.parametrize(
+    "broken, message",
+    [("model.onnx", "could not be loaded ("), ("tokenizer.json", "could not be loaded (")],
+)
+def test_a_broken_folder_loading_in_the_background_reports_off_with_the_reason(
+    model_folder: Path, tmp_path: Path, fresh_process: list[str], broken: str, message: str
+) -> None:
+    folder = tmp_path / "broken"
+    shutil.copytree(model_folder, folder)
+    (folder / broken).write_bytes(b"not a model")
+    prepared = prepare(folder, tmp_path)
+    assert prepared.loading
+    ranker, status = prepared.result()
+    assert ranker is None and status.reason.startswith(f"off: model folder {folder} {message}")
+    assert fresh_process == ["kb-model-load"] and not semantic._loading  # a failed load is not kept
+    assert semantic.start_load(resolve_model(str(folder), tmp_path / "models")).result()[1] == status
+
+
+class Interrupted(BaseException):
+    """Not an Exception: what no `except Exception` would catch."""
+
+
+def test_whatever_stops_a_background_load_becomes_the_status_without_hanging(
+    model_folder: Path, tmp_path: Path, monkeypatch, fresh_process: list[str]
+) -> None:
+    def stopped(choice):
+        raise Interrupted("the load was stopped")
+
+    monkeypatch.setattr(semantic.OnnxEncoder, "load", stopped)
+    started = time.monotonic()
+    ranker, status = prepare(model_folder, tmp_path).result()
+    assert time.monotonic() - started < 5
+    assert ranker is None
+    assert status == SemanticStatus(False, f"off: {model_folder} could not be loaded (the load was stopped)")
+    assert not [t for t in threading.enumerate() if t.name.startswith("kb-")]
+
+
+def test_one_load_serves_every_caller_in_a_process(
+    model_folder: Path, tmp_path: Path, fresh_process: list[str]
+) -> None:
+    first, second = prepare(model_folder, tmp_path / "a"), prepare(model_folder, tmp_path / "b")
+    (one, _), (two, _) = first.result(), second.result()
+    assert one.encoder is two.encoder and fresh_process == ["kb-model-load"]
+    third, _ = load(model_folder, tmp_path / "c")
+    assert third.encoder is one.encoder and fresh_process == ["kb-model-load"]
+
+
+def test_a_named_model_is_downloaded_by_the_caller_not_the_background(
+    tmp_path: Path, monkeypatch, fresh_process: list[str]
+) -> None:
+    downloads: list[str] = []
+
+    def download(choice):
+        downloads.append(threading.current_thread().name)
+        return None, "off: no network here"
+
+    monkeypatch.setattr(semantic, "_download", download)
+    prepared = semantic.prepare_ranker(None, tmp_path / "models", tmp_path / "vectors", passages=ARTICLES, queries=())
+    assert prepared.loading
+    assert prepared.result() == (None, SemanticStatus(False, "off: no network here"))
+    assert fresh_process == ["kb-model-load"] and downloads == [threading.current_thread().name]
+
+
+def test_a_process_that_ends_while_the_model_loads_exits_cleanly(model_folder: Path, tmp_path: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path; from kb.matching import semantic\n"
+        "p = semantic.prepare_ranker(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[2]), passages=[('a', 'refund')])\n"
+        "assert p.loading\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(model_folder), str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def sessions_opened(monkeypatch) -> list[Path]:
+    opened: list[Path] = []
+    real = semantic.onnx_session
+    monkeypatch.setattr(semantic, "onnx_session", lambda path: opened.append(path) or real(path))
+    return opened
+
+
+def test_a_folder_runs_from_a_copy_that_keeps_its_weights_apart(
+    model_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    folder = tmp_path / "tiny-copy"
+    shutil.copytree(model_folder, folder)
+    opened = sessions_opened(monkeypatch)
+    choice = resolve_model(str(folder), tmp_path / "models")
+    first = semantic.OnnxEncoder.load(choice)
+    [copy] = (tmp_path / "models" / semantic.COPIES_FOLDER).iterdir()
+    assert opened == [copy / "model.onnx"]
+    assert (copy / semantic.WEIGHTS_FILE).stat().st_size > (copy / "model.onnx").stat().st_size
+    texts = [text for _, text in ARTICLES] + [LONG_TEXT]
+    np.testing.assert_array_equal(first.encode_passages(texts), fastembed_reference(choice).encode_passages(texts))
+
+    monkeypatch.setattr(semantic, "write_external_weights", lambda *a: pytest.fail("the copy was made again"))
+    semantic.OnnxEncoder.load(choice)
+    assert opened == [copy / "model.onnx"] * 2
+
+    time.sleep(0.01)
+    (folder / "model.onnx").write_bytes((folder / "model.onnx").read_bytes())  # new weights: a new copy, the old gone
+    monkeypatch.undo()
+    opened = sessions_opened(monkeypatch)
+    semantic.OnnxEncoder.load(resolve_model(str(folder), tmp_path / "models"))
+    [newer] = (tmp_path / "models" / semantic.COPIES_FOLDER).iterdir()
+    assert newer != copy and opened == [newer / "model.onnx"]
+
+
+def test_without_room_for_the_copy_the_folder_runs_from_its_own_file(
+    model_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    def full(source, target):
+        target.write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(semantic, "write_external_weights", full)
+    opened = sessions_opened(monkeypatch)
+    choice = resolve_model(str(model_folder), tmp_path / "models")
+    encoder = semantic.OnnxEncoder.load(choice)
+    assert opened == [model_folder / "model.onnx"]
+    assert list((tmp_path / "models" / semantic.COPIES_FOLDER).iterdir()) == []  # nothing half-written left
+    np.testing.assert_array_equal(
+        encoder.encode_queries(["refund"]), fastembed_reference(choice).encode_queries(["refund"])
+    )
+
+
+def test_a_folder_with_its_weights_apart_already_is_run_as_it_is(
+    model_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import onnx
+
+    folder = tmp_path / "external"
+    shutil.copytree(model_folder, folder)
+    graph = onnx.load(str(folder / "model.onnx"))
+    onnx.save(graph, str(folder / "model.onnx"), save_as_external_data=True, location="model.onnx_data")
+    opened = sessions_opened(monkeypatch)
+    choice = resolve_model(str(folder), tmp_path / "models")
+    assert choice.additional_files == ("model.onnx_data",)
+    encoder = semantic.OnnxEncoder.load(choice)
+    assert opened == [folder / "model.onnx"] and not (tmp_path / "models" / semantic.COPIES_FOLDER).exists()
+    np.testing.assert_array_equal(
+        encoder.encode_queries(["refund"]), fastembed_reference(choice).encode_queries(["refund"])
+    )
+
+
+def test_a_damaged_copy_is_dropped_and_the_folder_runs_from_its_own_file(
+    model_folder: Path, tmp_path: Path, monkeypatch
+) -> None:
+    choice = resolve_model(str(model_folder), tmp_path / "models")
+    semantic.OnnxEncoder.load(choice)
+    [copy] = (tmp_path / "models" / semantic.COPIES_FOLDER).iterdir()
+    (copy / semantic.WEIGHTS_FILE).write_bytes(b"cut short")
+    opened = sessions_opened(monkeypatch)
+    encoder = semantic.OnnxEncoder.load(choice)
+    assert opened == [copy / "model.onnx", model_folder / "model.onnx"] and not copy.exists()
+    np.testing.assert_array_equal(
+        encoder.encode_queries(["refund"]), fastembed_reference(choice).encode_queries(["refund"])
+    )
+
+
+def test_copies_of_model_folders_that_are_gone_are_removed(model_folder: Path, tmp_path: Path) -> None:
+    gone = tmp_path / "gone-model"
+    shutil.copytree(model_folder, gone)
+    semantic.OnnxEncoder.load(resolve_model(str(gone), tmp_path / "models"))
+    shutil.rmtree(gone)
+    copies = tmp_path / "models" / semantic.COPIES_FOLDER
+    [orphan] = copies.iterdir()
+    semantic.OnnxEncoder.load(resolve_model(str(model_folder), tmp_path / "models"))
+    [kept] = copies.iterdir()
+    assert kept != orphan and (kept / semantic.SOURCE_FILE).read_text() == str(model_folder)
