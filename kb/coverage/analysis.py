@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -176,23 +177,37 @@ _SENTENCE = re.compile(r"(?<=[.!?。！？])\s*|\n+")
 def evidence(question: str, article: Article, width: int = 220) -> tuple[tuple[str, ...], str]:
     """Why an article is suggested, for the person who reviews it: the question's words it has (as typed) and
     its sentence holding most of them."""
-    words = [(w, set(terms(w))) for w in dict.fromkeys(re.findall(r"[\w'’]+", question))]
+    words = [(w, _word_terms(w)) for w in dict.fromkeys(re.findall(r"[\w'’]+", question))]
     words = [(w, found) for w, found in words if found]
-    text = "\n".join((article.title, article.summary, *article.headings, article.body))
-    have = set(terms(text))
+    have, sentences = _passages(article)
     matched = tuple(w for w, found in words if found & have)
     wanted = set().union(*(found for _, found in words))
     best, best_hits = "", 0
+    for sentence, sentence_terms in sentences:
+        hits = len(sentence_terms & wanted)
+        if hits > best_hits:
+            best, best_hits = sentence, hits
+    return matched, (best[: width - 1] + "…") if len(best) > width else best
+
+
+@lru_cache(maxsize=65536)
+def _word_terms(word: str) -> frozenset[str]:
+    return frozenset(terms(word))
+
+
+@lru_cache(maxsize=4096)
+def _passages(article: Article) -> tuple[frozenset[str], tuple[tuple[str, frozenset[str]], ...]]:
+    """An article's terms, and its sentences (headings left out, markup stripped) with theirs: worked out once per
+    article, since one article is the first suggestion for many questions."""
+    text = "\n".join((article.title, article.summary, *article.headings, article.body))
+    sentences = []
     for sentence in _SENTENCE.split(article.body):
         if sentence.lstrip().startswith("#"):
             continue  # a heading is not a passage
         sentence = " ".join(_MARKUP.sub(" ", _LINK.sub(r"\1", sentence)).split())
-        if not sentence:
-            continue
-        hits = len(set(terms(sentence)) & wanted)
-        if hits > best_hits:
-            best, best_hits = sentence, hits
-    return matched, (best[: width - 1] + "…") if len(best) > width else best
+        if sentence:
+            sentences.append((sentence, frozenset(terms(sentence))))
+    return frozenset(terms(text)), tuple(sentences)
 
 
 def _fused(scored: list, lexical: list, meaning: list[str], positions: dict[str, int], allowed: np.ndarray) -> list:

@@ -184,14 +184,20 @@ class Matcher:
                 continue
             concept_idf = self._concept_idf(concept)
             total += concept_idf
-            hit = np.zeros(self.size, dtype=bool)
+            found = []  # each term's documents: a concept is present once however many of its terms are
             for term, weight in zip(concept.terms, concept.weights):
                 posting = self._posting(term)
                 if posting is not None:
                     docs, values = posting
                     scores[docs] += weight * values
+                    found.append(docs)
+            if len(found) == 1:
+                present[found[0]] += concept_idf
+            elif found:
+                hit = np.zeros(self.size, dtype=bool)
+                for docs in found:
                     hit[docs] = True
-            present += hit * concept_idf
+                np.add(present, concept_idf, out=present, where=hit)
         for pair in query.pairs:
             posting = self._posting(pair, pair=True)
             if posting is not None:
