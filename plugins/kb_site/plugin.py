@@ -29,6 +29,7 @@ from kb.search.pagefind import records as pagefind_records
 from kb.search.pagefind import write_index as write_pagefind_index
 from kb.search.related import related_html
 from kb.search.scope import index_name, location_path, scoped_indexes
+from kb.search.suggest import MANIFEST
 from kb.search.ticket_words import add_questions_to_index
 from kb.search.word_forms import add_to_search_index
 from kb.site.faq import FAQ_MARKER, faq_html
@@ -62,7 +63,7 @@ from .config import KbSiteConfig
 from .languages import language_navigations, scope_search, search_elsewhere
 from .preview import TemplateCache, force_rebuild, latest_entries, render_keys, unchanged_generated
 from .search import (
-    LaterIndex,
+    Later,
     empty_material_index,
     no_dead_end,
     read_queries_as_typed,
@@ -140,7 +141,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.listings: dict[str, tuple] = {}  # the navigation and landing pages, with what they were made from
         self._listing_memo: dict[int, tuple[Article, tuple]] = {}  # id(article) -> (article, its listing fields)
         self.templates = TemplateCache()  # the theme's compiled templates, for the next rebuild
-        self.pagefind = LaterIndex()  # under a dirty build, Pagefind's index is written after the build
+        # Under a dirty build, Pagefind's index and the endpoint's data are written after the build (`Later`); the
+        # pages as Pagefind reads them are kept in one folder, rewritten where they changed.
+        self.later = Later()
+        self.pagefind_pages = PageFolder()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds (it keeps plugins that have it)."""
@@ -428,6 +432,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             for name, data in outputs.items():
                 text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
                 (search_index.parent / name).write_text(text, encoding="utf-8")
+        self._write_endpoint_data(site)
         if session.search_engine == "pagefind":
             content = session.content
 
@@ -438,18 +443,33 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
             write_pagefind_scripts(site)
             if self.dirty and (site / PAGEFIND_OUTPUT).is_dir():  # the preview's search has an index meanwhile
-                self.pagefind.request(lambda: index(self.pagefind.pages))
+                self.later.request("search index", lambda: index(self.pagefind_pages))
             else:
                 index()
         if self.config.no_dead_end:
             write_no_dead_end(site)
-        folders = [site]
+
+    def _write_endpoint_data(self, site: Path) -> None:
+        """The manifest and suggestion snapshot for the endpoint, in the site and in `endpoint_data_dir`. The
+        preview writes them after the rebuild once it has written them once: its endpoint keeps the last ones
+        meanwhile (it reads them again when they are replaced)."""
+        session, folders = self.session, [site]
         extra = Path(self.config.endpoint_data_dir) if self.config.endpoint_data_dir else None
         if extra is not None and extra.resolve() != site.resolve():
             folders.append(extra)
-        for folder in folders:
-            articles, stats = session.content.articles, session.matcher.stats
-            write_endpoint_data(folder, articles, session.config.synonyms, stats, session.semantic[0])
+        # Worked out here, not by the later work: the next rebuild may be working out its own meanwhile.
+        articles, synonyms, stats, sections = (
+            session.content.articles, session.config.synonyms, session.matcher.stats, session.semantic[0]
+        )  # fmt: skip
+
+        def write() -> None:
+            for folder in folders:
+                write_endpoint_data(folder, articles, synonyms, stats, sections)
+
+        if self.dirty and all((folder / MANIFEST).is_file() for folder in folders):
+            self.later.request("endpoint data", write)
+        else:
+            write()
 
 
 def _templates_stamp(folders: tuple) -> tuple:

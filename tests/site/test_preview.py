@@ -144,6 +144,37 @@ def test_after_incremental_edits_the_preview_is_the_site_a_full_build_makes(sect
             assert previewed[name] == built[name], name
 
 
+def _endpoint_data(site: Path) -> tuple:
+    from kb.search.suggest import MANIFEST, SNAPSHOT, load_stats
+
+    stats = load_stats(site / SNAPSHOT)
+    fields = {
+        name: [getattr(f, part).tolist() for part in ("terms", "docs", "freqs", "lengths")]
+        for name, f in stats.fields.items()
+    }
+    return (site / MANIFEST).read_text(encoding="utf-8"), stats.ids, stats.vocabulary, fields
+
+
+def test_the_endpoint_data_the_preview_writes_after_its_rebuilds_is_a_full_builds(sectioned, preview, tmp_path):
+    later = load_config(str(sectioned.root / "mkdocs.yml"), site_dir=str(preview)).plugins["kb"].later
+    assert later.idle()  # the first build writes the manifest and snapshot itself
+    first = _endpoint_data(preview)
+    edits = [
+        ("articles/account/profile-photo.md", _article("Change your photo", "account", "section: profile\n")),
+        ("articles/account/sign-in/signin-005.md", _article("Two-step sign-in codes", "account")),
+        ("articles/payments/refund.md", _article("Request a refund", "payments") + "\nRefunds take five days.\n"),
+    ]
+    for relpath, text in edits:
+        _edit(sectioned.root / relpath, text)
+        _dirty_build(sectioned, preview)
+    assert later.wait(60)
+    full = tmp_path / "full"
+    _full_build(sectioned.root, full)
+    previewed = _endpoint_data(preview)
+    assert previewed != first and '"title": "Change your photo"' in previewed[0]
+    assert previewed == _endpoint_data(full)
+
+
 def test_kb_serve_runs_the_dirty_preview(kb, monkeypatch):
     from kb.cli import site as cli_site
     from tests.conftest import REPO
@@ -160,7 +191,7 @@ def test_with_pagefind_the_preview_writes_the_search_index_after_the_rebuild_as_
     config = load_config(str(sectioned.root / "mkdocs.yml"), site_dir=str(out))
     config.plugins.on_startup(command="serve", dirty=True)
     build(config, dirty=True)
-    later = config.plugins["kb"].pagefind
+    later = config.plugins["kb"].later
     assert later.idle() and (out / "pagefind/pagefind-entry.json").is_file()  # the first build writes it itself
     _edit(sectioned.root / "articles/account/profile-photo.md", _article("Change your photo", "account"))
     _dirty_build(sectioned, out)
