@@ -370,6 +370,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             page.meta["kb_lang"] = article.lang
             if not article.draft:  # a draft takes no votes: the endpoint only knows published articles
                 page.meta["kb_article"] = article.id
+            if self.session.search_engine == "pagefind":  # Pagefind indexes the articles and Material's index is
+                page.meta["search"] = {"exclude": True}  # served empty: Material's search need not read them
         # Material writes page.meta.title and page.title into the page unescaped (<title>, header, <h1>, nav).
         title = article.title if article else page.meta.get("title")
         if isinstance(title, str):
