@@ -25,9 +25,11 @@ from kb.search.related import RelatedMemory, related_cached
 @dataclass
 class PreviewMemory:
     """What the live preview (`kb serve`, dirty rebuilds in one process) keeps from one build to the next: each
-    article file as read, and the related articles with what they were computed from. `kb build` keeps none."""
+    article file as read and as given its section, and the related articles with what they were computed from.
+    `kb build` keeps none."""
 
     parsed: dict = field(default_factory=dict)
+    sectioned: dict = field(default_factory=dict)
     related: RelatedMemory = field(default_factory=RelatedMemory)
 
 
@@ -102,7 +104,8 @@ def open_session(config_path: Path, preview: bool = False) -> BuildSession:
     session = _sessions.get(config_path)
     memory = _memories.setdefault(config_path, PreviewMemory()) if preview else None
     if session is None or session.signature != signature or session.config != config:
-        session = BuildSession(config, load_site(config, memory.parsed if memory else None), signature, memory=memory)
+        content = load_site(config, memory.parsed, memory.sectioned) if memory else load_site(config)
+        session = BuildSession(config, content, signature, memory=memory)
         _sessions[config_path] = session
     elif memory is not None and session.memory is None:
         session.memory = memory

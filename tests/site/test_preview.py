@@ -246,3 +246,18 @@ def test_a_section_renamed_in_kb_yml_shows_in_the_sidebars_and_landing_pages(sec
     page = (preview / "account/sign-in/signin-100/index.html").read_text(encoding="utf-8")
     assert "Logging on" in _nav(page) and "Signing in" not in _nav(page)
     assert "Logging on" in (preview / "account/index.html").read_text(encoding="utf-8")
+
+
+def test_a_section_dropped_from_kb_yml_and_declared_again_follows_in_the_sidebars(sectioned, preview):
+    kb_yml = sectioned.root / "kb.yml"
+    declared = kb_yml.read_text(encoding="utf-8")
+    _edit(kb_yml, declared.replace("      - id: sign-in\n        title: Signing in\n        title_zh: 登录\n", ""))
+    _dirty_build(sectioned, preview)
+    page = (preview / "account/sign-in/signin-100/index.html").read_text(encoding="utf-8")
+    assert "Signing in" not in _nav(page) and "Sign-in topic 100" in _nav(page)  # in no section now
+    assert "Edit your name" not in _nav(page)  # the profile section stays closed
+    _edit(kb_yml, declared)  # the folder's articles are in the section again, as they were before
+    _dirty_build(sectioned, preview)
+    page = (preview / "account/sign-in/signin-100/index.html").read_text(encoding="utf-8")
+    assert "Signing in" in _nav(page) and "Sign-in topic 100" in _nav(page)
+    assert "Sign-in topic 100" in (preview / "account/sign-in/page/3/index.html").read_text(encoding="utf-8")
