@@ -208,6 +208,14 @@ def test_with_pagefind_the_preview_writes_the_search_index_after_the_rebuild_as_
     assert entry["languages"]["en"]["page_count"] == 124  # the new article's page is indexed
     assert bundle(out) == bundle(full)
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no half-written bundle left behind
+    # Material's search reads no article page with Pagefind answering: its index is served empty all the same
+    built, previewed = _site_files(full), _site_files(out)
+    assert json.loads(previewed["search/search_index.json"])["docs"] == []
+    entries = config.plugins["material/search"].search_index.entries  # what the preview's next rebuild writes again
+    assert not [e for e in entries if "/signin-" in e["location"] or "profile-photo" in e["location"]]
+    assert {n: t for n, t in previewed.items() if "pagefind" not in n} == {
+        n: t for n, t in built.items() if "pagefind" not in n
+    }
     config.plugins.on_shutdown()
 
 
