@@ -9,7 +9,7 @@ that; a page whose key differs from the previous build's is re-rendered along wi
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import jinja2
 from mkdocs.structure.files import File, Files
@@ -32,23 +32,22 @@ def _outline(item) -> tuple:
     return ("link", getattr(item, "title", ""), getattr(item, "url", ""))
 
 
-def _level_key(items: Iterable, cache: dict[int, int]) -> int:
-    items = list(items)
-    key = id(items[0].parent) if items and items[0].parent is not None else None
-    if key is not None and key in cache:
-        return cache[key]
-    value = _digest(*(_outline(i) for i in items))
-    if key is not None:
-        cache[key] = value
+def _level_key(owner: object, items: list, cache: dict[int, int]) -> int:
+    """The key of one level of the sidebar, `items` (the children of `owner`, or a navigation's top level), worked
+    out once per build: every page of a section shows the same levels."""
+    key = id(owner)
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = _digest(*(_outline(i) for i in items))
     return value
 
 
 def sidebar_key(page: Page, top_items: list, cache: dict[int, int]) -> int:
     """The page's sidebar with Material's pruning: the top level, and the children of each of its ancestors."""
-    levels = [_level_key(top_items, cache)]
+    levels = [_level_key(top_items, top_items, cache)]
     parent = page.parent
     while parent is not None:
-        levels.append(_level_key(parent.children, cache))
+        levels.append(_level_key(parent, parent.children, cache))
         parent = parent.parent
     return _digest(*levels)
 
