@@ -61,7 +61,13 @@ from kb.site.session import BuildSession, folder_stamps, open_session
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
 from .languages import language_navigations, scope_search, search_elsewhere
-from .preview import TemplateCache, force_rebuild, latest_entries, render_keys, unchanged_generated
+from .preview import (
+    TemplateCache,
+    force_rebuild,
+    latest_entries,
+    render_keys,
+    unchanged_generated,
+)
 from .search import (
     Later,
     empty_material_index,
@@ -140,6 +146,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.generated: dict[str, int] = {}
         self.listings: dict[str, tuple] = {}  # the navigation and landing pages, with what they were made from
         self._listing_memo: dict[int, tuple[Article, tuple]] = {}  # id(article) -> (article, its listing fields)
+        self._landing_listings: tuple = ((), {})  # the override templates' stamp, each landing listing as made
         self.templates = TemplateCache()  # the theme's compiled templates, for the next rebuild
         # Under a dirty build, Pagefind's index and the endpoint's data are written after the build (`Later`); the
         # pages as Pagefind reads them are kept in one folder, rewritten where they changed.
@@ -204,7 +211,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.config.navigation:
             own = {f.src_uri for f in files}  # looked up once: Files re-indexes itself after each append
             articles = self.session.content.articles
-            made = lambda: landing_pages(articles, self.session.config, self.overrides)  # noqa: E731
+            if self.dirty and self._landing_listings[0] != self._templates:  # listings made with other templates
+                self._landing_listings = (self._templates, {})
+            listings = self._landing_listings[1] if self.dirty else None
+            made = lambda: landing_pages(articles, self.session.config, self.overrides, kept=listings)  # noqa: E731
             for landing in self._kept("landing", (articles,), made):
                 if landing.path not in own:
                     file = File.generated(config, landing.path, content=landing.markdown)

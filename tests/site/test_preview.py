@@ -269,3 +269,33 @@ def test_a_section_dropped_from_kb_yml_and_declared_again_follows_in_the_sidebar
     page = (preview / "account/sign-in/signin-100/index.html").read_text(encoding="utf-8")
     assert "Signing in" in _nav(page) and "Sign-in topic 100" in _nav(page)
     assert "Sign-in topic 100" in (preview / "account/sign-in/page/3/index.html").read_text(encoding="utf-8")
+
+
+def test_a_listing_template_edited_in_the_theme_overrides_shows_in_every_landing_page(sectioned, tmp_path):
+    from kb.templates import SHIPPED
+
+    shipped = (SHIPPED / "kb/listing.html").read_text(encoding="utf-8")
+    sectioned.write(
+        "overrides/kb/listing.html", shipped.replace('<div class="kb-listing">', '<div class="kb-listing v1">')
+    )
+    mkdocs_yml = sectioned.root / "mkdocs.yml"
+    mkdocs_yml.write_text(
+        mkdocs_yml.read_text(encoding="utf-8").replace(
+            "  name: material\n", "  name: material\n  custom_dir: overrides\n"
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "preview"
+    config = load_config(str(mkdocs_yml), site_dir=str(out))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    assert 'class="kb-listing v1"' in (out / "account/sign-in/index.html").read_text(encoding="utf-8")
+    _edit(
+        sectioned.root / "overrides/kb/listing.html",
+        shipped.replace('<div class="kb-listing">', '<div class="kb-listing v2">'),
+    )
+    _dirty_build(sectioned, out)
+    for page in ("account/index.html", "account/sign-in/index.html", "account/sign-in/page/3/index.html"):
+        text = (out / page).read_text(encoding="utf-8")
+        assert 'class="kb-listing v2"' in text and "kb-listing v1" not in text, page
+    config.plugins.on_shutdown()
