@@ -66,6 +66,7 @@ from .preview import (
     force_rebuild,
     latest_entries,
     render_keys,
+    settle_memory,
     unchanged_generated,
 )
 from .search import (
@@ -163,6 +164,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.progress = Progress() if Progress.wanted() else None
+        self.navs = {}  # the last build's pages: garbage from here on
+        if self.dirty and self.render_keys:  # a rebuild of the preview
+            settle_memory()
         try:
             kb_yml = Path(config.config_file_path).parent / self.config.config_file
             session = self.session = open_session(kb_yml, preview=self.dirty)

@@ -8,6 +8,7 @@ that; a page whose key differs from the previous build's is re-rendered along wi
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 
@@ -129,3 +130,20 @@ class TemplateCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_settled = False
+
+
+def settle_memory() -> None:
+    """Once per process, at the preview's first rebuild: what the process holds then (the articles as read, their
+    statistics and related articles, the compiled templates: about 340,000 objects at 10,000 articles) is set
+    apart from the garbage collector's full collections, which otherwise walk all of it again every rebuild or two
+    (0.3 to 0.7 s each at 10,000 articles). The first build's own garbage is collected first. An object set apart
+    is still freed when nothing refers to it any more, unless it is in a reference cycle: only what the first
+    build kept can be held that way, once."""
+    global _settled
+    if not _settled:
+        _settled = True
+        gc.collect()
+        gc.freeze()
