@@ -17,20 +17,22 @@ def article_rules(config: SiteConfig) -> ArticleRules:
     return ArticleRules(config.vocabulary, config.default_lang, require_front_matter=True)
 
 
-def load_site(config: SiteConfig, parsed: dict | None = None, sectioned: dict | None = None) -> Content:
+def load_site(
+    config: SiteConfig, parsed: dict | None = None, sectioned: dict | None = None, found: dict | None = None
+) -> Content:
     """Load and cross-check the site's articles and questions, collecting every problem. `parsed` and `sectioned`:
     the articles as read and as given their sections last time, for the live preview (`load_articles`,
-    `assign_sections`)."""
+    `assign_sections`); `found`: the articles folder's files with their status, as the preview has just read them."""
     content = Content()
     shown_root = config.relative(config.articles_dir)
     broken: list[Article] = []  # articles with errors, read as far as they go: their other problems count too
     try:
-        loaded, found = load_articles(config.articles_dir, article_rules(config), shown_root, broken, parsed)
+        loaded, problems = load_articles(config.articles_dir, article_rules(config), shown_root, broken, parsed, found)
         content.articles = [a for a in loaded if not a.draft]
         content.drafts = [a for a in loaded if a.draft]
-        content.problems.extend(found)
-        content.articles, found = assign_sections(content.articles, config, shown_root, sectioned)
-        content.problems.extend(found)
+        content.problems.extend(problems)
+        content.articles, problems = assign_sections(content.articles, config, shown_root, sectioned)
+        content.problems.extend(problems)
     except KbError as exc:
         content.problems.extend(exc.problems)
     drafts = {a.path for a in content.drafts}

@@ -299,3 +299,24 @@ def test_a_listing_template_edited_in_the_theme_overrides_shows_in_every_landing
         text = (out / page).read_text(encoding="utf-8")
         assert 'class="kb-listing v2"' in text and "kb-listing v1" not in text, page
     config.plugins.on_shutdown()
+
+
+def test_the_preview_reads_the_articles_from_the_listing_that_told_it_something_changed(tmp_path):
+    import os
+
+    from kb.content.articles import ArticleRules, _markdown_entries, load_articles
+    from kb.site.session import folder_stamps
+
+    folder = tmp_path / "articles"
+    for relpath in ("a.md", "c/b.md", "c/index.md", "c/notes.txt", "_partials/x.md", ".hidden/y.md", "c/_z.md"):
+        (folder / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relpath).write_text(_article(relpath, "account"), encoding="utf-8")
+    os.symlink(folder / "gone.md", folder / "c/broken.md")  # listed, and cannot be read
+    found: dict = {}
+    folder_stamps(folder, found)
+    assert _markdown_entries(folder, found) == _markdown_entries(folder)
+    assert [e[0] for e in _markdown_entries(folder)] == ["a.md", "c/b.md", "c/broken.md", "c/index.md"]
+    rules = ArticleRules()
+    walked = load_articles(folder, rules, "articles", [], {})
+    assert load_articles(folder, rules, "articles", [], {}, found) == walked
+    assert any("broken.md" in p.path for p in walked[1])
