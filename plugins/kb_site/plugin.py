@@ -63,6 +63,7 @@ from .config import KbSiteConfig
 from .languages import language_navigations, scope_search, search_elsewhere
 from .preview import (
     TemplateCache,
+    asked_once,
     force_rebuild,
     latest_entries,
     render_keys,
@@ -242,6 +243,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.dirty:  # render again the pages whose sidebar, neighbours, listing or related articles changed
             pages = [f.page for f in documents if f.page is not None]
             keys = render_keys(pages, nav, self.navs, self._language, self._shows, self._site_key(config))
+            asked_once(documents)
             force_rebuild(files, {path for path, key in keys.items() if self.render_keys.get(path) != key})
             self.render_keys = keys
         return nav
