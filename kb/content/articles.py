@@ -224,11 +224,12 @@ def _markdown_entries(folder: Path, listed: Iterable[str] | None = None) -> list
             parts = tuple(os.path.relpath(where, root).split(os.sep)) if where != root else ()
             found += [(*parts, name) for name in files if name.endswith(".md") and not name.startswith((".", "_"))]
     else:
-        start = len(os.path.join(root, ""))
+        start, dot, underscore = len(os.path.join(root, "")), os.sep + ".", os.sep + "_"
         for path in listed:
-            parts = tuple(path[start:].split(os.sep))
-            if parts[-1].endswith(".md") and not any(part.startswith((".", "_")) for part in parts):
-                found.append(parts)
+            relpath = path[start:]
+            if relpath.endswith(".md") and not relpath.startswith((".", "_")):
+                if dot not in relpath and underscore not in relpath:
+                    found.append(tuple(relpath.split(os.sep)))
     return [("/".join(parts), os.path.join(root, *parts)) for parts in sorted(found)]
 
 

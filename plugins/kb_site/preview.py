@@ -8,7 +8,6 @@ that; a page whose key differs from the previous build's is re-rendered along wi
 
 from __future__ import annotations
 
-import functools
 import gc
 import os
 from collections.abc import Callable, Iterable
@@ -89,7 +88,18 @@ def asked_once(files: Iterable[File]) -> None:
     """A dirty build asks each page twice whether its source is newer than its output (before reading it and
     before writing it), with three file system calls each time: here each page answers once per build."""
     for file in files:
-        file.is_modified = functools.cache(file.is_modified)  # type: ignore[method-assign]
+        file.is_modified = _once(file.is_modified)  # type: ignore[method-assign]
+
+
+def _once(ask: Callable[[], bool]) -> Callable[[], bool]:
+    answers: list[bool] = []
+
+    def answer() -> bool:
+        if not answers:
+            answers.append(ask())
+        return answers[0]
+
+    return answer
 
 
 def force_rebuild(files: Files, stale: set[str]) -> None:
