@@ -216,20 +216,22 @@ def _markdown_entries(folder: Path, listed: Iterable[str] | None = None) -> list
     """`markdown_files` as (path relative to the folder, full path) strings: 10,000 articles are read again on
     every preview rebuild, where making and comparing Path objects cost more than reading what changed. `listed`:
     every file under the folder (full paths, as `os.walk` joins them), when they have just been listed."""
-    found = []
     root = str(folder)
-    if listed is None:
-        for where, folders, files in os.walk(root):
-            folders[:] = [name for name in folders if not name.startswith((".", "_"))]
-            parts = tuple(os.path.relpath(where, root).split(os.sep)) if where != root else ()
-            found += [(*parts, name) for name in files if name.endswith(".md") and not name.startswith((".", "_"))]
-    else:
+    if listed is not None:
+        kept = []
         start, dot, underscore = len(os.path.join(root, "")), os.sep + ".", os.sep + "_"
         for path in listed:
             relpath = path[start:]
             if relpath.endswith(".md") and not relpath.startswith((".", "_")):
                 if dot not in relpath and underscore not in relpath:
-                    found.append(tuple(relpath.split(os.sep)))
+                    kept.append((relpath.split(os.sep), path))
+        kept.sort()
+        return [("/".join(parts), path) for parts, path in kept]
+    found = []
+    for where, folders, files in os.walk(root):
+        folders[:] = [name for name in folders if not name.startswith((".", "_"))]
+        parts = tuple(os.path.relpath(where, root).split(os.sep)) if where != root else ()
+        found += [(*parts, name) for name in files if name.endswith(".md") and not name.startswith((".", "_"))]
     return [("/".join(parts), os.path.join(root, *parts)) for parts in sorted(found)]
 
 

@@ -182,9 +182,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.config.navigation and not config.nav:
             folder = session.config.articles_dir
             shown = session.content.articles + (session.content.drafts if self.serving else [])
-            config.nav = self._kept(
-                "nav", (shown, landing_files(folder)), lambda: navigation(shown, session.config, landing_files(folder))
-            )
+            landing = landing_files(folder)
+            config.nav = self._kept("nav", (shown, landing), lambda: navigation(shown, session.config, landing))
         if self.config.navigation and has_sections(session.config) and config.theme.name == "material":
             # The sidebar of a help center with sections: the categories, the page's category's sections and its
             # section's articles. Material's `navigation.prune` renders only the open branch; `navigation.sections`
