@@ -1,17 +1,21 @@
 """How long `kb serve` takes to show an edit: dirty rebuilds of the synthetic help center with sections, in one
 process as `mkdocs serve --dirty` makes them (the configuration read again, the plugins kept).
 
-    python -m benchmarks.preview_latency [--articles 1000] [--repeat 3]
+    python -m benchmarks.preview_latency [--articles 1000] [--repeat 3] [--profile DIR]
 
 Figures: the first (full) build, then the median rebuild after an edit inside one article, after a changed title
 (its section's sidebars and listings change), and after a new article; how many pages each rendered; the median
 over the three kinds of edit; and, from 1,000 articles (where the search is Pagefind's), how long after a rebuild
-its index was written again (the preview writes it after the rebuild; each edit here waits for it).
+its index was written again (the preview writes it, and the endpoint's data, after the rebuild; each edit here
+waits for them). With
+`--profile DIR`, one more rebuild of each kind is made under cProfile afterwards and its statistics saved as
+DIR/<edit>.pstats (cProfile roughly doubles the time of Python-heavy code: compare shares, not seconds).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import statistics
 import sys
@@ -26,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="dirty rebuild time of the live preview")
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", type=Path, default=None, help="save one profiled rebuild of each kind here")
     args = parser.parse_args(argv)
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     import logging
@@ -41,21 +46,28 @@ def main(argv: list[str] | None = None) -> int:
 
         searched: list[float] = []
 
-        def rebuild() -> tuple[float, int]:
+        def rebuild(profile: Path | None = None) -> tuple[float, int]:
             config = load_config(str(mkdocs_yml), site_dir=str(out))
             if not hasattr(rebuild, "started"):
                 config.plugins.on_startup(command="serve", dirty=True)
                 rebuild.started = True  # type: ignore[attr-defined]
             before = {p: p.stat().st_mtime_ns for p in out.rglob("index.html")} if out.exists() else {}
+            profiler = cProfile.Profile() if profile else None
             started = time.perf_counter()
-            build(config, dirty=True)
+            if profiler is not None:
+                profiler.runcall(build, config, dirty=True)
+                profiler.dump_stats(str(profile))
+            else:
+                build(config, dirty=True)
             elapsed = time.perf_counter() - started
             after = {p: p.stat().st_mtime_ns for p in out.rglob("index.html")}
-            later = config.plugins["kb"].pagefind  # the search index the preview writes after the rebuild
+            # what the preview writes after the rebuild (Pagefind's index, the endpoint's data): waited for here
+            kb = config.plugins["kb"]
             waited = time.perf_counter()
-            if not later.idle():
-                later.wait()
-                searched.append(time.perf_counter() - waited + elapsed)
+            if not kb.later.idle():
+                kb.later.wait()
+                if kb.session.search_engine == "pagefind":
+                    searched.append(time.perf_counter() - waited + elapsed)
             return elapsed, sum(1 for p, stamp in after.items() if before.get(p) != stamp)
 
         first, pages = rebuild()
@@ -82,6 +94,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"preview_{args.articles}_edit_visible_s: {statistics.median(medians):.2f} (median of the three edits)")
         if searched:
             print(f"preview_{args.articles}_search_index_caught_up_s: {statistics.median(searched):.1f}")
+        if args.profile:
+            args.profile.mkdir(parents=True, exist_ok=True)
+            for name, edit in edits.items():
+                time.sleep(0.01)
+                edit(args.repeat, articles[len(articles) // (args.repeat + 2)])
+                elapsed, _ = rebuild(args.profile / f"{name}.pstats")
+                print(f"preview_{args.articles}_{name}_profiled_s: {elapsed:.2f} ({args.profile / name}.pstats)")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -211,11 +212,22 @@ def markdown_files(folder: Path) -> list[Path]:
     return [folder / relpath for relpath, _ in _markdown_entries(folder)]
 
 
-def _markdown_entries(folder: Path) -> list[tuple[str, str]]:
+def _markdown_entries(folder: Path, listed: Iterable[str] | None = None) -> list[tuple[str, str]]:
     """`markdown_files` as (path relative to the folder, full path) strings: 10,000 articles are read again on
-    every preview rebuild, where making and comparing Path objects cost more than reading what changed."""
-    found = []
+    every preview rebuild, where making and comparing Path objects cost more than reading what changed. `listed`:
+    every file under the folder (full paths, as `os.walk` joins them), when they have just been listed."""
     root = str(folder)
+    if listed is not None:
+        kept = []
+        start, dot, underscore = len(os.path.join(root, "")), os.sep + ".", os.sep + "_"
+        for path in listed:
+            relpath = path[start:]
+            if relpath.endswith(".md") and not relpath.startswith((".", "_")):
+                if dot not in relpath and underscore not in relpath:
+                    kept.append((relpath.split(os.sep), path))
+        kept.sort()
+        return [("/".join(parts), path) for parts, path in kept]
+    found = []
     for where, folders, files in os.walk(root):
         folders[:] = [name for name in folders if not name.startswith((".", "_"))]
         parts = tuple(os.path.relpath(where, root).split(os.sep)) if where != root else ()
@@ -229,11 +241,14 @@ def load_articles(
     shown_root: str | None = None,
     broken: list[Article] | None = None,
     parsed: dict | None = None,
+    found: dict | None = None,
 ) -> tuple[list[Article], list[Problem]]:
     """The folder's articles (drafts included) and every problem. Articles with errors are left out, or, when
     `broken` is given, put there as far as they could be read, so later checks report their other problems too.
     `parsed` keeps each file as read last time (the live preview's rebuilds): a file read again only once its
-    modification time, change time, size or inode differ."""
+    modification time, change time, size or inode differ. `found`: every file under the folder with its status
+    (full path -> `os.stat_result`), when the caller has just listed them (the preview does, to tell whether
+    anything changed), so the folder is not listed again."""
     if not folder.is_dir():
         raise KbError(
             Problem(
@@ -247,20 +262,20 @@ def load_articles(
     problems: list[Problem] = []
     seen: dict[str, Article] = {}
     seen_files: set[str] = set()
-    for relpath, full in _markdown_entries(folder):
+    for relpath, full in _markdown_entries(folder, found):
         if is_landing_page(relpath):
             continue
         shown = f"{shown_root}/{relpath}" if shown_root else full
         seen_files.add(full)
         try:
-            article, found = _read_article(full, relpath, shown, rules, parsed)
+            article, own = _read_article(full, relpath, shown, rules, parsed, found.get(full) if found else None)
         except KbError as exc:
             problems.extend(exc.problems)
             continue
-        problems.extend(found)
+        problems.extend(own)
         if article is None:
             continue
-        if any(p.is_error for p in found):
+        if any(p.is_error for p in own):
             if broken is not None:
                 broken.append(article)
             continue
@@ -288,12 +303,12 @@ def load_articles(
 
 
 def _read_article(
-    full: str, relpath: str, shown: str, rules: ArticleRules, parsed: dict | None
+    full: str, relpath: str, shown: str, rules: ArticleRules, parsed: dict | None, stat: os.stat_result | None = None
 ) -> tuple[Article | None, list[Problem]]:
     if parsed is None:
         return parse_article_any(read_text(Path(full), shown), relpath, shown, rules)
     try:
-        stat = os.stat(full)
+        stat = stat or os.stat(full)
     except OSError:
         parsed.pop(full, None)
         return parse_article_any(read_text(Path(full), shown), relpath, shown, rules)

@@ -17,19 +17,22 @@ def article_rules(config: SiteConfig) -> ArticleRules:
     return ArticleRules(config.vocabulary, config.default_lang, require_front_matter=True)
 
 
-def load_site(config: SiteConfig, parsed: dict | None = None) -> Content:
-    """Load and cross-check the site's articles and questions, collecting every problem. `parsed`: the articles
-    as read last time, for the live preview (`load_articles`)."""
+def load_site(
+    config: SiteConfig, parsed: dict | None = None, sectioned: dict | None = None, found: dict | None = None
+) -> Content:
+    """Load and cross-check the site's articles and questions, collecting every problem. `parsed` and `sectioned`:
+    the articles as read and as given their sections last time, for the live preview (`load_articles`,
+    `assign_sections`); `found`: the articles folder's files with their status, as the preview has just read them."""
     content = Content()
     shown_root = config.relative(config.articles_dir)
     broken: list[Article] = []  # articles with errors, read as far as they go: their other problems count too
     try:
-        loaded, found = load_articles(config.articles_dir, article_rules(config), shown_root, broken, parsed)
+        loaded, problems = load_articles(config.articles_dir, article_rules(config), shown_root, broken, parsed, found)
         content.articles = [a for a in loaded if not a.draft]
         content.drafts = [a for a in loaded if a.draft]
-        content.problems.extend(found)
-        content.articles, found = assign_sections(content.articles, config, shown_root)
-        content.problems.extend(found)
+        content.problems.extend(problems)
+        content.articles, problems = assign_sections(content.articles, config, shown_root, sectioned)
+        content.problems.extend(problems)
     except KbError as exc:
         content.problems.extend(exc.problems)
     drafts = {a.path for a in content.drafts}
@@ -71,18 +74,21 @@ def check_covers(articles: list[Article], questions: list[Question], shown_root:
 
 
 def assign_sections(
-    articles: list[Article], config: SiteConfig, shown_root: str
+    articles: list[Article], config: SiteConfig, shown_root: str, kept: dict | None = None
 ) -> tuple[list[Article], list[Problem]]:
     """Each article's section: its `section:` (which must be one of its category's sections in kb.yml), else the
     folder it is in when that folder is named after one (`<category>/<section>/x.md`, also under a language
-    folder), else none."""
+    folder), else none. `kept` (the live preview's, between rebuilds): each article given its section from a
+    folder last time, so an unchanged article stays the same object from one rebuild to the next."""
     result, problems = [], []
+    section_ids: dict[str, set[str]] = {}
+    for category in config.categories:  # the first of a repeated id, as config.category() finds
+        section_ids.setdefault(category.id, {s.id for s in category.sections})
     for article in articles:
-        category = config.category(article.category)
-        sections = category.sections if category else ()
         if article.section:
+            category = config.category(article.category)
             if category is not None and category.section(article.section) is None:
-                known = [s.id for s in sections]
+                known = [s.id for s in category.sections]
                 hint = did_you_mean(article.section, known) if known else f"declare it under '{category.id}' in kb.yml"
                 problems.append(
                     Problem(
@@ -95,6 +101,18 @@ def assign_sections(
             result.append(article)
             continue
         folder = article.path.rsplit("/", 2)[-2] if "/" in article.path else ""
-        found = folder if any(s.id == folder for s in sections) else ""
-        result.append(dataclasses.replace(article, section=found) if found else article)
+        found = folder if folder in section_ids.get(article.category, ()) else ""
+        if not found:
+            result.append(article)
+            continue
+        was = kept.get(id(article)) if kept is not None else None
+        if was is None or was[0] is not article or was[1] != found:
+            was = (article, found, dataclasses.replace(article, section=found))
+            if kept is not None:
+                kept[id(article)] = was
+        result.append(was[2])
+    if kept is not None and len(kept) > len(articles):  # let go of edited and removed articles
+        live = {id(a) for a in articles}
+        for key in [key for key in kept if key not in live]:
+            del kept[key]
     return result, problems

@@ -130,11 +130,34 @@ def landing_pages(
     config: SiteConfig,
     overrides: Sequence[Path | str] = (),
     page_size: int = LISTING_PAGE_SIZE,
+    kept: dict | None = None,
 ) -> list[Landing]:
     """The landing pages of every category with sections, in every language: a category's lists its sections
     (each with its first few articles and a link to all) and its articles in no section; a section's lists its
-    articles. Lists longer than `page_size` continue on further pages, linked by a pager."""
-    pages = []
+    articles. Lists longer than `page_size` continue on further pages, linked by a pager. `kept` (the live
+    preview's, between rebuilds; its templates unchanged): each listing's pages with what they show, so a listing
+    whose articles show as they did is not written again."""
+    pages: list[Landing] = []
+    used: dict = {}
+
+    def _paged(where: tuple, title: str, members: list[Article], groups: list, overrides, page_size: int) -> list:
+        if kept is None:
+            return _listing_pages(where, title, members, groups, overrides, page_size)
+        place = (where[0], where[2], where[3])
+        shown = (
+            where[1].default_lang,
+            title,
+            tuple(map(listing_fields, members)),
+            tuple((link, tuple(map(listing_fields, first))) for link, first in groups),
+            tuple(map(str, overrides)),
+            page_size,
+        )
+        was = kept.get(place)
+        if was is None or was[0] != shown:
+            was = (shown, _listing_pages(where, title, members, groups, overrides, page_size))
+        used[place] = was
+        return was[1]
+
     for lang in site_languages(articles, config):
         for category in config.categories:
             if not category.sections:
@@ -166,10 +189,15 @@ def landing_pages(
                 overrides,
                 page_size,
             )
+    if kept is not None:
+        kept.clear()
+        kept.update(used)
     return pages
 
 
-def _paged(where: tuple, title: str, members: list[Article], groups: list, overrides, page_size: int) -> list:
+def _listing_pages(
+    where: tuple, title: str, members: list[Article], groups: list, overrides, page_size: int
+) -> list[Landing]:
     """The landing page at `where` (language, config, category, section) and its further pages."""
     lang = where[0]
 

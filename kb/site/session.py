@@ -25,9 +25,11 @@ from kb.search.related import RelatedMemory, related_cached
 @dataclass
 class PreviewMemory:
     """What the live preview (`kb serve`, dirty rebuilds in one process) keeps from one build to the next: each
-    article file as read, and the related articles with what they were computed from. `kb build` keeps none."""
+    article file as read and as given its section, and the related articles with what they were computed from.
+    `kb build` keeps none."""
 
     parsed: dict = field(default_factory=dict)
+    sectioned: dict = field(default_factory=dict)
     related: RelatedMemory = field(default_factory=RelatedMemory)
 
 
@@ -105,11 +107,13 @@ def open_session(config_path: Path, preview: bool = False) -> BuildSession:
     depends on changed."""
     config_path = config_path.resolve()
     config = load_config(config_path)
-    signature = _signature(config_path, config)
+    found: dict[str, os.stat_result | None] | None = {} if preview else None  # the preview reads the folder once
+    signature = _signature(config_path, config, found)
     session = _sessions.get(config_path)
     memory = _memories.setdefault(config_path, PreviewMemory()) if preview else None
     if session is None or session.signature != signature or session.config != config:
-        session = BuildSession(config, load_site(config, memory.parsed if memory else None), signature, memory=memory)
+        content = load_site(config, memory.parsed, memory.sectioned, found) if memory else load_site(config)
+        session = BuildSession(config, content, signature, memory=memory)
         _sessions[config_path] = session
         session.semantic_start  # noqa: B018 - starts loading the model, if one is needed, in the background
     elif memory is not None and session.memory is None:
@@ -117,8 +121,9 @@ def open_session(config_path: Path, preview: bool = False) -> BuildSession:
     return session
 
 
-def _signature(config_path: Path, config: SiteConfig) -> tuple:
-    """What the session was read from: every file's size and modification time."""
+def _signature(config_path: Path, config: SiteConfig, found: dict[str, os.stat_result | None] | None = None) -> tuple:
+    """What the session was read from: every file's size and modification time. `found`, when given, gets each
+    article folder file's status (path -> `os.stat_result`)."""
     stamps = []
     for path in (config_path, config.questions_path):
         try:
@@ -126,17 +131,24 @@ def _signature(config_path: Path, config: SiteConfig) -> tuple:
             stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
         except OSError:
             stamps.append((str(path), -1, -1))
-    return tuple(sorted(stamps + folder_stamps(config.articles_dir)))
+    return tuple(sorted(stamps + folder_stamps(config.articles_dir, found)))
 
 
-def folder_stamps(folder: Path | str) -> list[tuple[str, int, int]]:
-    """(path, size, modification time) of every file under `folder`: what tells that one of them changed."""
+def folder_stamps(
+    folder: Path | str, found: dict[str, os.stat_result | None] | None = None
+) -> list[tuple[str, int, int]]:
+    """(path, size, modification time) of every file under `folder`: what tells that one of them changed. `found`,
+    when given, gets each file's status (path -> `os.stat_result`, None when it cannot be had)."""
     stamps = []
     for where, _, files in os.walk(folder):
         for name in files:
+            path = os.path.join(where, name)
             try:
-                stat = os.stat(os.path.join(where, name))
-            except OSError:
-                continue
-            stamps.append((os.path.join(where, name), stat.st_size, stat.st_mtime_ns))
+                stat = os.stat(path)
+            except OSError:  # listed all the same: reading it says why it cannot be read
+                stat = None
+            if found is not None:
+                found[path] = stat
+            if stat is not None:
+                stamps.append((path, stat.st_size, stat.st_mtime_ns))
     return stamps

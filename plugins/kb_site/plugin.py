@@ -29,6 +29,7 @@ from kb.search.pagefind import records as pagefind_records
 from kb.search.pagefind import write_index as write_pagefind_index
 from kb.search.related import related_html
 from kb.search.scope import index_name, location_path, scoped_indexes
+from kb.search.suggest import MANIFEST
 from kb.search.ticket_words import add_questions_to_index
 from kb.search.word_forms import add_to_search_index
 from kb.site.faq import FAQ_MARKER, faq_html
@@ -60,9 +61,17 @@ from kb.site.session import BuildSession, folder_stamps, open_session
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
 from .languages import language_navigations, scope_search, search_elsewhere
-from .preview import TemplateCache, force_rebuild, latest_entries, render_keys, unchanged_generated
+from .preview import (
+    TemplateCache,
+    asked_once,
+    force_rebuild,
+    latest_entries,
+    render_keys,
+    settle_memory,
+    unchanged_generated,
+)
 from .search import (
-    LaterIndex,
+    Later,
     empty_material_index,
     no_dead_end,
     read_queries_as_typed,
@@ -139,8 +148,12 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.generated: dict[str, int] = {}
         self.listings: dict[str, tuple] = {}  # the navigation and landing pages, with what they were made from
         self._listing_memo: dict[int, tuple[Article, tuple]] = {}  # id(article) -> (article, its listing fields)
+        self._landing_listings: tuple = ((), {})  # the override templates' stamp, each landing listing as made
         self.templates = TemplateCache()  # the theme's compiled templates, for the next rebuild
-        self.pagefind = LaterIndex()  # under a dirty build, Pagefind's index is written after the build
+        # Under a dirty build, Pagefind's index and the endpoint's data are written after the build (`Later`); the
+        # pages as Pagefind reads them are kept in one folder, rewritten where they changed.
+        self.later = Later()
+        self.pagefind_pages = PageFolder()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds (it keeps plugins that have it)."""
@@ -152,6 +165,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.progress = Progress() if Progress.wanted() else None
+        self.navs = {}  # the last build's pages: garbage from here on
+        if self.dirty and self.render_keys:  # a rebuild of the preview
+            settle_memory()
         try:
             kb_yml = Path(config.config_file_path).parent / self.config.config_file
             session = self.session = open_session(kb_yml, preview=self.dirty)
@@ -166,9 +182,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.config.navigation and not config.nav:
             folder = session.config.articles_dir
             shown = session.content.articles + (session.content.drafts if self.serving else [])
-            config.nav = self._kept(
-                "nav", (shown, landing_files(folder)), lambda: navigation(shown, session.config, landing_files(folder))
-            )
+            landing = landing_files(folder)
+            config.nav = self._kept("nav", (shown, landing), lambda: navigation(shown, session.config, landing))
         if self.config.navigation and has_sections(session.config) and config.theme.name == "material":
             # The sidebar of a help center with sections: the categories, the page's category's sections and its
             # section's articles. Material's `navigation.prune` renders only the open branch; `navigation.sections`
@@ -200,7 +215,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.config.navigation:
             own = {f.src_uri for f in files}  # looked up once: Files re-indexes itself after each append
             articles = self.session.content.articles
-            made = lambda: landing_pages(articles, self.session.config, self.overrides)  # noqa: E731
+            if self.dirty and self._landing_listings[0] != self._templates:  # listings made with other templates
+                self._landing_listings = (self._templates, {})
+            listings = self._landing_listings[1] if self.dirty else None
+            made = lambda: landing_pages(articles, self.session.config, self.overrides, kept=listings)  # noqa: E731
             for landing in self._kept("landing", (articles,), made):
                 if landing.path not in own:
                     file = File.generated(config, landing.path, content=landing.markdown)
@@ -224,6 +242,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if self.dirty:  # render again the pages whose sidebar, neighbours, listing or related articles changed
             pages = [f.page for f in documents if f.page is not None]
             keys = render_keys(pages, nav, self.navs, self._language, self._shows, self._site_key(config))
+            asked_once(documents)
             force_rebuild(files, {path for path, key in keys.items() if self.render_keys.get(path) != key})
             self.render_keys = keys
         return nav
@@ -366,6 +385,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             page.meta["kb_lang"] = article.lang
             if not article.draft:  # a draft takes no votes: the endpoint only knows published articles
                 page.meta["kb_article"] = article.id
+            if self.session.search_engine == "pagefind":  # Pagefind indexes the articles and Material's index is
+                page.meta["search"] = {"exclude": True}  # served empty: Material's search need not read them
         # Material writes page.meta.title and page.title into the page unescaped (<title>, header, <h1>, nav).
         title = article.title if article else page.meta.get("title")
         if isinstance(title, str):
@@ -428,6 +449,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             for name, data in outputs.items():
                 text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
                 (search_index.parent / name).write_text(text, encoding="utf-8")
+        self._write_endpoint_data(site)
         if session.search_engine == "pagefind":
             content = session.content
 
@@ -438,18 +460,33 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
             write_pagefind_scripts(site)
             if self.dirty and (site / PAGEFIND_OUTPUT).is_dir():  # the preview's search has an index meanwhile
-                self.pagefind.request(lambda: index(self.pagefind.pages))
+                self.later.request("search index", lambda: index(self.pagefind_pages))
             else:
                 index()
         if self.config.no_dead_end:
             write_no_dead_end(site)
-        folders = [site]
+
+    def _write_endpoint_data(self, site: Path) -> None:
+        """The manifest and suggestion snapshot for the endpoint, in the site and in `endpoint_data_dir`. The
+        preview writes them after the rebuild once it has written them once: its endpoint keeps the last ones
+        meanwhile (it reads them again when they are replaced)."""
+        session, folders = self.session, [site]
         extra = Path(self.config.endpoint_data_dir) if self.config.endpoint_data_dir else None
         if extra is not None and extra.resolve() != site.resolve():
             folders.append(extra)
-        for folder in folders:
-            articles, stats = session.content.articles, session.matcher.stats
-            write_endpoint_data(folder, articles, session.config.synonyms, stats, session.semantic[0])
+        # Worked out here, not by the later work: the next rebuild may be working out its own meanwhile.
+        articles, synonyms, stats, sections = (
+            session.content.articles, session.config.synonyms, session.matcher.stats, session.semantic[0]
+        )  # fmt: skip
+
+        def write() -> None:
+            for folder in folders:
+                write_endpoint_data(folder, articles, synonyms, stats, sections)
+
+        if self.dirty and all((folder / MANIFEST).is_file() for folder in folders):
+            self.later.request("endpoint data", write)
+        else:
+            write()
 
 
 def _templates_stamp(folders: tuple) -> tuple:

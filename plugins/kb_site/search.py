@@ -18,8 +18,6 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
-from kb.search.pagefind import PageFolder
-
 ASSETS = Path(__file__).resolve().parent / "assets"
 WORKER_SOURCE = ASSETS / "kb-search-worker.js"
 WORKER_NAME = "kb-search.js"
@@ -99,42 +97,45 @@ def empty_material_index(index: dict) -> dict:
     return {**index, "docs": []}
 
 
-class LaterIndex:
-    """The live preview's Pagefind index, written after a rebuild instead of within it: at 10,000 articles Pagefind
-    takes half a minute to index the site again, and the edited page should not wait for it. One index is written
-    at a time; rebuilds made meanwhile ask for one more, made from the pages as they are then."""
+class Later:
+    """What the live preview writes after a rebuild instead of within it, so the edited page does not wait: Pagefind's
+    index (at 10,000 articles Pagefind takes half a minute to index the site again) and the endpoint's manifest and
+    suggestion snapshot. One piece of work at a time, in the order the latest rebuild asked for them; a rebuild made
+    meanwhile replaces the work it asks for again that has not started, so each is written from the latest
+    rebuild."""
 
     def __init__(self) -> None:
-        self.pages = PageFolder()  # the pages as Pagefind reads them, rewritten where they changed
         self._lock = threading.Lock()
-        self._wanted: Callable[[], None] | None = None
+        self._wanted: dict[str, Callable[[], None]] = {}
         self._worker: threading.Thread | None = None
 
-    def request(self, write: Callable[[], None]) -> None:
+    def request(self, name: str, write: Callable[[], None]) -> None:
         with self._lock:
-            self._wanted = write
+            self._wanted.pop(name, None)
+            self._wanted[name] = write
             if self._worker is None:
-                self._worker = threading.Thread(target=self._run, name="kb-pagefind", daemon=True)
+                self._worker = threading.Thread(target=self._run, name="kb-later", daemon=True)
                 self._worker.start()
 
     def _run(self) -> None:
         while True:
             with self._lock:
-                write, self._wanted = self._wanted, None
-                if write is None:
+                if not self._wanted:
                     self._worker = None
                     return
+                name = next(iter(self._wanted))
+                write = self._wanted.pop(name)
             try:
                 write()
-            except Exception as exc:  # the preview goes on; its search keeps the previous index
-                log.warning(f"kb: Pagefind could not index the preview: {exc}")
+            except Exception as exc:  # the preview goes on; what the work writes stays as the last one left it
+                log.warning(f"kb: the preview could not write its {name}: {exc}")
 
     def idle(self) -> bool:
         with self._lock:
             return self._worker is None
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Whether every index asked for is written, waiting up to `timeout` seconds."""
+        """Whether all the work asked for is done, waiting up to `timeout` seconds."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             with self._lock:

@@ -144,6 +144,37 @@ def test_after_incremental_edits_the_preview_is_the_site_a_full_build_makes(sect
             assert previewed[name] == built[name], name
 
 
+def _endpoint_data(site: Path) -> tuple:
+    from kb.search.suggest import MANIFEST, SNAPSHOT, load_stats
+
+    stats = load_stats(site / SNAPSHOT)
+    fields = {
+        name: [getattr(f, part).tolist() for part in ("terms", "docs", "freqs", "lengths")]
+        for name, f in stats.fields.items()
+    }
+    return (site / MANIFEST).read_text(encoding="utf-8"), stats.ids, stats.vocabulary, fields
+
+
+def test_the_endpoint_data_the_preview_writes_after_its_rebuilds_is_a_full_builds(sectioned, preview, tmp_path):
+    later = load_config(str(sectioned.root / "mkdocs.yml"), site_dir=str(preview)).plugins["kb"].later
+    assert later.idle()  # the first build writes the manifest and snapshot itself
+    first = _endpoint_data(preview)
+    edits = [
+        ("articles/account/profile-photo.md", _article("Change your photo", "account", "section: profile\n")),
+        ("articles/account/sign-in/signin-005.md", _article("Two-step sign-in codes", "account")),
+        ("articles/payments/refund.md", _article("Request a refund", "payments") + "\nRefunds take five days.\n"),
+    ]
+    for relpath, text in edits:
+        _edit(sectioned.root / relpath, text)
+        _dirty_build(sectioned, preview)
+    assert later.wait(60)
+    full = tmp_path / "full"
+    _full_build(sectioned.root, full)
+    previewed = _endpoint_data(preview)
+    assert previewed != first and '"title": "Change your photo"' in previewed[0]
+    assert previewed == _endpoint_data(full)
+
+
 def test_kb_serve_runs_the_dirty_preview(kb, monkeypatch):
     from kb.cli import site as cli_site
     from tests.conftest import REPO
@@ -160,7 +191,7 @@ def test_with_pagefind_the_preview_writes_the_search_index_after_the_rebuild_as_
     config = load_config(str(sectioned.root / "mkdocs.yml"), site_dir=str(out))
     config.plugins.on_startup(command="serve", dirty=True)
     build(config, dirty=True)
-    later = config.plugins["kb"].pagefind
+    later = config.plugins["kb"].later
     assert later.idle() and (out / "pagefind/pagefind-entry.json").is_file()  # the first build writes it itself
     _edit(sectioned.root / "articles/account/profile-photo.md", _article("Change your photo", "account"))
     _dirty_build(sectioned, out)
@@ -177,6 +208,14 @@ def test_with_pagefind_the_preview_writes_the_search_index_after_the_rebuild_as_
     assert entry["languages"]["en"]["page_count"] == 124  # the new article's page is indexed
     assert bundle(out) == bundle(full)
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no half-written bundle left behind
+    # Material's search reads no article page with Pagefind answering: its index is served empty all the same
+    built, previewed = _site_files(full), _site_files(out)
+    assert json.loads(previewed["search/search_index.json"])["docs"] == []
+    entries = config.plugins["material/search"].search_index.entries  # what the preview's next rebuild writes again
+    assert not [e for e in entries if "/signin-" in e["location"] or "profile-photo" in e["location"]]
+    assert {n: t for n, t in previewed.items() if "pagefind" not in n} == {
+        n: t for n, t in built.items() if "pagefind" not in n
+    }
     config.plugins.on_shutdown()
 
 
@@ -215,3 +254,69 @@ def test_a_section_renamed_in_kb_yml_shows_in_the_sidebars_and_landing_pages(sec
     page = (preview / "account/sign-in/signin-100/index.html").read_text(encoding="utf-8")
     assert "Logging on" in _nav(page) and "Signing in" not in _nav(page)
     assert "Logging on" in (preview / "account/index.html").read_text(encoding="utf-8")
+
+
+def test_a_section_dropped_from_kb_yml_and_declared_again_follows_in_the_sidebars(sectioned, preview):
+    kb_yml = sectioned.root / "kb.yml"
+    declared = kb_yml.read_text(encoding="utf-8")
+    _edit(kb_yml, declared.replace("      - id: sign-in\n        title: Signing in\n        title_zh: 登录\n", ""))
+    _dirty_build(sectioned, preview)
+    page = (preview / "account/sign-in/signin-100/index.html").read_text(encoding="utf-8")
+    assert "Signing in" not in _nav(page) and "Sign-in topic 100" in _nav(page)  # in no section now
+    assert "Edit your name" not in _nav(page)  # the profile section stays closed
+    _edit(kb_yml, declared)  # the folder's articles are in the section again, as they were before
+    _dirty_build(sectioned, preview)
+    page = (preview / "account/sign-in/signin-100/index.html").read_text(encoding="utf-8")
+    assert "Signing in" in _nav(page) and "Sign-in topic 100" in _nav(page)
+    assert "Sign-in topic 100" in (preview / "account/sign-in/page/3/index.html").read_text(encoding="utf-8")
+
+
+def test_a_listing_template_edited_in_the_theme_overrides_shows_in_every_landing_page(sectioned, tmp_path):
+    from kb.templates import SHIPPED
+
+    shipped = (SHIPPED / "kb/listing.html").read_text(encoding="utf-8")
+    sectioned.write(
+        "overrides/kb/listing.html", shipped.replace('<div class="kb-listing">', '<div class="kb-listing v1">')
+    )
+    mkdocs_yml = sectioned.root / "mkdocs.yml"
+    mkdocs_yml.write_text(
+        mkdocs_yml.read_text(encoding="utf-8").replace(
+            "  name: material\n", "  name: material\n  custom_dir: overrides\n"
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "preview"
+    config = load_config(str(mkdocs_yml), site_dir=str(out))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    assert 'class="kb-listing v1"' in (out / "account/sign-in/index.html").read_text(encoding="utf-8")
+    _edit(
+        sectioned.root / "overrides/kb/listing.html",
+        shipped.replace('<div class="kb-listing">', '<div class="kb-listing v2">'),
+    )
+    _dirty_build(sectioned, out)
+    for page in ("account/index.html", "account/sign-in/index.html", "account/sign-in/page/3/index.html"):
+        text = (out / page).read_text(encoding="utf-8")
+        assert 'class="kb-listing v2"' in text and "kb-listing v1" not in text, page
+    config.plugins.on_shutdown()
+
+
+def test_the_preview_reads_the_articles_from_the_listing_that_told_it_something_changed(tmp_path):
+    import os
+
+    from kb.content.articles import ArticleRules, _markdown_entries, load_articles
+    from kb.site.session import folder_stamps
+
+    folder = tmp_path / "articles"
+    for relpath in ("a.md", "c/b.md", "c/index.md", "c/notes.txt", "_partials/x.md", ".hidden/y.md", "c/_z.md"):
+        (folder / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relpath).write_text(_article(relpath, "account"), encoding="utf-8")
+    os.symlink(folder / "gone.md", folder / "c/broken.md")  # listed, and cannot be read
+    found: dict = {}
+    folder_stamps(folder, found)
+    assert _markdown_entries(folder, found) == _markdown_entries(folder)
+    assert [e[0] for e in _markdown_entries(folder)] == ["a.md", "c/b.md", "c/broken.md", "c/index.md"]
+    rules = ArticleRules()
+    walked = load_articles(folder, rules, "articles", [], {})
+    assert load_articles(folder, rules, "articles", [], {}, found) == walked
+    assert any("broken.md" in p.path for p in walked[1])
