@@ -144,9 +144,9 @@ class Matcher:
         df = np.bincount(term_of, minlength=v)
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
         weights = idf[term_of] * pseudo_tf * (p.k1 + 1) / (pseudo_tf + p.k1)
-        if "title" in fields and p.title_weight:
+        if "title" in fields and p.title_weight and n:
             title = self.stats.fields["title"]
-            norm = 1 - p.b + p.b * title.lengths / (float(title.lengths.mean()) or 1.0) if n else 1.0
+            norm = 1 - p.b + p.b * title.lengths / (float(title.lengths.mean()) or 1.0)
             tf = p.boosts.get("title", 1.0) * title.freqs / norm[title.docs]
             in_titles = np.bincount(title.terms, minlength=v)  # a word rare among titles names a page
             title_idf = np.log(1 + (n - in_titles + 0.5) / (in_titles + 0.5))[title.terms]

@@ -45,3 +45,10 @@ def test_a_word_common_in_the_text_but_rare_among_titles_picks_shortlist_candida
     assert matcher.df("export") == 10 and matcher.title_df("export") == 1
     docs, _ = matcher.candidates(matcher.query("export"), max_df=2)
     assert [matcher.stats.ids[d] for d in docs] == ["export"]
+
+
+def test_a_help_center_with_no_articles_matches_nothing(tmp_path):
+    matcher = build_matcher([], tmp_path / "index")
+    assert matcher.rank(matcher.query("reset password")) == []
+    docs, _ = matcher.candidates(matcher.query("reset password"), max_df=5)
+    assert len(docs) == 0
