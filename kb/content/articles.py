@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -340,6 +341,7 @@ def plain_markup(text: str) -> str:
     their text stays. Help centers exported as HTML (Zendesk, Freshdesk) keep their structure: an `<h2>` is a
     heading, a paragraph or list item ends a line, entities are the characters they stand for, and scripts,
     styles and comments are not text."""
+    text = _without_templates(text)
     text = _CALLOUT.sub(r"\1", text)
     text = _ADMONITION.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}", text)
     text = _ANCHOR.sub("", text)
@@ -351,6 +353,24 @@ def plain_markup(text: str) -> str:
     )
     text = _HTML_BREAK.sub("\n", text)
     return html.unescape(_HTML_TAG.sub(" ", text))
+
+
+# Static-site template code is not text: Jekyll's Liquid ({% callout info %}, {{ site.baseurl }}, comments
+# dropped whole) and Hugo's shortcodes ({{< note >}}, {{% alert %}}, comments {{/* */}}). The words a shortcode
+# wraps stay; code blocks are left as written.
+_TEMPLATE_COMMENT = re.compile(
+    r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}|\{\{<?\s*/\*.*?\*/\s*>?\}\}", re.DOTALL
+)
+_TEMPLATE_TAG = re.compile(r"\{%.{0,500}?%\}|\{\{[<%].{0,500}?[>%]\}\}|\{\{.{0,200}?\}\}", re.DOTALL)
+
+
+def _without_templates(text: str) -> str:
+    if "{%" not in text and "{{" not in text:
+        return text
+    pieces = re.split(r"(^(?:```|~~~)[^\n]*\n.*?^(?:```|~~~)[ \t]*$)", text, flags=re.MULTILINE | re.DOTALL)
+    for n in range(0, len(pieces), 2):  # the even pieces are outside fenced code
+        pieces[n] = _TEMPLATE_TAG.sub(" ", _TEMPLATE_COMMENT.sub(" ", pieces[n]))
+    return "".join(pieces)
 
 
 def _as_text(value: object) -> str:
@@ -394,6 +414,8 @@ class FolderAudit:
 
 
 AUDITED_SUFFIXES = (".md", ".markdown", ".mdx")
+# A folder's own page: MkDocs' and Docusaurus' index.md, Hugo's _index.md, GitBook's and GitHub's README.md.
+INDEX_NAMES = frozenset({"index", "_index", "readme"})
 LANDING_PROSE_WORDS = 40  # an index page with fewer words of its own than this only lists other pages
 
 
@@ -407,8 +429,10 @@ def read_any_folder(folder: Path) -> FolderAudit:
     MDX pages are read as Markdown: their `import`/`export` lines go, and a partial they import (`import Steps
     from './_steps.md'` ... `<Steps />`) is read in place, as the published page shows it. Partials and files in
     hidden or `_` folders are not articles of their own; they are counted as skipped. The home page (the top
-    `index.md`) introduces the product and is skipped; a section's `index.md` is a page like any other when it has
-    words of its own, and a landing page (skipped) when it only lists other pages."""
+    `index.md`, Hugo's `_index.md` or GitBook's `README.md`) introduces the product and is skipped; a section's
+    index page is a page like any other when it has words of its own, and a landing page (skipped) when it only
+    lists other pages, as is GitBook's table of contents (`SUMMARY.md`). Hugo's TOML front matter (`+++`) is
+    read like YAML; Jekyll's Liquid tags and Hugo's shortcodes are template code, not text."""
     if not folder.is_dir():
         raise KbError(Problem(str(folder), 0, "articles folder not found", "check --articles"))
     nav = nav_titles(folder)
@@ -434,20 +458,27 @@ def read_any_folder(folder: Path) -> FolderAudit:
         if any(part.startswith((".", "_")) for part in parts[:-1]):
             skipped.append((relpath, "in a hidden or partials folder"))
             continue
-        if parts[-1].startswith((".", "_")):
+        name = parts[-1].rsplit(".", 1)[0].lower()
+        if parts[-1].startswith((".", "_")) and name not in INDEX_NAMES:
             continue  # a partial: counted below, once every page had the chance to include it
         text = _with_partials(text, relpath, texts, included)
         article, reason = _read_any_article(text, relpath, nav.title(relpath))
-        if article is not None and relpath.rsplit(".", 1)[0] == "index":
-            article, reason = None, "home page (index.md)"
-        elif article is not None and relpath.rsplit(".", 1)[0].endswith("/index") and not _has_prose(article.body):
-            article, reason = None, "landing page (index.md that only lists pages)"
+        if article is None:
+            pass
+        elif name in INDEX_NAMES and len(parts) == 1:
+            article, reason = None, f"home page ({parts[-1]})"
+        elif name in INDEX_NAMES and not _has_prose(article.body):
+            article, reason = None, f"landing page ({parts[-1]} that only lists pages)"
+        elif parts[-1] == "SUMMARY.md" and not _has_prose(article.body):
+            article, reason = None, f"table of contents ({parts[-1]})"
         if article is None:
             skipped.append((relpath, reason))
         else:
             articles.append(article)
     for relpath in texts:
         parts = relpath.split("/")
+        if parts[-1].rsplit(".", 1)[0].lower() in INDEX_NAMES:
+            continue
         if parts[-1].startswith((".", "_")) and not any(part.startswith((".", "_")) for part in parts[:-1]):
             skipped.append(
                 (
@@ -509,10 +540,28 @@ def _join(folder: str, target: str) -> str:
 
 
 def _split_quietly(text: str, relpath: str) -> tuple[Located | None, str, int, list[Problem]]:
+    if _TOML_FENCE.match(text):
+        return _split_toml(text)
     try:
         return split_front_matter(text, relpath)
     except KbError:  # front matter never closed: the whole file is the body
         return None, text, 1, []
+
+
+_TOML_FENCE = re.compile(r"\+\+\+[ \t]*\r?$", re.MULTILINE)
+
+
+def _split_toml(text: str) -> tuple[Located | None, str, int, list[Problem]]:
+    """Hugo's TOML front matter, between `+++` lines: read when it parses; never taken as the page's text."""
+    lines = text.splitlines(keepends=True)
+    for index in range(1, len(lines)):
+        if _TOML_FENCE.fullmatch(lines[index].rstrip("\n")):
+            try:
+                meta = tomllib.loads("".join(lines[1:index]))
+            except tomllib.TOMLDecodeError:
+                meta = {}
+            return Located(meta, 2), "".join(lines[index + 1 :]), index + 2, []
+    return None, text, 1, []
 
 
 def _has_prose(body: str) -> bool:

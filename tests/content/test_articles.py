@@ -557,3 +557,73 @@ def test_a_section_index_page_in_any_script_is_read_when_it_has_words_of_its_own
         encoding="utf-8",
     )
     assert [a.path for a in read_any_folder(tmp_path).articles] == ["guide/index.md"]
+
+
+def test_an_audit_reads_a_hugo_site_with_toml_front_matter_section_pages_and_shortcodes(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    (tmp_path / "billing").mkdir()
+    (tmp_path / "_index.md").write_text('+++\ntitle = "Help"\n+++\n' + "Welcome to our help. " * 30, encoding="utf-8")
+    (tmp_path / "billing" / "_index.md").write_text(
+        '+++\ntitle = "Billing"\nweight = 2\n+++\n'
+        + "Invoices are sent on the first day of each month to the address on the account. " * 4,
+        encoding="utf-8",
+    )
+    (tmp_path / "billing" / "refunds.md").write_text(
+        '+++\ntitle = "Get a refund"\ndescription = "Money back within 30 days"\ntags = ["billing"]\n+++\n\n'
+        '{{< alert color="warning" >}}Refunds take five days.{{< /alert >}}\n\n'
+        "{{% note %}}Ask the account owner.{{% /note %}}\n{{/* reviewers: check the policy */}}\n\n"
+        '```yaml\nurl: "{{ .Site.BaseURL }}"\n```\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "billing" / "old.md").write_text('+++\ntitle = "Old prices"\ndraft = true\n+++\nGone.\n')
+    (tmp_path / "billing" / "broken.md").write_text('+++\ntitle = "Broken\n+++\n# Broken front matter\n\nText.\n')
+    audit = read_any_folder(tmp_path)
+    by_path = {a.path: a for a in audit.articles}
+    assert set(by_path) == {"billing/_index.md", "billing/refunds.md", "billing/broken.md"}
+    assert by_path["billing/_index.md"].title == "Billing"
+    refunds = by_path["billing/refunds.md"]
+    assert (refunds.title, refunds.summary, refunds.tags) == ("Get a refund", "Money back within 30 days", ("billing",))
+    body = " ".join(refunds.body.split())
+    assert "Refunds take five days." in body and "Ask the account owner." in body
+    assert "alert" not in body and "note" not in body and "reviewers" not in body and "+++" not in body
+    assert '"{{ .Site.BaseURL }}"' in body  # code is left as written
+    broken = by_path["billing/broken.md"]  # front matter that does not parse is still not text
+    assert broken.title == "Broken front matter" and "+++" not in broken.body
+    assert sorted(audit.skipped) == [("_index.md", "home page (_index.md)"), ("billing/old.md", "draft: true")]
+
+
+def test_an_audit_drops_jekyll_liquid_tags_and_comments_but_keeps_their_text(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    (tmp_path / "vault-timeout.md").write_text(
+        "---\ntitle: Vault timeout\n---\n{% callout info %}\nThe vault locks after 15 minutes.\n{% endcallout %}\n\n"
+        "Open [Settings]({{site.baseurl}}/article/settings/) and pick {% icon fa-cog %} **Timeout**.\n"
+        "{% comment %}\nTODO: screenshot for the desktop app\n{% endcomment %}\n",
+        encoding="utf-8",
+    )
+    [article] = read_any_folder(tmp_path).articles
+    body = " ".join(article.body.split())
+    assert "The vault locks after 15 minutes." in body and "pick **Timeout**" in body
+    for template in ("callout", "baseurl", "icon", "fa-cog", "TODO", "screenshot", "{%", "{{"):
+        assert template not in body
+
+
+def test_an_audit_reads_a_gitbook_folder_without_its_table_of_contents(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    (tmp_path / "account").mkdir()
+    (tmp_path / "README.md").write_text("# Acme help\n\n" + "Acme keeps your files in sync. " * 20)
+    (tmp_path / "SUMMARY.md").write_text(
+        "# Table of contents\n\n* [Acme help](README.md)\n\n## Account\n\n* [Account](account/README.md)\n"
+        "  * [Reset your password](account/reset-password.md)\n"
+    )
+    (tmp_path / "account" / "README.md").write_text("# Account\n\n* [Reset your password](reset-password.md)\n")
+    (tmp_path / "account" / "reset-password.md").write_text("# Reset your password\n\nClick Forgot password.\n")
+    audit = read_any_folder(tmp_path)
+    assert [a.path for a in audit.articles] == ["account/reset-password.md"]
+    assert sorted(audit.skipped) == [
+        ("README.md", "home page (README.md)"),
+        ("SUMMARY.md", "table of contents (SUMMARY.md)"),
+        ("account/README.md", "landing page (README.md that only lists pages)"),
+    ]
