@@ -10,6 +10,7 @@ from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, judged_site, print_p
 from kb.content.articles import parse_article
 from kb.content.edits import add_cover, add_rejection, write_edited
 from kb.content.questions import load_questions
+from kb.content.questions_import import parse_columns
 from kb.content.site import article_rules, load_site
 from kb.content.textfile import read_text
 from kb.coverage.audit import foreign_report, site_report
@@ -43,6 +44,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--articles", type=Path, help="audit this folder of Markdown files instead of the site's articles"
     )
     coverage.add_argument("--questions", type=Path, help="questions file for --articles (YAML or CSV)")
+    coverage.add_argument(
+        "--columns",
+        help="a questions CSV's headers, e.g. question=Subject,count=Tickets (common ticket-export names are "
+        "recognised without it)",
+    )
     coverage.add_argument("--top", type=int, default=15, help="rows per table in the text format")
     coverage.add_argument(
         "--embedding-model",
@@ -78,11 +84,17 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_coverage(args: argparse.Namespace) -> int:
     if (args.articles is None) != (args.questions is None):
         raise UsageError("--articles and --questions go together")
+    if args.columns and args.articles is None:
+        raise UsageError("--columns names the headers of a --questions CSV (the site's questions.yml has none)")
     if args.articles is not None:
         if not args.articles.is_dir():
             raise UsageError(f"{args.articles}: no such folder")
         if not args.questions.is_file():
             raise UsageError(f"{args.questions}: no such file")
+        try:
+            columns = parse_columns(args.columns)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
         report, problems = foreign_report(
             args.articles,
             args.questions,
@@ -90,6 +102,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             gate_on=args.gate_on or "answered",
             embedding_model=args.embedding_model,
             embeddings=not args.no_embeddings,
+            columns=columns,
         )
         print_problems(problems)
         print(f"kb: {report.audit}", file=sys.stderr)

@@ -141,12 +141,13 @@ def latest_period(questions: list[Question]) -> str:
     return latest(period for q in questions for period, _ in q.volumes)
 
 
-def load_any_questions(path: Path) -> tuple[list[Question], list[Problem]]:
-    """Our questions YAML, or a CSV with a `question` column and an optional `count`; languages detected."""
+def load_any_questions(path: Path, columns: dict[str, str] | None = None) -> tuple[list[Question], list[Problem]]:
+    """Our questions YAML, or a CSV with a `question` column (or a ticket export's: Subject, Summary...) and an
+    optional `count` (`columns` maps other headers); languages detected."""
     if path.suffix.lower() == ".csv":
         text, _ = decode_csv(path, None)
         skipped: list[Problem] = []
-        rows = merge_rows(read_rows(text, str(path), DEFAULT_COLUMNS, skipped))
+        rows = merge_rows(read_rows(text, str(path), columns or DEFAULT_COLUMNS, skipped))
         taken: set[str] = set()
         questions = []
         for row in rows:

@@ -22,6 +22,19 @@ from kb.content.yamltext import Located, parse_yaml
 from kb.problems import KbError, Problem, Severity, did_you_mean, without_controls
 
 DEFAULT_COLUMNS = {"question": "question", "count": "count", "category": "category"}
+# What ticketing systems' exports and support leads' sheets call our columns, in order of preference: used when
+# the file has no column of our name and none was named with --columns.
+HEADER_NAMES = {
+    "question": (
+        "questions", "subject", "ticket subject", "summary", "title", "topic", "common question",
+        "问题", "常见问题", "标题", "主题", "工单标题",
+    ),
+    "count": (
+        "tickets", "ticket count", "number of tickets", "tickets count", "volume", "ticket volume", "total",
+        "occurrences", "frequency", "数量", "工单数", "工单数量", "次数", "总数",
+    ),
+    "category": ("categories", "分类", "类别"),
+}  # fmt: skip
 
 
 @dataclass
@@ -86,8 +99,17 @@ def read_rows(
         ) from None
     except csv.Error as exc:
         raise KbError(Problem(shown, 1, f"malformed CSV: {exc}")) from None
-    index = {name.strip().lstrip("\ufeff").casefold(): i for i, name in enumerate(header)}
-    wanted = {ours: index.get(theirs.casefold()) for ours, theirs in columns.items()}
+    index: dict[str, int] = {}
+    for i, name in enumerate(header):
+        index.setdefault(_folded(name), i)
+    wanted = {ours: index.get(_folded(theirs)) for ours, theirs in columns.items()}
+    guessed = []
+    for ours, names in HEADER_NAMES.items():
+        if wanted[ours] is None and columns[ours] == DEFAULT_COLUMNS[ours]:
+            found = next((index[_folded(name)] for name in names if _folded(name) in index), None)
+            if found is not None and found not in wanted.values():
+                wanted[ours] = found
+                guessed.append(f"'{header[found].strip().lstrip(chr(0xFEFF))}' as the {ours}")
     if wanted["question"] is None:
         raise KbError(
             Problem(
@@ -95,6 +117,16 @@ def read_rows(
                 1,
                 f"no '{columns['question']}' column; the header has: {', '.join(h.strip() for h in header)}",
                 "name the columns with --columns question=HEADER,count=HEADER",
+            )
+        )
+    if guessed and warnings is not None:
+        warnings.append(
+            Problem(
+                shown,
+                1,
+                f"read column {' and '.join(guessed)}",
+                "if another column is meant, name it with --columns question=HEADER,count=HEADER",
+                Severity.WARNING,
             )
         )
     rows: list[ImportedRow] = []
@@ -132,6 +164,11 @@ def read_rows(
             )
         )
     return rows
+
+
+def _folded(header: str) -> str:
+    """A header as compared: case, spacing, a byte-order mark and marks like '#', '_' or '-' ignored."""
+    return re.sub(r"[\W_]+", "", header.casefold())
 
 
 def _cell(row: list[str], index: int | None) -> str:

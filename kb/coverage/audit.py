@@ -119,11 +119,13 @@ def foreign_report(
     gate_on: str = "answered",
     embedding_model: str | None = None,
     embeddings: bool = True,
+    columns: dict[str, str] | None = None,
 ) -> tuple[Report, list[Problem]]:
-    """An estimate for a folder nobody tagged: every answer is a suggestion, gated on suggestions by default."""
+    """An estimate for a folder nobody tagged: every answer is a suggestion, gated on suggestions by default.
+    `columns` names a questions CSV's headers (`parse_columns`)."""
     audit = read_any_folder(articles_dir)
     articles = audit.articles
-    questions, problems = load_any_questions(questions_path)
+    questions, problems = load_any_questions(questions_path, columns)
     # The model (when a text is not in the vector caches) loads in the background while the matcher is built.
     pending = start_sections(articles, questions, embedding_model, default_cache_dir() / "vectors", embeddings)
     if cache is None:

@@ -32,6 +32,7 @@ class NextSteps:
     stale: tuple[tuple[Article, int], ...]
     missed: tuple = ()  # the most frequent searches that found nothing
     translations: tuple[OutOfDate, ...] = ()  # translations older than their source
+    audit: bool = False  # another folder's estimate: no covers: to write, so nothing to accept
 
     def __bool__(self) -> bool:
         return bool(self.gaps or self.to_review or self.unhelpful or self.stale or self.missed or self.translations)
@@ -48,7 +49,9 @@ def next_steps(report: Report, top: int = TOP) -> NextSteps:
     stale = tuple(sorted(report.stale, key=lambda item: -item[1])[:top])
     missed = tuple(report.readers.missed_searches[:3]) if report.readers else ()
     likely = tuple(report.with_status("likely")[:top])
-    return NextSteps(gaps, likely, unhelpful, stale, missed, tuple(report.outdated_translations[:top]))
+    return NextSteps(
+        gaps, likely, unhelpful, stale, missed, tuple(report.outdated_translations[:top]), audit=bool(report.audit)
+    )
 
 
 def as_lines(steps: NextSteps) -> list[str]:
@@ -59,7 +62,12 @@ def as_lines(steps: NextSteps) -> list[str]:
         lines.append(f"Write an article for '{q.question}' ({q.id}): {q.volume} tickets, +{g.points:.1f} points")
     for r in steps.to_review:
         best = r.candidates[0].article
-        lines.append(f"Check {best.path} answers {r.question.id}, then: kb coverage accept {r.question.id} {best.id}")
+        if steps.audit:
+            lines.append(f"Check {best.path} answers '{r.question.question}' ({r.question.id})")
+        else:
+            lines.append(
+                f"Check {best.path} answers {r.question.id}, then: kb coverage accept {r.question.id} {best.id}"
+            )
     for u in steps.unhelpful:
         why = "; ".join(f"{label} ({n})" for label, n in u.reasons) or "no reason given"
         rate = f"{100 * u.health.votes.rate:.0f}%" if u.health.votes.rate is not None else "n/a"

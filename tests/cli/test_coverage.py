@@ -197,3 +197,31 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_defused(kb, site):
     ]
     assert rows["forgot-password"]["question"] == "I forgot my password"  # other text is left as it is
     assert rows["forgot-password"]["volume"] == "120"
+
+
+def test_audit_reads_a_ticket_export_by_its_own_headers_or_those_named(kb, foreign, tmp_path):
+    docs, _ = foreign
+    export = tmp_path / "export.csv"
+    export.write_text("Ticket ID,Subject,Tickets\n101,How do I get my money back?,40\n", encoding="utf-8")
+    result = kb("coverage", "--articles", str(docs), "--questions", str(export), "--format", "json", cwd=tmp_path)
+    assert "read column 'Subject' as the question and 'Tickets' as the count" in result.err
+    [question] = json.loads(result.out)["questions"]
+    assert (question["question"], question["volume"]) == ("How do I get my money back?", 40)
+    export.write_text("Betreff,Anzahl\nHow do I get my money back?,12\n", encoding="utf-8")
+    result = kb("coverage", "--articles", str(docs), "--questions", str(export), cwd=tmp_path)
+    assert result.code == 1 and "no 'question' column; the header has: Betreff, Anzahl" in result.err
+    result = kb(
+        "coverage", "--articles", str(docs), "--questions", str(export), "--columns", "question=Betreff,count=Anzahl",
+        "--format", "json", cwd=tmp_path,
+    )  # fmt: skip
+    [question] = json.loads(result.out)["questions"]
+    assert (question["question"], question["volume"]) == ("How do I get my money back?", 12)
+    assert kb("coverage", "--columns", "question=Betreff", cwd=tmp_path).code == 2
+
+
+def test_an_audits_next_steps_do_not_offer_accept_which_writes_to_the_site(kb, foreign, tmp_path):
+    docs, questions = foreign
+    result = kb("coverage", "--articles", str(docs), "--questions", str(questions), "--fail-under", "0", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert "Check billing/refunds.md answers 'How do I get my money back?'" in result.out
+    assert "kb coverage accept" not in result.out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 
@@ -47,23 +48,53 @@ def test_import_into_question_without_volume(kb, site):
 
 
 def test_column_mapping_for_other_headers(kb, site):
-    site.write("export.csv", "Subject,Tickets,Queue\nHow do I change my email,9,account\n")
-    assert kb("questions", "import", "export.csv", cwd=site.root).code == 1  # no "question" column
+    site.write("export.csv", "Betreff,Anzahl,Queue\nHow do I change my email,9,account\n")
+    assert kb("questions", "import", "export.csv", cwd=site.root).code == 1  # no column kb knows for the question
     result = kb(
-        "questions", "import", "export.csv", "--columns", "question=Subject,count=Tickets,category=Queue", cwd=site.root
+        "questions", "import", "export.csv", "--columns", "question=Betreff,count=Anzahl,category=Queue", cwd=site.root
     )
     assert result.code == 0, result.err
     assert load(site)["how-do-i-change-my-email"]["volume"] == 9
 
 
 def test_missing_question_column_names_headers(kb, site):
-    site.write("export.csv", "Subject,Tickets\nX,1\n")
+    site.write("export.csv", "Betreff,Anzahl\nX,1\n")
     result = kb("questions", "import", "export.csv", cwd=site.root)
     assert result.code == 1
     assert (
-        "export.csv:1: error: no 'question' column; the header has: Subject, Tickets (name the columns with --columns"
+        "export.csv:1: error: no 'question' column; the header has: Betreff, Anzahl (name the columns with --columns"
         in result.err
     )
+
+
+@pytest.mark.parametrize(
+    "header, question, count",
+    [
+        ("Subject,Tickets", "Subject", "Tickets"),
+        ("\ufeffTicket Subject,Group,# Tickets", "Ticket Subject", "# Tickets"),
+        ("Summary,Number_of_tickets,Description", "Summary", "Number_of_tickets"),
+        ("标题,工单数", "标题", "工单数"),
+    ],
+)
+def test_a_ticket_exports_own_headers_are_recognised_and_named(kb, site, header, question, count):
+    columns = header.lstrip("\ufeff").split(",")
+    row = ["How do I change my email" if c == question else "7" if c == count else "other" for c in columns]
+    site.write("export.csv", header + "\n" + ",".join(row) + "\n")
+    result = kb("questions", "import", "export.csv", cwd=site.root)
+    assert result.code == 0, result.err
+    assert load(site)["how-do-i-change-my-email"]["volume"] == 7
+    assert (
+        f"warning: read column '{question.lstrip(chr(0xFEFF))}' as the question and '{count}' as the count"
+        in result.err
+    )
+
+
+def test_a_column_named_question_wins_over_a_ticket_subject(kb, site):
+    site.write("export.csv", "Subject,Question,Count\nRe: help,How do I change my email,3\n")
+    result = kb("questions", "import", "export.csv", cwd=site.root)
+    assert result.code == 0, result.err
+    assert load(site)["how-do-i-change-my-email"]["volume"] == 3
+    assert "read column" not in result.err
 
 
 def test_bad_rows_are_skipped_with_one_warning_naming_their_lines(kb, site):
