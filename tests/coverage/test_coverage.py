@@ -361,3 +361,18 @@ def test_csv_opens_in_excel_and_runs_no_formula(tmp_path):
     rows = list(__import__("csv").reader(text.lstrip("\ufeff").splitlines()))
     cells = {row[0]: row[1] for row in rows[1:]}
     assert cells == {"f": '\'=HYPERLINK("http://x","click")', "g": "'-2 lessons missing", "z": "证书在哪里下载"}
+
+
+def test_evidence_names_the_questions_words_the_article_has_and_its_sentence_holding_most():
+    from kb.coverage.analysis import evidence
+
+    proxy = article(
+        "nginx",
+        "Nginx",
+        "Nginx is a web server. To serve Nginx under a subpath, set the base URL in the networking settings.\n\n"
+        "Issue 1 of the proxy guide covers version 10.4.1 and its bugs.",
+    )
+    matched, passage = evidence("[Issue] nginx with subpath reverse proxy fails on v10.4.1", proxy)
+    # The bracket tag and the version are what a customer pastes around the question, not its words.
+    assert matched == ("nginx", "subpath", "proxy")
+    assert passage == "To serve Nginx under a subpath, set the base URL in the networking settings."
