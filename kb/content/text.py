@@ -35,8 +35,18 @@ def readable_slug(text: str, max_words: int = 8) -> str:
 
 def text_id(text: str, prefix: str = "q") -> str:
     """A readable id for a question: its slug (pinyin for Chinese: 忘记了用户名 -> wangji-le-yonghuming), or a short
-    hash when it has no word to spell."""
-    return readable_slug(text) or f"{prefix}-{hashlib.sha1(normalise(text).encode()).hexdigest()[:8]}"
+    hash when it has no word to spell. Tags a ticket's subject opens or ends with ([BUG], 【求助】) are not part
+    of the question's name."""
+    return (
+        readable_slug(_EDGE_TAGS.sub(" ", text))
+        or readable_slug(text)
+        or f"{prefix}-{hashlib.sha1(normalise(text).encode()).hexdigest()[:8]}"
+    )
+
+
+_EDGE_TAGS = re.compile(
+    r"^(?:\s*(?:\[[^\]]{1,20}\]|【[^】]{1,20}】)[\s:：]*)+|(?:\s*(?:\[[^\]]{1,20}\]|【[^】]{1,20}】))+\s*$"
+)
 
 
 def normalise(text: str) -> str:

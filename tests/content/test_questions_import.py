@@ -30,6 +30,20 @@ def test_import_adds_questions_with_generated_ids_and_sums_duplicates(kb, site):
     assert "2 added, 0 updated" in result.out
 
 
+def test_a_subjects_opening_or_closing_tags_are_not_part_of_its_id(kb, site):
+    site.write(
+        "tickets.csv",
+        "question,count\n[BUG] Export fails on large files,3\n【求助】忘记了用户名,2\nStuck at login [Question],1\n"
+        "Use the [Beta] channel,1\n",
+    )
+    assert kb("questions", "import", "tickets.csv", cwd=site.root).code == 0
+    ids = {q["question"]: qid for qid, q in load(site).items()}
+    assert ids["[BUG] Export fails on large files"] == "export-fails-on-large-files"
+    assert ids["【求助】忘记了用户名"] == "wangji-le-yonghuming"
+    assert ids["Stuck at login [Question]"] == "stuck-at-login"
+    assert ids["Use the [Beta] channel"] == "use-the-beta-channel"  # a tag inside the question is one of its words
+
+
 def test_import_sets_the_volume_of_a_matching_question_or_variant_and_keeps_comments(kb, site):
     site.write("tickets.csv", "question,count\nI forgot my password!,5\nReset link expired,3\n")
     result = kb("questions", "import", "tickets.csv", cwd=site.root)
