@@ -17,7 +17,7 @@ import numpy as np
 
 from kb.content.kinds import question_kind
 from kb.coverage.model import MEDIUM, Candidate, Figures, QuestionResult, Report
-from kb.matching.analysis import terms
+from kb.matching.analysis import terms, typed_words
 from kb.matching.matcher import Matcher, clean
 from kb.matching.semantic import SectionIndex, fuse
 from kb.model import Article, Question
@@ -177,7 +177,7 @@ _SENTENCE = re.compile(r"(?<=[.!?。！？])\s*|\n+")
 def evidence(question: str, article: Article, width: int = 220) -> tuple[tuple[str, ...], str]:
     """Why an article is suggested, for the person who reviews it: the question's words it has (as typed) and
     its sentence holding most of them."""
-    words = [(w, _word_terms(w)) for w in dict.fromkeys(re.findall(r"[\w'’]+", clean(question)))]
+    words = [(w, _word_terms(w)) for w in dict.fromkeys(typed_words(clean(question)))]
     words = [(w, found) for w, found in words if found]
     have, sentences = _passages(article)
     matched = tuple(w for w, found in words if found & have)

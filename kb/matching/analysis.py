@@ -97,6 +97,16 @@ def query_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
+def typed_words(text: str) -> list[str]:
+    """A text's words as typed, for showing: Latin words whole, Chinese runs cut into words (jieba's precise mode,
+    as `query_words` cuts them), so that 安装ClamAV服务问题 shows as 安装, ClamAV, 服务, 问题."""
+    found = []
+    for match in re.finditer(r"[^\W\u3400-\u9fff]+(?:['’][^\W\u3400-\u9fff]+)?|[\u3400-\u9fff]+", text):
+        word = match.group(0)
+        found += [word] if word[0] < "\u3400" else list(_jieba().cut(word))
+    return found
+
+
 def pairs(words: list[str]) -> list[str]:
     """Adjacent term pairs: matching one is phrase evidence ("reset password" rather than "reset" ... "password")."""
     return [f"{a}_{b}" for a, b in zip(words, words[1:])]

@@ -376,3 +376,12 @@ def test_evidence_names_the_questions_words_the_article_has_and_its_sentence_hol
     # The bracket tag and the version are what a customer pastes around the question, not its words.
     assert matched == ("nginx", "subpath", "proxy")
     assert passage == "To serve Nginx under a subpath, set the base URL in the networking settings."
+
+
+def test_evidence_shows_a_chinese_questions_words_one_by_one():
+    from kb.coverage.analysis import evidence
+
+    clam = article("clam", "病毒扫描", "安装 ClamAV 服务后，在工具箱中开启病毒扫描。", lang="zh")
+    matched, passage = evidence("[BUG] 安装ClamAV服务问题", clam)
+    assert matched == ("安装", "ClamAV", "服务")  # not the whole run 安装ClamAV服务问题
+    assert passage == "安装 ClamAV 服务后，在工具箱中开启病毒扫描。"
