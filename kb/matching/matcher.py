@@ -120,6 +120,7 @@ class Matcher:
         self._title_offsets = np.searchsorted(title.terms[order], np.arange(len(stats.vocabulary) + 1))
         self._unknown_idf = math.log(1 + (self.size + 0.5) / 0.5)
         self._compounds: dict[str, tuple[str, ...]] = {}
+        self._resolutions: dict[Concept, Concept | None] = {}
 
     def _bm25f(self, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per term, its documents and BM25F weights, grouped by term (offsets index the groups); and idf by term.
@@ -272,7 +273,16 @@ class Matcher:
         """The concept as the index can match it: a word no article uses is looked up as a misspelling (Latin) or
         by the known words inside it (Chinese, where segmentation differs between question and article). A token
         with digits that no article has (a version, a device model, a reference number) is context, not intent:
-        it is dropped. Known words pass unchanged."""
+        it is dropped. Known words pass unchanged. Remembered: many questions share their words."""
+        try:
+            return self._resolutions[concept]
+        except KeyError:
+            if len(self._resolutions) >= 100_000:  # a process that keeps its matcher keeps it bounded
+                self._resolutions.clear()
+            found = self._resolutions[concept] = self._resolve(concept)
+            return found
+
+    def _resolve(self, concept: Concept) -> Concept | None:
         word = concept.terms[0]
         if any(t in self._known for t in concept.terms):
             parts = self._compound_parts(word) if word in self._known and word.isascii() else ()
