@@ -308,6 +308,26 @@ class Matcher:
         i = self._term_index.get(term)
         return 0 if i is None else int(self._title_offsets[i + 1] - self._title_offsets[i])
 
+    def top_weight(self, term: str) -> float:
+        """The term's largest weight in any article: what `candidates` counts for an article having the word in
+        its title when the word is common in the text (0 for a term no article has)."""
+        posting = self._posting(term)
+        return float(posting[1].max()) if posting is not None else 0.0
+
+    def doc_weights(self, position: int) -> tuple[dict[str, float], dict[str, float]]:
+        """The weights the document at `position` has in `score` and `score_some`: {term: weight} of its words,
+        and of its word pairs."""
+        found = []
+        for docs, weights, offsets in (
+            (self._docs, self._weights, self._offsets),
+            (self._pair_docs, self._pair_weights, self._pair_offsets),
+        ):
+            entries = np.flatnonzero(docs == position)
+            terms = np.searchsorted(offsets, entries, side="right") - 1
+            vocabulary = self.stats.vocabulary
+            found.append({vocabulary[t]: w for t, w in zip(terms.tolist(), weights[entries].tolist())})
+        return found[0], found[1]
+
     def knows(self, term: str) -> bool:
         """Whether some article has the term."""
         return term in self._known

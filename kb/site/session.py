@@ -79,16 +79,15 @@ class BuildSession:
 
     def related(self, limit: int) -> dict[str, list[Article]]:
         """Every article's related articles. The preview recomputes only the lists its last edit can change
-        (`RelatedMemory`), except when they are also ranked by meaning."""
+        (`RelatedMemory`, which works out every list itself the first time, to know what each was worked out
+        from), except when they are also ranked by meaning."""
         if limit not in self._related:
             sections, _ = self.semantic
             articles, matcher, kept = self.content.articles, self.matcher, self.memory
-            if kept is not None and sections is None and kept.related.knows(matcher, limit):
+            if kept is not None and sections is None:
                 found = kept.related.related(articles, matcher, limit)
             else:
                 found = related_cached(articles, matcher, limit, self.config.index_dir, sections)
-                if kept is not None and sections is None:
-                    kept.related.adopt(articles, matcher, limit, found)
             self._related[limit] = found
         return self._related[limit]
 

@@ -159,3 +159,104 @@ def test_the_preview_recomputes_only_the_lists_an_edit_changes_and_gets_a_full_b
         assert not any(copy_of in others for others in kept.values())  # removed again: in no list
     assert not memory.knows(build_matcher(articles, tmp_path / "other", synonyms=(("cash", "money"),)), 5)
     assert not memory.knows(matcher, 3)
+
+
+def _query_words(matcher, article) -> set[str]:
+    query = matcher.query(f"{article.title} {article.summary}")
+    return {t for concept in query.concepts for t in concept.terms}
+
+
+def test_a_shortlisted_list_is_computed_again_when_an_edited_article_can_enter_it_through_its_title(
+    tmp_path, monkeypatch
+):
+    """Above EXACT_UP_TO articles an article enters other lists' shortlists through a word rare among titles (common
+    in the text) in its own title. A list reading such a word of an edited article is computed again only when the
+    article entered or left its shortlist or was or now scores among its best; the lists stay a full build's."""
+    import dataclasses
+
+    import kb.search.related as module
+    from benchmarks.corpus import COMMON
+    from benchmarks.corpus import articles as synthetic
+    from kb.search.related import RelatedMemory
+
+    monkeypatch.setattr(module, "EXACT_UP_TO", 0)  # 600 articles shortlisted, as above 2,000
+    articles = synthetic(600)
+    # an article of common words only (each in a few titles, most texts)
+    reader = dataclasses.replace(articles[0], id="reader", path="account/reader.md", title="Payment refund card")
+    articles.append(dataclasses.replace(reader, summary="Order price month year plan.", body="Text."))
+    matcher = build_matcher(articles, tmp_path / "index")
+    memory = RelatedMemory()
+    assert _related_ids(memory.related(articles, matcher, 5)) == _related_ids(related(articles, matcher, 5))
+    assert memory.recomputed == len(articles)
+    positions = {a: i for i, a in enumerate(matcher.stats.ids)}
+    reads = _query_words(matcher, reader)
+
+    def title_word(article) -> str:  # the common word of a synthetic title ("<topic> <common> <topic>")
+        return next(
+            iter(_query_words(matcher, dataclasses.replace(article, summary="", title=article.title.split()[1])))
+        )
+
+    # the best-scored article after the reader's five, with a word of the reader in its title that is rare among
+    # titles only, not the word's largest weight (which every list reading the word follows)
+    by_id = {a.id: a for a in articles}
+    edited = next(
+        by_id[i]
+        for i in _related_ids(related(articles, matcher, 10))["reader"][5:]
+        if title_word(by_id[i]) in reads
+        and matcher.doc_weights(positions[i])[0][title_word(by_id[i])] < matcher.top_weight(title_word(by_id[i]))
+    )
+    word = title_word(edited)
+    assert matcher.title_df(word) <= module.RARE_MIN_DF < matcher.df(word)  # rare among titles only
+    readers = {a.id for a in articles if word in _query_words(matcher, a)}
+    assert len(readers) > 30
+
+    def update(changed: list) -> dict:
+        nonlocal matcher
+        matcher = build_matcher(changed, tmp_path / "index")
+        kept = _related_ids(memory.related(changed, matcher, 5))
+        assert kept == _related_ids(related(changed, matcher, 5))
+        return kept
+
+    # a line added: the lists of the articles reading its title's word are not all computed again
+    lined = dataclasses.replace(edited, body=edited.body + "\nOne more line.\n")
+    update([lined if a.id == edited.id else a for a in articles])
+    assert 0 < memory.recomputed < len(readers) // 2
+    # its body reads more like the reader: it enters the reader's list. It repeats the reader's words it has already,
+    # none of them its title's, and makes no word pair of the reader's: an edit that adds a word or a word pair has
+    # the lists reading it computed again in any case
+    has = [w for w in COMMON if w in lined.body.lower() and w != edited.title.split()[1]]
+    more = " ".join(
+        " ".join([w] * 3)
+        for w in has
+        if _query_words(matcher, dataclasses.replace(reader, title=w, summary="")) & reads
+    )
+    closer = dataclasses.replace(lined, body=f"{lined.body}\n{more}.\n")
+    kept = update([closer if a.id == edited.id else a for a in articles])
+    assert edited.id in kept[reader.id]
+
+
+def test_lists_adopted_without_their_bounds_are_computed_again_when_an_edit_may_change_them(tmp_path, monkeypatch):
+    import dataclasses
+
+    import kb.search.related as module
+    from benchmarks.corpus import articles as synthetic
+    from kb.search.related import RelatedMemory
+
+    monkeypatch.setattr(module, "EXACT_UP_TO", 0)
+    articles = synthetic(600)
+    matcher = build_matcher(articles, tmp_path / "index")
+    memory = RelatedMemory()
+    memory.adopt(articles, matcher, 5, related(articles, matcher, 5))
+    edited = articles[301]
+    changed = [dataclasses.replace(a, body=a.body + "\nOne more line.\n") if a is edited else a for a in articles]
+    matcher = build_matcher(changed, tmp_path / "index")
+    word = next(iter(_query_words(matcher, dataclasses.replace(edited, summary="", title=edited.title.split()[1]))))
+    readers = {a.id for a in articles if word in _query_words(matcher, a)}
+    assert _related_ids(memory.related(changed, matcher, 5)) == _related_ids(related(changed, matcher, 5))
+    assert memory.recomputed >= len(readers)  # none of their bounds known: each reader's list computed again
+    memory.related(changed, matcher, 5)
+    edited = changed[301]
+    again = [dataclasses.replace(a, body=a.body + "\nA second line.\n") if a is edited else a for a in changed]
+    matcher = build_matcher(again, tmp_path / "index")
+    assert _related_ids(memory.related(again, matcher, 5)) == _related_ids(related(again, matcher, 5))
+    assert memory.recomputed < len(readers) // 2  # now known
