@@ -121,6 +121,7 @@ class Matcher:
         self._unknown_idf = math.log(1 + (self.size + 0.5) / 0.5)
         self._compounds: dict[str, tuple[str, ...]] = {}
         self._resolutions: dict[Concept, Concept | None] = {}
+        self._concept_idfs: dict[Concept, float] = {}
 
     def _bm25f(self, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per term, its documents and BM25F weights, grouped by term (offsets index the groups); and idf by term.
@@ -162,12 +163,17 @@ class Matcher:
         if i is None:
             return None
         offsets, docs, weights = (
-            (self._pair_offsets, self._pair_docs, self._pair_weights)
+            (self._starts[1], self._pair_docs, self._pair_weights)
             if pair
-            else (self._offsets, self._docs, self._weights)
+            else (self._starts[0], self._docs, self._weights)
         )
         start, end = offsets[i], offsets[i + 1]
         return (docs[start:end], weights[start:end]) if end > start else None
+
+    @cached_property
+    def _starts(self) -> tuple[list[int], list[int]]:
+        """The offsets of the terms' and the pairs' postings as Python integers: read once per term scored."""
+        return self._offsets.tolist(), self._pair_offsets.tolist()
 
     def idf(self, term: str) -> float:
         i = self._term_index.get(term)
@@ -190,7 +196,7 @@ class Matcher:
                 posting = self._posting(term)
                 if posting is not None:
                     docs, values = posting
-                    scores[docs] += weight * values
+                    scores[docs] += values if weight == 1.0 else weight * values
                     found.append(docs)
             if len(found) == 1:
                 present[found[0]] += concept_idf
@@ -205,7 +211,7 @@ class Matcher:
                 docs, values = posting
                 scores[docs] += self.params.pair_weight * values
         coverage = present / total if total else present
-        if allowed is not None:
+        if allowed is not None and not allowed.all():
             scores = np.where(allowed, scores, 0)
             coverage = np.where(allowed, coverage, 0)
         return scores, coverage
@@ -401,7 +407,14 @@ class Matcher:
 
     def _concept_idf(self, concept: Concept) -> float:
         """The rarest known form of the concept; a word no article uses counts as rarest of all."""
-        return max((self.idf(t) for t in concept.terms if t in self._known), default=self._unknown_idf)
+        found = self._concept_idfs.get(concept)
+        if found is None:
+            if len(self._concept_idfs) >= 100_000:
+                self._concept_idfs.clear()
+            found = self._concept_idfs[concept] = max(
+                (self.idf(t) for t in concept.terms if t in self._known), default=self._unknown_idf
+            )
+        return found
 
     def rank(self, query: Query, allowed: np.ndarray | None = None, limit: int = 5) -> list[Ranked]:
         scores, coverage = self.score(query, allowed)
