@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import http.client
 import json
 import signal
 import threading
@@ -250,8 +251,8 @@ def send_vote(url: str, n: int) -> int | None:
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.loads(answer.read())["id"] if answer.status == 201 else None
-    except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
-        return None
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, json.JSONDecodeError):
+        return None  # not acknowledged: the answer was cut off (its instance killed) or never came
 
 
 def test_kill_9_of_one_of_two_instances_loses_no_acknowledged_vote(site, db, tmp_path):  # noqa: F811
