@@ -292,7 +292,7 @@ def _assemble(docs: list[dict]) -> TermStats:
         tuple(d["id"] for d in docs),
         tuple(d["lang"] for d in docs),
         tuple(d["path"] for d in docs),
-        tuple(_numbered[n] for n in order),
+        tuple(map(_numbered.__getitem__, order.tolist())),
         fields,
     )
 
