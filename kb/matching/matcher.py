@@ -163,17 +163,12 @@ class Matcher:
         if i is None:
             return None
         offsets, docs, weights = (
-            (self._starts[1], self._pair_docs, self._pair_weights)
+            (self._pair_offsets, self._pair_docs, self._pair_weights)
             if pair
-            else (self._starts[0], self._docs, self._weights)
+            else (self._offsets, self._docs, self._weights)
         )
         start, end = offsets[i], offsets[i + 1]
         return (docs[start:end], weights[start:end]) if end > start else None
-
-    @cached_property
-    def _starts(self) -> tuple[list[int], list[int]]:
-        """The offsets of the terms' and the pairs' postings as Python integers: read once per term scored."""
-        return self._offsets.tolist(), self._pair_offsets.tolist()
 
     def idf(self, term: str) -> float:
         i = self._term_index.get(term)
