@@ -458,16 +458,16 @@ def read_any_folder(folder: Path) -> FolderAudit:
         if any(part.startswith((".", "_")) for part in parts[:-1]):
             skipped.append((relpath, "in a hidden or partials folder"))
             continue
-        name = parts[-1].rsplit(".", 1)[0].lower()
-        if parts[-1].startswith((".", "_")) and name not in INDEX_NAMES:
+        index_page = _is_index_page(parts[-1])
+        if parts[-1].startswith((".", "_")) and not index_page:
             continue  # a partial: counted below, once every page had the chance to include it
         text = _with_partials(text, relpath, texts, included)
         article, reason = _read_any_article(text, relpath, nav.title(relpath))
         if article is None:
             pass
-        elif name in INDEX_NAMES and len(parts) == 1:
+        elif index_page and len(parts) == 1:
             article, reason = None, f"home page ({parts[-1]})"
-        elif name in INDEX_NAMES and not _has_prose(article.body):
+        elif index_page and not _has_prose(article.body):
             article, reason = None, f"landing page ({parts[-1]} that only lists pages)"
         elif parts[-1] == "SUMMARY.md" and not _has_prose(article.body):
             article, reason = None, f"table of contents ({parts[-1]})"
@@ -477,7 +477,7 @@ def read_any_folder(folder: Path) -> FolderAudit:
             articles.append(article)
     for relpath in texts:
         parts = relpath.split("/")
-        if parts[-1].rsplit(".", 1)[0].lower() in INDEX_NAMES:
+        if _is_index_page(parts[-1]):
             continue
         if parts[-1].startswith((".", "_")) and not any(part.startswith((".", "_")) for part in parts[:-1]):
             skipped.append(
@@ -562,6 +562,11 @@ def _split_toml(text: str) -> tuple[Located | None, str, int, list[Problem]]:
                 meta = {}
             return Located(meta, 2), "".join(lines[index + 1 :]), index + 2, []
     return None, text, 1, []
+
+
+def _is_index_page(name: str) -> bool:
+    """Whether a file name is a folder's own page (INDEX_NAMES, any case and Markdown suffix)."""
+    return name.rsplit(".", 1)[0].lower() in INDEX_NAMES
 
 
 def _has_prose(body: str) -> bool:

@@ -7,6 +7,8 @@ import re
 import unicodedata
 
 CJK = re.compile(r"[\u3400-\u9fff]")  # the Chinese characters kb segments with jieba
+# A tag a ticket's subject carries around the question: [BUG], [Feature Request], 【求助】.
+BRACKET_TAG = r"\[[^\]]{1,20}\]|【[^】]{1,20}】"
 _WORD = re.compile(r"[a-z0-9]+")
 _SPACE = re.compile(r"\s+")
 
@@ -44,9 +46,7 @@ def text_id(text: str, prefix: str = "q") -> str:
     )
 
 
-_EDGE_TAGS = re.compile(
-    r"^(?:\s*(?:\[[^\]]{1,20}\]|【[^】]{1,20}】)[\s:：]*)+|(?:\s*(?:\[[^\]]{1,20}\]|【[^】]{1,20}】))+\s*$"
-)
+_EDGE_TAGS = re.compile(rf"^(?:\s*(?:{BRACKET_TAG})[\s:：]*)+|(?:\s*(?:{BRACKET_TAG}))+\s*$")
 
 
 def normalise(text: str) -> str:

@@ -101,7 +101,7 @@ def typed_words(text: str) -> list[str]:
     """A text's words as typed, for showing: Latin words whole, Chinese runs cut into words (jieba's precise mode,
     as `query_words` cuts them), so that 安装ClamAV服务问题 shows as 安装, ClamAV, 服务, 问题."""
     found = []
-    for match in re.finditer(r"[^\W\u3400-\u9fff]+(?:['’][^\W\u3400-\u9fff]+)?|[\u3400-\u9fff]+", text):
+    for match in _TOKEN.finditer(text):  # the words `terms()` reads, as typed
         word = match.group(0)
         found += [word] if word[0] < "\u3400" else list(_jieba().cut(word))
     return found

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.content.text import CJK
+from kb.content.text import BRACKET_TAG, CJK
 from kb.matching.analysis import latin_term, pairs, query_words
 from kb.matching.index import FIELD_BOOSTS, PAIR_FIELD, TEXT_FIELDS, TermStats, term_stats
 from kb.matching.synonyms import synonym_groups
 from kb.model import Article
 
-_BRACKET_TAG = re.compile(r"\[[^\]]{1,20}\]|【[^】]{1,20}】")
+_BRACKET_TAG = re.compile(BRACKET_TAG)
 _VERSION = re.compile(r"\bv?\d+(?:\.\d+)+\b", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+")
 
@@ -100,6 +100,20 @@ class Ranked:
     position: int  # the document's position in the matcher's arrays
     score: float
     coverage: float
+
+
+_MEMO_SIZE = 100_000  # what a matcher remembers per kind; a process that keeps its matcher keeps it bounded
+
+
+def _remembered(memo: dict, key, make):
+    """memo[key], made by make(key) the first time it is asked for."""
+    try:
+        return memo[key]
+    except KeyError:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        found = memo[key] = make(key)
+        return found
 
 
 class Matcher:
@@ -275,13 +289,7 @@ class Matcher:
         by the known words inside it (Chinese, where segmentation differs between question and article). A token
         with digits that no article has (a version, a device model, a reference number) is context, not intent:
         it is dropped. Known words pass unchanged. Remembered: many questions share their words."""
-        try:
-            return self._resolutions[concept]
-        except KeyError:
-            if len(self._resolutions) >= 100_000:  # a process that keeps its matcher keeps it bounded
-                self._resolutions.clear()
-            found = self._resolutions[concept] = self._resolve(concept)
-            return found
+        return _remembered(self._resolutions, concept, self._resolve)
 
     def _resolve(self, concept: Concept) -> Concept | None:
         word = concept.terms[0]
@@ -402,14 +410,10 @@ class Matcher:
 
     def _concept_idf(self, concept: Concept) -> float:
         """The rarest known form of the concept; a word no article uses counts as rarest of all."""
-        found = self._concept_idfs.get(concept)
-        if found is None:
-            if len(self._concept_idfs) >= 100_000:
-                self._concept_idfs.clear()
-            found = self._concept_idfs[concept] = max(
-                (self.idf(t) for t in concept.terms if t in self._known), default=self._unknown_idf
-            )
-        return found
+        return _remembered(self._concept_idfs, concept, self._rarest_idf)
+
+    def _rarest_idf(self, concept: Concept) -> float:
+        return max((self.idf(t) for t in concept.terms if t in self._known), default=self._unknown_idf)
 
     def rank(self, query: Query, allowed: np.ndarray | None = None, limit: int = 5) -> list[Ranked]:
         scores, coverage = self.score(query, allowed)
