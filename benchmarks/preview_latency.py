@@ -61,13 +61,13 @@ def main(argv: list[str] | None = None) -> int:
                 build(config, dirty=True)
             elapsed = time.perf_counter() - started
             after = {p: p.stat().st_mtime_ns for p in out.rglob("index.html")}
-            # what the preview writes after the rebuild (Pagefind's index, the endpoint's data): waited for here
-            kb = config.plugins["kb"]
-            waited = time.perf_counter()
-            if not kb.later.idle():
-                kb.later.wait()
-                if kb.session.search_engine == "pagefind":
-                    searched.append(time.perf_counter() - waited + elapsed)
+            # what the preview does after the rebuild (Pagefind's index, the endpoint's data, collecting its
+            # garbage): waited for here, so that each edit starts from a settled preview
+            later = config.plugins["kb"].later
+            searching = later.pending("search index")
+            later.wait()
+            if searching:
+                searched.append(later.finished["search index"] - started)
             return elapsed, sum(1 for p, stamp in after.items() if before.get(p) != stamp)
 
         first, pages = rebuild()

@@ -69,6 +69,7 @@ from .preview import (
     render_keys,
     settle_memory,
     unchanged_generated,
+    unsettle_memory,
 )
 from .search import (
     Later,
@@ -142,6 +143,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         # so a dirty rebuild renders again every page an edit changes (plugins/kb_site/preview.py).
         self.render_keys: dict[str, int] = {}
         self.dirty = False  # a dirty build (`mkdocs serve --dirty`, which `kb serve` runs)
+        self.building = False  # between on_config and the end of on_post_build (or an error)
+        self.stopped = False  # the preview has stopped (on_shutdown)
         self.search_entries: list[dict] = []  # the search index's entries after the last build
         self.page_urls: set[str] = set()  # every page's address this build
         self.rendered: set[str] = set()  # the pages rendered this build
@@ -158,6 +161,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds (it keeps plugins that have it)."""
         self.serving = command == "serve"  # drafts are previewed, never built
+        self.stopped = False
         self.dirty = dirty
         if dirty:  # MkDocs warns that a dirty build leaves navigation out of date; kb renders those pages again
             logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyWarning())
@@ -166,8 +170,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.progress = Progress() if Progress.wanted() else None
         self.navs = {}  # the last build's pages: garbage from here on
-        if self.dirty and self.render_keys:  # a rebuild of the preview
-            settle_memory()
+        self.building = True
         try:
             kb_yml = Path(config.config_file_path).parent / self.config.config_file
             session = self.session = open_session(kb_yml, preview=self.dirty)
@@ -465,6 +468,17 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                 index()
         if self.config.no_dead_end:
             write_no_dead_end(site)
+        self.building = False
+        if self.dirty:  # the preview's garbage is collected once the edit is shown, not while the writer waits
+            self.later.request("memory", lambda: settle_memory(lambda: self.building or self.stopped))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.building = False
+
+    def on_shutdown(self) -> None:
+        """The preview has stopped: nothing is set apart from the garbage collector any more."""
+        self.stopped = True
+        unsettle_memory()
 
     def _write_endpoint_data(self, site: Path) -> None:
         """The manifest and suggestion snapshot for the endpoint, in the site and in `endpoint_data_dir`. The

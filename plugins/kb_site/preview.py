@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from collections.abc import Callable, Iterable
 
 import jinja2
@@ -150,18 +151,26 @@ class TemplateCache(jinja2.BytecodeCache):
         self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-_settled = False
+SETTLE_AFTER = 1.0  # seconds: the page an edit changed is asked for again by the browser first
 
 
-def settle_memory() -> None:
-    """Once per process, at the preview's first rebuild: what the process holds then (the articles as read, their
-    statistics and related articles, the compiled templates: about 340,000 objects at 10,000 articles) is set
-    apart from the garbage collector's full collections, which otherwise walk all of it again every rebuild or two
-    (0.3 to 0.7 s each at 10,000 articles). The first build's own garbage is collected first. An object set apart
-    is still freed when nothing refers to it any more, unless it is in a reference cycle: only what the first
-    build kept can be held that way, once."""
-    global _settled
-    if not _settled:
-        _settled = True
-        gc.collect()
-        gc.freeze()
+def settle_memory(building: Callable[[], bool], pause: float = SETTLE_AFTER) -> bool:
+    """After a preview build, in the background (`Later`), unless a rebuild has started meanwhile: the garbage of
+    the builds so far is collected, then what the process holds (the articles as read, their statistics and
+    related articles, the last build's pages: about 350,000 objects at 10,000 articles) is set apart from the
+    collector's full collections. Those otherwise walk all of it again two or three times a rebuild (0.2 to 0.7 s
+    in all at 10,000 articles) while the writer waits; here the walk is made once, after the edit is shown. An object set
+    apart is still freed when nothing refers to it any more; one in a reference cycle (a page and its
+    navigation) waits for the next settling. Whether it settled."""
+    time.sleep(pause)
+    if building():
+        return False
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    return True
+
+
+def unsettle_memory() -> None:
+    """What `settle_memory` set apart is walked by the collector's full collections again."""
+    gc.unfreeze()

@@ -108,6 +108,8 @@ class Later:
         self._lock = threading.Lock()
         self._wanted: dict[str, Callable[[], None]] = {}
         self._worker: threading.Thread | None = None
+        self._running: str | None = None
+        self.finished: dict[str, float] = {}  # name -> when (time.perf_counter()) its work last ended
 
     def request(self, name: str, write: Callable[[], None]) -> None:
         with self._lock:
@@ -125,14 +127,23 @@ class Later:
                     return
                 name = next(iter(self._wanted))
                 write = self._wanted.pop(name)
+                self._running = name
             try:
                 write()
             except Exception as exc:  # the preview goes on; what the work writes stays as the last one left it
                 log.warning(f"kb: the preview could not write its {name}: {exc}")
+            with self._lock:
+                self._running = None
+                self.finished[name] = time.perf_counter()
 
     def idle(self) -> bool:
         with self._lock:
             return self._worker is None
+
+    def pending(self, name: str) -> bool:
+        """Whether work of that name is asked for or under way."""
+        with self._lock:
+            return name in self._wanted or self._running == name
 
     def wait(self, timeout: float | None = None) -> bool:
         """Whether all the work asked for is done, waiting up to `timeout` seconds."""

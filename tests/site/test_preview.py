@@ -4,10 +4,13 @@ site a full `kb build` makes."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
+import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -157,7 +160,7 @@ def _endpoint_data(site: Path) -> tuple:
 
 def test_the_endpoint_data_the_preview_writes_after_its_rebuilds_is_a_full_builds(sectioned, preview, tmp_path):
     later = load_config(str(sectioned.root / "mkdocs.yml"), site_dir=str(preview)).plugins["kb"].later
-    assert later.idle()  # the first build writes the manifest and snapshot itself
+    assert not later.pending("endpoint data")  # the first build writes the manifest and snapshot itself
     first = _endpoint_data(preview)
     edits = [
         ("articles/account/profile-photo.md", _article("Change your photo", "account", "section: profile\n")),
@@ -192,7 +195,8 @@ def test_with_pagefind_the_preview_writes_the_search_index_after_the_rebuild_as_
     config.plugins.on_startup(command="serve", dirty=True)
     build(config, dirty=True)
     later = config.plugins["kb"].later
-    assert later.idle() and (out / "pagefind/pagefind-entry.json").is_file()  # the first build writes it itself
+    assert not later.pending("search index")  # the first build writes it itself
+    assert (out / "pagefind/pagefind-entry.json").is_file()
     _edit(sectioned.root / "articles/account/profile-photo.md", _article("Change your photo", "account"))
     _dirty_build(sectioned, out)
     assert later.wait(120)
@@ -320,3 +324,61 @@ def test_the_preview_reads_the_articles_from_the_listing_that_told_it_something_
     walked = load_articles(folder, rules, "articles", [], {})
     assert load_articles(folder, rules, "articles", [], {}, found) == walked
     assert any("broken.md" in p.path for p in walked[1])
+
+
+class _Node:
+    pass
+
+
+def _cycle() -> weakref.ref:
+    """Two objects that refer to each other and to nothing else: only the garbage collector frees them."""
+    first, second = _Node(), _Node()
+    first.other, second.other = second, first
+    return weakref.ref(first)
+
+
+def test_the_preview_collects_its_garbage_after_a_rebuild_and_never_while_one_runs():
+    from plugins.kb_site.preview import settle_memory
+
+    collecting = gc.isenabled()
+    gc.disable()  # no collection but the ones asked for here
+    try:
+        kept = _cycle()
+        gc.freeze()  # set apart by an earlier settling, then dropped: a page of the last build and its navigation
+        assert kept() is not None
+        assert not settle_memory(lambda: True, pause=0)  # a rebuild has started: it is not slowed down
+        assert kept() is not None and gc.get_freeze_count() > 0
+        assert settle_memory(lambda: False, pause=0)
+        assert kept() is None  # freed, though it was set apart
+        assert gc.get_freeze_count() > 0  # what is alive is set apart again
+    finally:
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
+
+
+def test_the_preview_settles_its_memory_after_each_build_as_its_last_later_work(sectioned, preview):
+    config = load_config(str(sectioned.root / "mkdocs.yml"), site_dir=str(preview))
+    later = config.plugins["kb"].later
+    try:
+        _edit(sectioned.root / "articles/payments/refund.md", _article("Request a refund", "payments") + "\nMore.\n")
+        _dirty_build(sectioned, preview)
+        assert later.pending("memory") and not config.plugins["kb"].building
+        assert later.wait(60)
+        assert later.finished["memory"] >= later.finished["endpoint data"]
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_later_work_says_what_is_pending_and_when_each_piece_ended():
+    from plugins.kb_site.search import Later
+
+    later, release = Later(), threading.Event()
+    later.request("slow", lambda: release.wait(10))
+    later.request("next", lambda: None)
+    assert later.pending("slow") and later.pending("next") and not later.pending("other")
+    release.set()
+    assert later.wait(10)
+    assert not later.pending("slow") and not later.pending("next")
+    assert later.finished["next"] >= later.finished["slow"]
