@@ -16,7 +16,7 @@ import json
 import logging
 import shutil
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -106,6 +106,39 @@ class TermStats:
     vocabulary: tuple[str, ...]
     fields: dict[str, FieldPostings]
     key: str = ""  # digest of the indexed content: results derived from these statistics can be cached under it
+    # Statistics assembled in this process: by a term's number for the process (`_numbers`), its position in the
+    # vocabulary (-1: not in it), which spares a dict over the whole vocabulary (see `positions`).
+    by_number: list[int] | None = field(default=None, compare=False, repr=False)
+
+    def positions(self) -> TermPositions:
+        """term -> its position in the vocabulary (None for a term not in it)."""
+        if self.by_number is not None:
+            return _NumberedPositions(self.by_number)
+        return TermPositions(zip(self.vocabulary, range(len(self.vocabulary))))
+
+
+class TermPositions(dict):
+    """term -> its position in the vocabulary; a term not in it gives None."""
+
+    def __missing__(self, term: str) -> int | None:
+        return None
+
+
+class _NumberedPositions(TermPositions):
+    """Filled as terms are asked for, through each term's number for the process: at 10,000 articles a dict over
+    the 690,000 terms (mostly word pairs) took 0.2 to 0.3 s to make, every time the live preview's matcher was
+    made again, to be asked for a few thousand of them."""
+
+    def __init__(self, by_number: list[int]) -> None:
+        super().__init__()
+        self._by_number = by_number
+
+    def __missing__(self, term: str) -> int | None:
+        number = _numbers.get(term)
+        if number is None or number >= len(self._by_number) or self._by_number[number] < 0:
+            return None  # not kept: what is asked for that no article has is unbounded
+        position = self[term] = self._by_number[number]
+        return position
 
 
 @dataclass
@@ -280,7 +313,7 @@ def _assemble(docs: list[dict]) -> TermStats:
     met, keys = met[by_key], keys[by_key]
     _, earliest = np.unique(met, return_index=True)  # each term's first appearance over all fields
     order = met[np.sort(earliest)]
-    rank = np.zeros(int(order.max()) + 1 if len(order) else 0, dtype=np.int32)
+    rank = np.full(len(_numbered), -1, dtype=np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
     fields = {}
     for name, parts, field_numbers, field_freqs in zip(ALL_FIELDS, per_field, numbers, freqs):
@@ -294,6 +327,7 @@ def _assemble(docs: list[dict]) -> TermStats:
         tuple(d["path"] for d in docs),
         tuple(map(_numbered.__getitem__, order.tolist())),
         fields,
+        by_number=rank.tolist(),
     )
 
 

@@ -124,7 +124,7 @@ class Matcher:
         self.params = params or Params()
         self.synonyms = synonym_groups(synonyms)
         self.size = len(stats.ids)
-        self._term_index = dict(zip(stats.vocabulary, range(len(stats.vocabulary))))
+        self._term_index = stats.positions()
         self._docs, self._weights, self._offsets, idf = self._bm25f(TEXT_FIELDS)
         self._pair_docs, self._pair_weights, self._pair_offsets, _ = self._bm25f((PAIR_FIELD,))
         self._idf = idf
@@ -173,7 +173,7 @@ class Matcher:
         return docs, weights, offsets, np.where(df > 0, idf, np.nan)
 
     def _posting(self, term: str, pair: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
-        i = self._term_index.get(term)
+        i = self._term_index[term]
         if i is None:
             return None
         offsets, docs, weights = (
@@ -185,7 +185,7 @@ class Matcher:
         return (docs[start:end], weights[start:end]) if end > start else None
 
     def idf(self, term: str) -> float:
-        i = self._term_index.get(term)
+        i = self._term_index[term]
         value = self._idf[i] if i is not None else math.nan
         return self._unknown_idf if math.isnan(value) else float(value)
 
@@ -307,14 +307,14 @@ class Matcher:
 
     def df(self, term: str) -> int:
         """How many articles have the term (a word, or a word pair); 0 for a term none has."""
-        i = self._term_index.get(term)
+        i = self._term_index[term]
         if i is None:
             return 0
         return int(max(self._offsets[i + 1] - self._offsets[i], self._pair_offsets[i + 1] - self._pair_offsets[i]))
 
     def title_df(self, term: str) -> int:
         """How many articles have the word in their title."""
-        i = self._term_index.get(term)
+        i = self._term_index[term]
         return 0 if i is None else int(self._title_offsets[i + 1] - self._title_offsets[i])
 
     def top_weight(self, term: str) -> float:

@@ -52,3 +52,19 @@ def test_a_help_center_with_no_articles_matches_nothing(tmp_path):
     assert matcher.rank(matcher.query("reset password")) == []
     docs, _ = matcher.candidates(matcher.query("reset password"), max_df=5)
     assert len(docs) == 0
+
+
+def test_a_term_has_the_same_position_whether_looked_up_by_its_number_or_by_the_vocabulary(tmp_path):
+    from dataclasses import replace
+
+    first = [_article("a", "Reset your password", "Open settings."), _article("b", "Refunds", "Money back.")]
+    stats = term_stats(first, tmp_path / "one", snapshot_new=False)
+    numbered, listed = stats.positions(), replace(stats, by_number=None).positions()
+    assert type(numbered) is not type(listed)  # the first from the terms' numbers, the second a dict over them all
+    later = term_stats([_article("c", "Zebra crossing", "Unheard words.")], tmp_path / "two", snapshot_new=False)
+    for term in (*stats.vocabulary, *later.vocabulary, "never-seen"):
+        assert numbered[term] == listed[term]  # terms numbered after these statistics were made: None in both
+    assert [numbered[t] for t in stats.vocabulary] == list(range(len(stats.vocabulary)))
+    assert numbered["zebra"] is None and later.positions()["zebra"] is not None
+    matcher = Matcher(stats)
+    assert matcher.df("password") == 1 and matcher.df("zebra") == 0
