@@ -276,7 +276,7 @@ class Matcher:
                     i = self._term_index[term]
                     if self.title_df(term) <= max_df:
                         titled = self._title_docs[self._title_offsets[i] : self._title_offsets[i + 1]]
-                        rough[titled] += weight * float(posting[1].max())
+                        rough[titled] += weight * self.title_weight_bound(term)
         docs = np.flatnonzero(rough)
         return docs, rough[docs]
 
@@ -317,11 +317,19 @@ class Matcher:
         i = self._term_index[term]
         return 0 if i is None else int(self._title_offsets[i + 1] - self._title_offsets[i])
 
-    def top_weight(self, term: str) -> float:
-        """The term's largest weight in any article: what `candidates` counts for an article having the word in
-        its title when the word is common in the text (0 for a term no article has)."""
-        posting = self._posting(term)
-        return float(posting[1].max()) if posting is not None else 0.0
+    def title_weight_bound(self, term: str) -> float:
+        """What `candidates` counts for an article having the word in its title when the word is common in the
+        text: the most any article's weight for the word can be (each part of BM25F saturates at k1 + 1). It
+        follows from how many articles have the word, in their text and in their titles, not from any article's
+        length, so an edit to one article's text does not move it for every article titled with the word. 0 for
+        a term no article has."""
+        i = self._term_index[term]
+        idf = self._idf[i] if i is not None else math.nan
+        if math.isnan(idf):
+            return 0.0
+        titles = self.title_df(term)
+        title_idf = math.log(1 + (self.size - titles + 0.5) / (titles + 0.5))
+        return (self.params.k1 + 1) * (float(idf) + self.params.title_weight * title_idf)
 
     def doc_weights(self, position: int) -> tuple[dict[str, float], dict[str, float]]:
         """The weights the document at `position` has in `score` and `score_some`: {term: weight} of its words,

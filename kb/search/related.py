@@ -163,7 +163,9 @@ class RelatedMemory:
     shortlists through its own title only: for the lists reading such a word of an edited article's title, each
     list's bounds (`_Bounds`) tell whether the article entered or left its shortlist, or was or now scores among
     its best; only then is the list computed again. A word's frequency among titles is followed up to RARE_MIN_DF
-    titles; its largest weight (which the shortlist counts for a title having it) always.
+    titles. What the shortlist counts for a title having such a word is the most its weight can be
+    (`Matcher.title_weight_bound`), which an edit to an article's text does not move: when it was the word's
+    largest weight in any article, an edited article holding that weight moved it for every list reading the word.
 
     Not followed: above EXACT_UP_TO articles, how an edit moves the help center's totals (its article count and
     average field lengths), the frequency of the words in more than RARE_SHARE of the articles (an added or
@@ -270,8 +272,8 @@ class RelatedMemory:
         self, changed: set[str], touched: set[str], old: Matcher, new: Matcher, sides: dict
     ) -> tuple[set[str], set[str]]:
         """Of the edited articles' terms, those every list reading them is computed again for (rarer in the text,
-        or whose frequency among few titles, or largest weight through an edited article, moved), and the words of
-        their titles rare among titles only, for which each list's bounds decide (`_entered`)."""
+        or whose frequency among few titles moved), and the words of their titles rare among titles only, for which
+        each list's bounds decide (`_entered`)."""
         rare = self.settings[-1]
         words = touched - _pair_terms(old.stats, new.stats, changed)
         # an added or removed article moves the frequency of every word it has: followed up to FOLLOWED_DF articles
@@ -284,13 +286,7 @@ class RelatedMemory:
             if (was <= rare) != (now <= rare) or was != now and min(was, now) <= RARE_MIN_DF:
                 followed.add(term)  # it starts or stops picking shortlists, or its weight in titles moved
             elif min(was, now) <= rare:
-                # every article with the word in its title counts it at its largest weight: an edited article
-                # that has or had that weight moved it for all of them
-                tops = {False: old.top_weight(term), True: new.top_weight(term)}
-                if any(side[1].get(term) == tops[after] for (_, after), side in sides.items()):
-                    followed.add(term)
-                else:
-                    titled.add(term)
+                titled.add(term)
         return followed, titled
 
     def _entered(
@@ -350,7 +346,7 @@ class RelatedMemory:
 
 class _RoughScore:
     """An article's rough score for a list's query, as `Matcher.candidates` adds it up: its weight for each rarer
-    word, and a word's largest weight for each word rare among titles only that its title has. The matchers'
+    word, and a word's weight bound for each word rare among titles only that its title has. The matchers'
     frequencies are looked up once per call."""
 
     def __init__(self, rare: int) -> None:
@@ -367,7 +363,7 @@ class _RoughScore:
                 df = matcher.df(term)
                 in_text = 0 < df <= self.rare
                 by_title = df > self.rare and matcher.title_df(term) <= self.rare
-                path = self.paths[key] = (in_text, by_title, matcher.top_weight(term) if by_title else 0.0)
+                path = self.paths[key] = (in_text, by_title, matcher.title_weight_bound(term) if by_title else 0.0)
             if path[0]:
                 total += weight * words.get(term, 0.0)
             elif path[1] and term in titles:
