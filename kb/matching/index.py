@@ -108,7 +108,7 @@ class TermStats:
     key: str = ""  # digest of the indexed content: results derived from these statistics can be cached under it
     # Statistics assembled in this process: by a term's number for the process (`_numbers`), its position in the
     # vocabulary (-1: not in it), which spares a dict over the whole vocabulary (see `positions`).
-    by_number: list[int] | None = field(default=None, compare=False, repr=False)
+    by_number: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def positions(self) -> TermPositions:
         """term -> its position in the vocabulary (None for a term not in it)."""
@@ -129,7 +129,7 @@ class _NumberedPositions(TermPositions):
     the 690,000 terms (mostly word pairs) took 0.2 to 0.3 s to make, every time the live preview's matcher was
     made again, to be asked for a few thousand of them."""
 
-    def __init__(self, by_number: list[int]) -> None:
+    def __init__(self, by_number: np.ndarray) -> None:
         super().__init__()
         self._by_number = by_number
 
@@ -137,7 +137,7 @@ class _NumberedPositions(TermPositions):
         number = _numbers.get(term)
         if number is None or number >= len(self._by_number) or self._by_number[number] < 0:
             return None  # not kept: what is asked for that no article has is unbounded
-        position = self[term] = self._by_number[number]
+        position = self[term] = int(self._by_number[number])
         return position
 
 
@@ -327,7 +327,7 @@ def _assemble(docs: list[dict]) -> TermStats:
         tuple(d["path"] for d in docs),
         tuple(map(_numbered.__getitem__, order.tolist())),
         fields,
-        by_number=rank.tolist(),
+        by_number=rank,
     )
 
 
