@@ -46,8 +46,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     coverage.add_argument("--questions", type=Path, help="questions file for --articles (YAML or CSV)")
     coverage.add_argument(
         "--columns",
-        help="a questions CSV's headers, e.g. question=Subject,count=Tickets (common ticket-export names are "
-        "recognised without it)",
+        help="a questions CSV's headers, e.g. question=Subject,count=Tickets,type=Type (common ticket-export names "
+        "are recognised without it)",
     )
     coverage.add_argument("--top", type=int, default=15, help="rows per table in the text format")
     coverage.add_argument(

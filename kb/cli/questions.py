@@ -30,7 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp = qcommands.add_parser(
         "import",
         help="merge a ticketing system's CSV export (or missed searches) into questions.yml",
-        description="Merge a CSV (question,count[,category]) into questions.yml: generated ids, volumes of duplicates summed. "
+        description="Merge a CSV (question,count[,category][,type]) into questions.yml: generated ids, volumes of duplicates summed. "
         "With --missed-searches, take the site searches that found nothing (from the feedback database) as candidate questions.",
     )
     imp.add_argument("csv", type=Path, nargs="?", help="the CSV file")
@@ -45,7 +45,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=2,
         help="with --missed-searches: only searches made at least this often (default 2)",
     )
-    imp.add_argument("--columns", help="map other headers, e.g. question=Subject,count=Tickets,category=Queue")
+    imp.add_argument(
+        "--columns", help="map other headers, e.g. question=Subject,count=Tickets,category=Queue,type=Type"
+    )
     imp.add_argument(
         "--period",
         help="the period the export covers, e.g. 2026-Q4: its counts set the questions' volumes for that period "

@@ -154,7 +154,9 @@ def load_any_questions(path: Path, columns: dict[str, str] | None = None) -> tup
             qid = unique_id(text_id(row.question), taken)
             taken.add(qid)
             questions.append(
-                Question(qid, row.question, detect_lang(row.question), row.category, row.count, line=row.line)
+                Question(
+                    qid, row.question, detect_lang(row.question), row.category, row.count, line=row.line, type=row.type
+                )
             )
         return questions, skipped
     if not path.is_file():

@@ -21,7 +21,7 @@ from kb.content.textfile import looks_like_gbk, read_text
 from kb.content.yamltext import Located, parse_yaml
 from kb.problems import KbError, Problem, Severity, did_you_mean, without_controls
 
-DEFAULT_COLUMNS = {"question": "question", "count": "count", "category": "category"}
+DEFAULT_COLUMNS = {"question": "question", "count": "count", "category": "category", "type": "type"}
 # What ticketing systems' exports and support leads' sheets call our columns, in order of preference: used when
 # the file has no column of our name and none was named with --columns.
 HEADER_NAMES = {
@@ -34,6 +34,8 @@ HEADER_NAMES = {
         "occurrences", "frequency", "数量", "工单数", "工单数量", "次数", "总数",
     ),
     "category": ("categories", "分类", "类别"),
+    # the team's own sorting of tickets (technical, product use, after-sales): the question's `type:`
+    "type": ("ticket type", "question type", "request type", "类型", "工单类型", "问题类型"),
 }  # fmt: skip
 
 
@@ -44,6 +46,7 @@ class ImportedRow:
     category: str
     line: int
     lang: str = ""  # the row's own language, when it is known
+    type: str = ""  # the support team's own sorting, from a `type` column
 
 
 @dataclass
@@ -105,7 +108,7 @@ def read_rows(
     wanted = {ours: index.get(_folded(theirs)) for ours, theirs in columns.items()}
     guessed = []
     for ours, names in HEADER_NAMES.items():
-        if wanted[ours] is None and columns[ours] == DEFAULT_COLUMNS[ours]:
+        if wanted.get(ours) is None and columns.get(ours, DEFAULT_COLUMNS[ours]) == DEFAULT_COLUMNS[ours]:
             found = next((index[_folded(name)] for name in names if _folded(name) in index), None)
             if found is not None and found not in wanted.values():
                 wanted[ours] = found
@@ -148,7 +151,8 @@ def read_rows(
             except ValueError:
                 skipped.append(f"line {line} (count {count_text!r} is not a whole number of 0 or more)")
                 continue
-            rows.append(ImportedRow(question, count, _cell(row, wanted["category"]), line))
+            kind = _cell(row, wanted.get("type"))
+            rows.append(ImportedRow(question, count, _cell(row, wanted.get("category")), line, type=kind))
     except csv.Error as exc:
         raise KbError(Problem(shown, reader.line_num, f"malformed CSV: {exc}")) from None
     if skipped and warnings is not None:
@@ -177,15 +181,17 @@ def _cell(row: list[str], index: int | None) -> str:
 
 
 def merge_rows(rows: list[ImportedRow]) -> list[ImportedRow]:
-    """One row per distinct question (the same normalised words), counts summed, first wording and category kept."""
+    """One row per distinct question (the same normalised words), counts summed, first wording, category and type
+    kept."""
     merged: dict[str, ImportedRow] = {}
     for row in rows:
         key = question_key(row.question)
         if key in merged:
             merged[key].count += row.count
             merged[key].category = merged[key].category or row.category
+            merged[key].type = merged[key].type or row.type
         else:
-            merged[key] = ImportedRow(row.question, row.count, row.category, row.line, row.lang)
+            merged[key] = ImportedRow(row.question, row.count, row.category, row.line, row.lang, row.type)
     return list(merged.values())
 
 
@@ -353,6 +359,8 @@ def _entry(qid: str, row: ImportedRow, lang: str | None, indent: str, figure: st
     parts = [f"{indent}- id: {qid}\n", f"{pad}question: {_scalar(row.question)}\n"]
     if row.category:
         parts.append(f"{pad}category: {_scalar(row.category)}\n")
+    if row.type:
+        parts.append(f"{pad}type: {_scalar(row.type)}\n")
     if period is not None:
         parts.append(f"{pad}volumes: {_flow({period: row.count})}\n")
     else:

@@ -219,6 +219,23 @@ def test_audit_reads_a_ticket_export_by_its_own_headers_or_those_named(kb, forei
     assert kb("coverage", "--columns", "question=Betreff", cwd=tmp_path).code == 2
 
 
+def test_an_audit_breaks_a_ticket_exports_volume_down_by_its_type_column(kb, foreign, tmp_path):
+    docs, _ = foreign
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Subject,Tickets,Type\nHow do I get my money back?,40,After-sales\nApp crashes on start,10,Technical\n",
+        encoding="utf-8",
+    )
+    result = kb("coverage", "--articles", str(docs), "--questions", str(export), "--format", "json", cwd=tmp_path)
+    report = json.loads(result.out)
+    assert {q["question"]: q["type"] for q in report["questions"]} == {
+        "How do I get my money back?": "After-sales",
+        "App crashes on start": "Technical",
+    }
+    assert set(report["by_type"]) == {"After-sales", "Technical"}
+    assert report["by_type"]["After-sales"]["volume"] == 40
+
+
 def test_an_audits_next_steps_do_not_offer_accept_which_writes_to_the_site(kb, foreign, tmp_path):
     docs, questions = foreign
     result = kb("coverage", "--articles", str(docs), "--questions", str(questions), "--fail-under", "0", cwd=tmp_path)

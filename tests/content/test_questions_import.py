@@ -103,6 +103,30 @@ def test_a_ticket_exports_own_headers_are_recognised_and_named(kb, site, header,
     )
 
 
+def test_a_type_column_gives_new_questions_their_type_and_leaves_existing_ones_theirs(kb, site):
+    site.write(
+        "export.csv",
+        "Subject,Tickets,Ticket type\n"
+        "How do I change my email,7,Product use\n"
+        "how do I change my email?,2,\n"
+        "Refund not received,4,After-sales\n",
+    )
+    result = kb("questions", "import", "export.csv", cwd=site.root)
+    assert result.code == 0, result.err
+    assert (
+        "read column 'Subject' as the question and 'Tickets' as the count and 'Ticket type' as the type" in result.err
+    )
+    rows = load(site)
+    assert (rows["how-do-i-change-my-email"]["type"], rows["how-do-i-change-my-email"]["volume"]) == ("Product use", 9)
+    assert rows["refund-not-received"]["type"] == "After-sales"
+    site.write("export.csv", "question,count,type\nRefund not received,5,Technical\n")
+    assert kb("questions", "import", "export.csv", cwd=site.root).code == 0
+    assert (load(site)["refund-not-received"]["type"], load(site)["refund-not-received"]["volume"]) == (
+        "After-sales",
+        5,
+    )
+
+
 def test_a_column_named_question_wins_over_a_ticket_subject(kb, site):
     site.write("export.csv", "Subject,Question,Count\nRe: help,How do I change my email,3\n")
     result = kb("questions", "import", "export.csv", cwd=site.root)
