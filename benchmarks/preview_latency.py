@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             later = config.plugins["kb"].later
             searching = later.pending("search index")
             later.wait()
-            if searching:
+            if searching and "search index" not in later.failed:
                 searched.append(later.finished["search index"] - started)
             return elapsed, sum(1 for p, stamp in after.items() if before.get(p) != stamp)
 

@@ -118,10 +118,18 @@ class TermStats:
 
 
 class TermPositions(dict):
-    """term -> its position in the vocabulary; a term not in it gives None."""
+    """term -> its position in the vocabulary; a term not in it gives None. Ask with `[term]`: `get` and `in` answer
+    the same, through it."""
 
     def __missing__(self, term: str) -> int | None:
         return None
+
+    def get(self, term: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        found = self[term]
+        return default if found is None else found
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self[term] is not None
 
 
 class _NumberedPositions(TermPositions):

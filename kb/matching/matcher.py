@@ -321,8 +321,8 @@ class Matcher:
         """What `candidates` counts for an article having the word in its title when the word is common in the
         text: the most any article's weight for the word can be (each part of BM25F saturates at k1 + 1). It
         follows from how many articles have the word, in their text and in their titles, not from any article's
-        length, so an edit to one article's text does not move it for every article titled with the word. 0 for
-        a term no article has."""
+        length: an edit to one article's text moves it only when the edit adds or removes the word. 0 for a term
+        no article has."""
         i = self._term_index[term]
         idf = self._idf[i] if i is not None else math.nan
         if math.isnan(idf):

@@ -164,8 +164,7 @@ class RelatedMemory:
     list's bounds (`_Bounds`) tell whether the article entered or left its shortlist, or was or now scores among
     its best; only then is the list computed again. A word's frequency among titles is followed up to RARE_MIN_DF
     titles. What the shortlist counts for a title having such a word is the most its weight can be
-    (`Matcher.title_weight_bound`), which an edit to an article's text does not move: when it was the word's
-    largest weight in any article, an edited article holding that weight moved it for every list reading the word.
+    (`Matcher.title_weight_bound`), which depends on the word's frequencies only, not on any article's length.
 
     Not followed: above EXACT_UP_TO articles, how an edit moves the help center's totals (its article count and
     average field lengths), the frequency of the words in more than RARE_SHARE of the articles (an added or

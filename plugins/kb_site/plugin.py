@@ -161,7 +161,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds (it keeps plugins that have it)."""
         self.serving = command == "serve"  # drafts are previewed, never built
-        self.stopped = False
+        self.stopped = self.building = False
         self.dirty = dirty
         if dirty:  # MkDocs warns that a dirty build leaves navigation out of date; kb renders those pages again
             logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyWarning())
@@ -476,7 +476,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.building = False
 
     def on_shutdown(self) -> None:
-        """The preview has stopped: nothing is set apart from the garbage collector any more."""
+        """The preview has stopped: nothing is set apart from the garbage collector any more (a settling under way
+        ends first; one not started yet sees `stopped` and does nothing)."""
         self.stopped = True
         unsettle_memory()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 
@@ -152,6 +153,7 @@ class TemplateCache(jinja2.BytecodeCache):
 
 
 SETTLE_AFTER = 1.0  # seconds: the page an edit changed is asked for again by the browser first
+_settling = threading.Lock()  # a settling and the preview's stop (`unsettle_memory`) one after the other
 
 
 def settle_memory(building: Callable[[], bool], pause: float = SETTLE_AFTER) -> bool:
@@ -159,18 +161,25 @@ def settle_memory(building: Callable[[], bool], pause: float = SETTLE_AFTER) -> 
     the builds so far is collected, then what the process holds (the articles as read, their statistics and
     related articles, the last build's pages: about 350,000 objects at 10,000 articles) is set apart from the
     collector's full collections. Those otherwise walk all of it again two or three times a rebuild (0.2 to 0.7 s
-    in all at 10,000 articles) while the writer waits; here the walk is made once, after the edit is shown. An object set
-    apart is still freed when nothing refers to it any more; one in a reference cycle (a page and its
-    navigation) waits for the next settling. Whether it settled."""
-    time.sleep(pause)
-    if building():
-        return False
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
+    in all at 10,000 articles) while the writer waits; here the walk is made once, after the edit is shown (a
+    rebuild that starts during it waits that long). An object set apart is still freed when nothing refers to it
+    any more; one in a reference cycle (a page and its navigation) waits for the next settling. `building` also
+    answers True once the preview has stopped. Whether it settled."""
+    for _ in range(10):  # the pause in steps: a rebuild meanwhile ends it, and its own later work goes first
+        if building():
+            return False
+        time.sleep(pause / 10)
+    with _settling:
+        if building():
+            return False
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
     return True
 
 
 def unsettle_memory() -> None:
-    """What `settle_memory` set apart is walked by the collector's full collections again."""
-    gc.unfreeze()
+    """What `settle_memory` set apart is walked by the collector's full collections again (after a settling under
+    way, if one is)."""
+    with _settling:
+        gc.unfreeze()

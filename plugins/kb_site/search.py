@@ -110,6 +110,7 @@ class Later:
         self._worker: threading.Thread | None = None
         self._running: str | None = None
         self.finished: dict[str, float] = {}  # name -> when (time.perf_counter()) its work last ended
+        self.failed: set[str] = set()  # the names whose work raised, the last time it ran
 
     def request(self, name: str, write: Callable[[], None]) -> None:
         with self._lock:
@@ -128,13 +129,16 @@ class Later:
                 name = next(iter(self._wanted))
                 write = self._wanted.pop(name)
                 self._running = name
+            failed = False
             try:
                 write()
             except Exception as exc:  # the preview goes on; what the work writes stays as the last one left it
                 log.warning(f"kb: the preview could not write its {name}: {exc}")
+                failed = True
             with self._lock:
                 self._running = None
                 self.finished[name] = time.perf_counter()
+                (self.failed.add if failed else self.failed.discard)(name)
 
     def idle(self) -> bool:
         with self._lock:

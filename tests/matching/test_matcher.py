@@ -66,5 +66,8 @@ def test_a_term_has_the_same_position_whether_looked_up_by_its_number_or_by_the_
         assert numbered[term] == listed[term]  # terms numbered after these statistics were made: None in both
     assert [numbered[t] for t in stats.vocabulary] == list(range(len(stats.vocabulary)))
     assert numbered["zebra"] is None and later.positions()["zebra"] is not None
+    fresh = stats.positions()  # nothing asked yet: get and in answer as [] does
+    assert fresh.get("password") == listed["password"] is not None and "password" in fresh
+    assert fresh.get("zebra", -1) == -1 and "zebra" not in fresh and "zebra" not in listed
     matcher = Matcher(stats)
     assert matcher.df("password") == 1 and matcher.df("zebra") == 0

@@ -35,13 +35,24 @@ def _rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
     return {path for path, stamp in after.items() if before.get(path) != stamp}
 
 
-@pytest.fixture
-def preview(sectioned, tmp_path):  # noqa: F811
-    config = load_config(str(sectioned.root / "mkdocs.yml"), site_dir=str(tmp_path / "preview"))
+def _serve(config, request) -> None:
+    """`mkdocs serve`'s start; at the test's end, whatever the outcome, its later work ends before it stops (the
+    plugin instance outlives the test: no work of its may run into another test)."""
     config.plugins.on_startup(command="serve", dirty=True)
+
+    def stop() -> None:
+        config.plugins["kb"].later.wait(60)
+        config.plugins.on_shutdown()
+
+    request.addfinalizer(stop)
+
+
+@pytest.fixture
+def preview(sectioned, tmp_path, request):  # noqa: F811
+    config = load_config(str(sectioned.root / "mkdocs.yml"), site_dir=str(tmp_path / "preview"))
+    _serve(config, request)
     build(config, dirty=True)
-    yield tmp_path / "preview"
-    config.plugins.on_shutdown()
+    return tmp_path / "preview"
 
 
 def _edit(path: Path, text: str) -> None:
@@ -188,11 +199,13 @@ def test_kb_serve_runs_the_dirty_preview(kb, monkeypatch):
     assert ran and ran[0][2:5] == ["mkdocs", "serve", "--dirty"]
 
 
-def test_with_pagefind_the_preview_writes_the_search_index_after_the_rebuild_as_a_full_build_does(sectioned, tmp_path):
+def test_with_pagefind_the_preview_writes_the_search_index_after_the_rebuild_as_a_full_build_does(
+    sectioned, tmp_path, request
+):
     sectioned.write("kb.yml", sectioned.config.read_text(encoding="utf-8") + "search:\n  engine: pagefind\n")
     out = tmp_path / "preview"
     config = load_config(str(sectioned.root / "mkdocs.yml"), site_dir=str(out))
-    config.plugins.on_startup(command="serve", dirty=True)
+    _serve(config, request)
     build(config, dirty=True)
     later = config.plugins["kb"].later
     assert not later.pending("search index")  # the first build writes it itself
@@ -220,7 +233,6 @@ def test_with_pagefind_the_preview_writes_the_search_index_after_the_rebuild_as_
     assert {n: t for n, t in previewed.items() if "pagefind" not in n} == {
         n: t for n, t in built.items() if "pagefind" not in n
     }
-    config.plugins.on_shutdown()
 
 
 def test_what_the_preview_keeps_of_the_listings_follows_every_article_field_but_its_text():
@@ -275,7 +287,7 @@ def test_a_section_dropped_from_kb_yml_and_declared_again_follows_in_the_sidebar
     assert "Sign-in topic 100" in (preview / "account/sign-in/page/3/index.html").read_text(encoding="utf-8")
 
 
-def test_a_listing_template_edited_in_the_theme_overrides_shows_in_every_landing_page(sectioned, tmp_path):
+def test_a_listing_template_edited_in_the_theme_overrides_shows_in_every_landing_page(sectioned, tmp_path, request):
     from kb.templates import SHIPPED
 
     shipped = (SHIPPED / "kb/listing.html").read_text(encoding="utf-8")
@@ -291,7 +303,7 @@ def test_a_listing_template_edited_in_the_theme_overrides_shows_in_every_landing
     )
     out = tmp_path / "preview"
     config = load_config(str(mkdocs_yml), site_dir=str(out))
-    config.plugins.on_startup(command="serve", dirty=True)
+    _serve(config, request)
     build(config, dirty=True)
     assert 'class="kb-listing v1"' in (out / "account/sign-in/index.html").read_text(encoding="utf-8")
     _edit(
@@ -302,7 +314,6 @@ def test_a_listing_template_edited_in_the_theme_overrides_shows_in_every_landing
     for page in ("account/index.html", "account/sign-in/index.html", "account/sign-in/page/3/index.html"):
         text = (out / page).read_text(encoding="utf-8")
         assert 'class="kb-listing v2"' in text and "kb-listing v1" not in text, page
-    config.plugins.on_shutdown()
 
 
 def test_the_preview_reads_the_articles_from_the_listing_that_told_it_something_changed(tmp_path):
@@ -337,7 +348,7 @@ def _cycle() -> weakref.ref:
     return weakref.ref(first)
 
 
-def test_the_preview_collects_its_garbage_after_a_rebuild_and_never_while_one_runs():
+def test_the_preview_collects_its_garbage_after_a_rebuild_unless_the_next_one_has_started():
     from plugins.kb_site.preview import settle_memory
 
     collecting = gc.isenabled()
@@ -381,4 +392,12 @@ def test_later_work_says_what_is_pending_and_when_each_piece_ended():
     release.set()
     assert later.wait(10)
     assert not later.pending("slow") and not later.pending("next")
-    assert later.finished["next"] >= later.finished["slow"]
+    assert later.finished["next"] >= later.finished["slow"] and not later.failed
+
+    def broken() -> None:
+        raise OSError("disk full")
+
+    later.request("next", broken)
+    assert later.wait(10) and later.failed == {"next"}  # ended, and said to have failed
+    later.request("next", lambda: None)
+    assert later.wait(10) and not later.failed
