@@ -151,8 +151,8 @@ def read_rows(
             except ValueError:
                 skipped.append(f"line {line} (count {count_text!r} is not a whole number of 0 or more)")
                 continue
-            kind = _cell(row, wanted.get("type"))
-            rows.append(ImportedRow(question, count, _cell(row, wanted.get("category")), line, type=kind))
+            category, sorting = _cell(row, wanted.get("category")), _cell(row, wanted.get("type"))
+            rows.append(ImportedRow(question, count, category, line, type=sorting))
     except csv.Error as exc:
         raise KbError(Problem(shown, reader.line_num, f"malformed CSV: {exc}")) from None
     if skipped and warnings is not None:

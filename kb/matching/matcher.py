@@ -136,6 +136,7 @@ class Matcher:
         self._compounds: dict[str, tuple[str, ...]] = {}
         self._resolutions: dict[Concept, Concept | None] = {}
         self._concept_idfs: dict[Concept, float] = {}
+        self._shortlist_parts: dict[tuple[str, int], tuple[bool, float] | None] = {}
 
     def _bm25f(self, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per term, its documents and BM25F weights, grouped by term (offsets index the groups); and idf by term.
@@ -269,16 +270,34 @@ class Matcher:
             if concept is None:
                 continue
             for term, weight in zip(concept.terms, concept.weights):
-                posting = self._posting(term)
-                if posting is not None and len(posting[0]) <= max_df:
-                    rough[posting[0]] += weight * posting[1]
-                elif posting is not None:  # common in the text, but maybe rare among titles: those name pages
+                part = self.shortlist_part(term, max_df)
+                if part is None:
+                    continue
+                in_text, bound = part
+                if in_text:
+                    docs, values = self._posting(term)
+                    rough[docs] += weight * values
+                else:  # common in the text, but rare among titles: those name pages
                     i = self._term_index[term]
-                    if self.title_df(term) <= max_df:
-                        titled = self._title_docs[self._title_offsets[i] : self._title_offsets[i + 1]]
-                        rough[titled] += weight * self.title_weight_bound(term)
+                    rough[self._title_docs[self._title_offsets[i] : self._title_offsets[i + 1]]] += weight * bound
         docs = np.flatnonzero(rough)
         return docs, rough[docs]
+
+    def shortlist_part(self, term: str, max_df: int) -> tuple[bool, float] | None:
+        """How `candidates` counts the term in an article's rough score: (True, 0.0) when it is rare in the text
+        (in at most `max_df` articles: each counts its own weight for it); (False, its `title_weight_bound`) when
+        it is common in the text but rare among titles (an article titled with it counts the bound); None when it
+        picks no shortlist (no article has it, or it is common in both). Remembered per term."""
+        return _remembered(self._shortlist_parts, (term, max_df), self._shortlist_part)
+
+    def _shortlist_part(self, key: tuple[str, int]) -> tuple[bool, float] | None:
+        term, max_df = key
+        df = self.df(term)
+        if df == 0:
+            return None
+        if df <= max_df:
+            return True, 0.0
+        return (False, self.title_weight_bound(term)) if self.title_df(term) <= max_df else None
 
     def query(self, text: str) -> Query:
         """A customer's words as a query, with the built-in synonyms and the help center's own."""

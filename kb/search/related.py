@@ -297,7 +297,6 @@ class RelatedMemory:
         readers = set().union(*(self.users.get(t, set()) for t in titled)) - redo
         readers &= by_id.keys()
         rare, again = self.settings[-1], set()
-        rough_of = _RoughScore(rare)
         for reader in readers:
             bounds = self.bounds.get(reader)
             if bounds is None:
@@ -306,7 +305,10 @@ class RelatedMemory:
             lang = by_id[reader].lang
             for article_id in changed:
                 was, now = sides.get((article_id, False)), sides.get((article_id, True))
-                rough = [rough_of(bounds, side) if side is not None and side[0] == lang else 0.0 for side in (was, now)]
+                rough = [
+                    _rough_score(bounds, side, rare) if side is not None and side[0] == lang else 0.0
+                    for side in (was, now)
+                ]
                 low, high = bounds.cut * (1 - _MARGIN), bounds.cut * (1 + _MARGIN)
                 if not any(r > 0 and r >= low for r in rough):
                     continue  # in its shortlist neither before nor after
@@ -343,31 +345,22 @@ class RelatedMemory:
         self.bounds.pop(article_id, None)
 
 
-class _RoughScore:
-    """An article's rough score for a list's query, as `Matcher.candidates` adds it up: its weight for each rarer
-    word, and a word's weight bound for each word rare among titles only that its title has. The matchers'
-    frequencies are looked up once per call."""
-
-    def __init__(self, rare: int) -> None:
-        self.rare = rare
-        self.paths: dict[tuple[int, str], tuple[bool, bool, float]] = {}
-
-    def __call__(self, bounds: _Bounds, side: tuple) -> float:
-        _, words, _, titles, matcher = side
-        total = 0.0
-        for term, weight in bounds.terms:
-            key = (id(matcher), term)
-            path = self.paths.get(key)
-            if path is None:
-                df = matcher.df(term)
-                in_text = 0 < df <= self.rare
-                by_title = df > self.rare and matcher.title_df(term) <= self.rare
-                path = self.paths[key] = (in_text, by_title, matcher.title_weight_bound(term) if by_title else 0.0)
-            if path[0]:
-                total += weight * words.get(term, 0.0)
-            elif path[1] and term in titles:
-                total += weight * path[2]
-        return total
+def _rough_score(bounds: _Bounds, side: tuple, rare: int) -> float:
+    """An edited article's rough score for a list's query (`side`, see `RelatedMemory._sides`), as
+    `Matcher.candidates` adds it up (`Matcher.shortlist_part`): its weight for each word rare in the text, and the
+    word's weight bound for each word rare among titles only that its title has."""
+    _, words, _, titles, matcher = side
+    total = 0.0
+    for term, weight in bounds.terms:
+        part = matcher.shortlist_part(term, rare)
+        if part is None:
+            continue
+        in_text, bound = part
+        if in_text:
+            total += weight * words.get(term, 0.0)
+        elif term in titles:
+            total += weight * bound
+    return total
 
 
 def _query_terms(matcher: Matcher, query: Query) -> frozenset[str] | None:
