@@ -83,6 +83,42 @@ _ELSEWHERE_SCRIPT = (
 )
 
 
+# Each page's own language and every language's home (<meta name="kb-lang">, <link rel="kb-home">), and a script that
+# makes a link into another language load that page in full. Material's instant navigation would otherwise swap the
+# page in place and keep the first page's language: its search index, its search scope and <html lang>. Material
+# only leaves such a link alone when its check of the other language's address has answered first, which is a race
+# between two requests. A link counts as going elsewhere by its hreflang, or else by the language home it lies
+# under (the longest one); should instant navigation still swap in a page of another language (an article whose
+# `lang:` differs from its folder's), the page is loaded again in full. The script is the same on every page, so
+# the site's Content-Security-Policy allows it with one hash.
+_LANGUAGE_SCRIPT = (
+    "<script>(function(){if(window.__kbLanguages)return;window.__kbLanguages=true;"
+    "function now(){var m=document.querySelector('meta[name=\"kb-lang\"]');return m?m.content:''}"
+    "var loaded=now();"
+    "function under(url){var best='',size=-1;"
+    "document.querySelectorAll('link[rel=\"kb-home\"]').forEach(function(l){"
+    "if(url.indexOf(l.href)===0&&l.href.length>size){best=l.hreflang;size=l.href.length}});return best}"
+    "document.addEventListener('click',function(e){"
+    "if(e.defaultPrevented||e.button!==0||e.metaKey||e.ctrlKey||e.shiftKey||e.altKey)return;"
+    "var a=e.target&&e.target.closest?e.target.closest('a[href]'):null;"
+    "if(!a||a.target||a.origin!==location.origin)return;"
+    "var to=(a.getAttribute('hreflang')||under(a.href)).split('-')[0].toLowerCase();"
+    "if(to&&loaded&&to!==loaded)a.target='_self'},true);"
+    "document.addEventListener('DOMContentLoaded',function(){var d=window.document$;"
+    "if(d&&d.subscribe)d.subscribe(function(){var lang=now();if(lang&&loaded&&lang!==loaded)location.reload()})})"
+    "})()</script>"
+)
+
+
+def language_loads(output: str, lang: str, homes: list[tuple[str, str]]) -> str:
+    """The page's HTML marking its language and each language's home (relative to the page), with the script that
+    loads a page of another language in full."""
+    marks = f'<meta name="kb-lang" content="{html.escape(lang)}">' + "".join(
+        f'<link rel="kb-home" hreflang="{html.escape(other)}" href="{html.escape(home)}">' for other, home in homes
+    )
+    return output.replace("</head>", marks + _LANGUAGE_SCRIPT + "</head>", 1)
+
+
 def scope_search(output: str, index_name: str) -> str:
     """The page's HTML loading `search/<index_name>` rather than Material's default index."""
     script = _SCOPE_SCRIPT.format(name=json.dumps(index_name))

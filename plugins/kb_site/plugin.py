@@ -60,7 +60,7 @@ from kb.site.session import BuildSession, folder_stamps, open_session
 
 from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
-from .languages import language_navigations, scope_search, search_elsewhere
+from .languages import language_loads, language_navigations, scope_search, search_elsewhere
 from .preview import (
     TemplateCache,
     asked_once,
@@ -373,6 +373,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if lang != default:
             output = scope_search(output, index_name(lang, default))
         others = [(o, base + home_url(o, self.session.config), SEARCH_ELSEWHERE.get(o, o)) for o in self.languages]
+        output = language_loads(output, lang, [(o, home or "./") for o, home, _ in others])
         return search_elsewhere(output, [(o, home or "./", label) for o, home, label in others if o != lang])
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

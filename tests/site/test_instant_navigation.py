@@ -3,6 +3,7 @@ elements without loading the page: votes must be filed under the page the reader
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -104,27 +105,46 @@ def test_votes_follow_the_reader_from_page_to_page(page, endpoint):
     assert sorted(endpoint.votes()) == expected
 
 
-def test_a_missed_search_carries_the_language_of_the_page_it_was_typed_on(page, endpoint):
-    # Material loads a page of another language (an extra.alternate) in full, as a language switch: from English
-    # into /zh/ is a new page load. From a Chinese page to an English one, the reader stays in instant navigation.
-    arrive(page, f"{endpoint.url}/zh/")  # a Chinese page: the search script is loaded here, once
+def test_a_link_from_chinese_into_english_loads_english_in_full(page, endpoint):
+    """Material alone swaps the English page in place here (the English home is a prefix of every address), keeping
+    the Chinese search index and <html lang="zh">: kb's script makes it a full load."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    arrive(page, f"{endpoint.url}/zh/")
     page.locator("article a", has_text="English help").first.click()
     page.wait_for_url(f"{endpoint.url}/")
-    assert still_the_first_load(page)
+    assert _a_new_page(page)
+    assert page.evaluate("document.documentElement.lang") == "en"
     page.click("input.md-search__input")
     page.fill("input.md-search__input", "wibblefrotz")
     page.press("input.md-search__input", "End")
     assert endpoint.wait_for_misses(timeout=15) == [("en", "wibblefrotz", 1)]
+    assert any(u.endswith("/search/search_index.json") for u in requested)
 
 
 def test_a_link_into_the_other_language_loads_that_language_in_full(page, endpoint):
-    """So the Chinese page fetches its own language's search index (kb.search.scope)."""
+    """So the Chinese page fetches its own language's search index (kb.search.scope).
+
+    Material leaves a link into another language to the browser only once its request for that language's sitemap
+    has answered; until then its instant navigation swaps the page in place. The English home is served here
+    without its Chinese alternate link, so Material never makes that request: the page must load in full anyway."""
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
+
+    def without_chinese_alternate(route):
+        response = route.fetch()
+        body = response.text()
+        assert 'rel="alternate"' in body and 'hreflang="zh"' in body
+        body = re.sub(r'<link rel="alternate" href="[^"]*" hreflang="zh">', "", body)
+        route.fulfill(response=response, body=body)
+
+    page.route(f"{endpoint.url}/", without_chinese_alternate)
     arrive(page, f"{endpoint.url}/")
+    assert not any("/zh/sitemap.xml" in u for u in requested)
     page.locator("article a[href$='zh/']").first.click()
     page.wait_for_url("**/zh/")
     assert _a_new_page(page)  # a new page, not one swapped in place
+    assert page.evaluate("document.documentElement.lang") == "zh"
     page.wait_for_load_state("networkidle")
     index = "/search/search_index.zh.json"
     for _ in range(75):  # the search worker may ask for it a moment after the page has loaded
@@ -132,6 +152,27 @@ def test_a_link_into_the_other_language_loads_that_language_in_full(page, endpoi
             break
         page.wait_for_timeout(200)
     assert any(u.endswith(index) for u in requested), "the Chinese page did not load the Chinese search index"
+
+
+def test_an_article_whose_language_differs_from_its_folder_is_loaded_in_full(page, endpoint):
+    """A link the script cannot tell apart (no hreflang, under the English home) to a Chinese page: instant
+    navigation swaps it in, and the page then loads again in full in its own language."""
+    arrive(page, f"{endpoint.url}/{FIRST}/")
+    target = f"{endpoint.url}/zh/"
+    # An English page's link to the Chinese home, made to look English to the script: it has no hreflang and the
+    # page lists no Chinese home, the case of a Chinese article kept in an English folder.
+    page.evaluate(
+        """target => {
+            document.querySelectorAll('link[rel="kb-home"][hreflang="zh"]').forEach(l => l.remove());
+            const a = document.createElement("a"); a.href = target; a.id = "kb-test-link"; a.textContent = "zh";
+            document.querySelector("article").appendChild(a);
+        }""",
+        target,
+    )
+    page.click("#kb-test-link")
+    page.wait_for_url(target)
+    assert _a_new_page(page)
+    assert page.evaluate("document.documentElement.lang") == "zh"
 
 
 def _a_new_page(page, timeout: float = 15) -> bool:
