@@ -28,7 +28,7 @@ ENGLISH_STOP_WORDS = frozenset(
 CHINESE_STOP_WORDS = frozenset(
     """的 了 吗 呢 吧 啊 呀 么 嘛 是 在 我 你 他 她 它 我们 你们 怎么 怎么办 怎样 如何 什么 为什么 哪里 哪儿 哪 啥 咋
     咋办 可以 能 能不能 一下 请问 还 和 与 或 就 就是 都 也 又 才 要 想 想要 会 有 没有 没 不 这个 那个 这 那 个 把
-    被 给 让 到 去 来 着 过 但是 可是 然后 所以 因为 如果 已经 之前 一直 根本 好 里 上 下 得 地 该 这样 那么""".split()
+    被 给 让 到 去 来 着 过 后 之后 以后 时 时候 但是 可是 然后 所以 因为 如果 已经 之前 一直 根本 好 里 上 下 得 地 该 这样 那么""".split()
 )
 STOP_WORDS = ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS
 # Contractions typed without their apostrophe, as customers do: stop words like the forms they stand for.

@@ -10,6 +10,9 @@ def test_chinese_is_segmented_and_stop_words_dropped():
     words = terms("忘记密码了怎么办")
     assert "忘记" in words and "密码" in words
     assert "了" not in words and "怎么办" not in words
+    # "after" and "when" are English stop words; so are their Chinese forms ("Docker 部署后无法访问")
+    assert terms("Docker 部署后无法访问") == ["docker", "部署", "无法", "访问", "无法访问"]
+    assert terms("升级以后页面空白") == ["升级", "页面", "空白"]
 
 
 def test_mixed_text_keeps_both():
