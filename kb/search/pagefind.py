@@ -13,11 +13,14 @@ language searches its own articles.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import html
+import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import weakref
 from collections.abc import Iterable
@@ -62,21 +65,30 @@ def page_for_index(page_html: str, questions_text: str, summary: str = "") -> st
     return marked[:at] + extra + marked[at:]
 
 
+class Records:
+    """Each article page's record for the index: (address from the site root, HTML for the index)."""
+
+    def __init__(self, questions: Iterable[Question], synonyms: tuple = ()) -> None:
+        self.by_id = {q.id: q for q in questions}
+        self.groups = GROUPS + tuple(synonyms)
+
+    def of(self, article: Article, page_html: str) -> tuple[str, str] | None:
+        """The record of the article's page as built, or None when the page is not an article page."""
+        text = question_text(article, self.by_id, self.groups)
+        page = page_for_index(page_html, text, article.summary)
+        return None if page is None else ("/" + article.url, page)
+
+
 def records(
     site: Path, articles: Iterable[Article], questions: Iterable[Question], synonyms: tuple = ()
 ) -> list[tuple[str, str]]:
     """(address from the site root, HTML for the index) for each article page in the built site."""
-    by_id = {q.id: q for q in questions}
-    groups = GROUPS + tuple(synonyms)
+    making = Records(questions, synonyms)
     found = []
     for article in articles:
         path = site / article.url / "index.html"
-        if not path.is_file():
-            continue
-        text = question_text(article, by_id, groups)
-        page = page_for_index(path.read_text(encoding="utf-8"), text, article.summary)
-        if page is not None:
-            found.append(("/" + article.url, page))
+        if path.is_file() and (record := making.of(article, path.read_text(encoding="utf-8"))) is not None:
+            found.append(record)
     return found
 
 
@@ -110,6 +122,136 @@ class PageFolder:
             (self.folder / gone / "index.html").unlink(missing_ok=True)
         self._written = wanted
         return self.folder
+
+
+class Feed:
+    """Article pages handed to Pagefind while the rest of the site is still being rendered.
+
+    Pagefind indexes in a process of its own; fed a folder of pages at a time (`chunk`), it works beside the
+    build (on another core) instead of after it, and `finish` waits only for the last folder and the writing of
+    the bundle. The folders go to one Pagefind index kept open on an event loop in a thread of its own; the bundle
+    is written to a folder beside site/pagefind and swapped in by renames once complete, as `write_index` does.
+    """
+
+    def __init__(self, site: Path, chunk: int = 500, threads: int | None = None) -> None:
+        """`threads`: Pagefind's, by default one fewer than the cores (at least one): one core renders the pages."""
+        self.site, self.chunk, self.pages = site, chunk, 0
+        self.threads = threads or max(1, (os.cpu_count() or 2) - 1)
+        self._root = Path(tempfile.mkdtemp(prefix="kb-pagefind-feed-"))
+        self._folder: Path | None = None  # the folder being filled
+        self._filled = 0
+        self._folders = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._queue: asyncio.Queue | None = None
+        self._run: concurrent.futures.Future | None = None
+        self._staging: Path | None = None
+
+    def add(self, record: tuple[str, str]) -> None:
+        """One page's record (`Records.of`): written to the folder being filled, handed over once it is full."""
+        if self._folder is None:
+            self._folder = self._root / str(self._folders)
+            self._folders += 1
+        url, page = record
+        _write_page(self._folder, url.strip("/"), page)
+        self.pages += 1
+        self._filled += 1
+        if self._filled >= self.chunk:
+            self._hand_over()
+
+    def finish(self) -> PagefindStats:
+        """Waits for Pagefind to index the pages and write its bundle into site/pagefind; raises what it raised."""
+        started = time.perf_counter()
+        try:
+            self._hand_over()
+            if self._run is None:  # no page at all: an empty bundle, as write_index writes
+                self._start()
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, None)
+            self._run.result()
+            swap_in(self._staging, self.site / OUTPUT)
+        finally:
+            self.close()
+        return PagefindStats(self.pages, time.perf_counter() - started)
+
+    def close(self) -> None:
+        """Stops Pagefind's process and the thread and removes the scratch folders (a build that failed)."""
+        if self._loop is not None:
+            if self._run is not None and not self._run.done():  # Pagefind's service is closed, nothing written
+                self._loop.call_soon_threadsafe(self._queue.put_nowait, _STOP)
+                with contextlib.suppress(Exception):
+                    self._run.result(timeout=60)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=30)
+            if not self._thread.is_alive():
+                self._loop.close()
+            self._loop = None
+        shutil.rmtree(self._root, ignore_errors=True)
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+
+    def _hand_over(self) -> None:
+        if self._folder is None:
+            return
+        if self._run is None:
+            self._start()
+        self._loop.call_soon_threadsafe(self._queue.put_nowait, self._folder)
+        self._folder, self._filled = None, 0
+
+    def _start(self) -> None:
+        self.site.mkdir(parents=True, exist_ok=True)
+        self._staging = Path(tempfile.mkdtemp(prefix=f".{OUTPUT}-next-", dir=self.site))
+        self._staging.chmod(0o755)  # mkdtemp makes it for its creator alone; a site is for a web server to read
+        self._loop = asyncio.new_event_loop()
+        self._queue = asyncio.Queue()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kb-pagefind", daemon=True)
+        self._thread.start()
+        launched = threading.Event()
+        # Pagefind indexes with as many threads as there are cores, and the build renders its pages on one of
+        # them: given every core, it slowed the build it ran beside (a 10,000-article build took longer than
+        # indexing after it). Its process is started with `threads` (unless RAYON_NUM_THREADS says otherwise),
+        # this thread waiting meanwhile, so that nothing else reads the environment while it is changed.
+        with _variable("RAYON_NUM_THREADS", str(self.threads)):
+            self._run = asyncio.run_coroutine_threadsafe(self._index(launched), self._loop)
+            launched.wait(timeout=60)
+
+    async def _index(self, launched: threading.Event) -> None:
+        from pagefind.index import IndexConfig, PagefindIndex
+
+        config = IndexConfig(output_path=str(self._staging), exclude_selectors=EXCLUDE)
+        index = PagefindIndex(config=config)
+        try:
+            await index.__aenter__()
+        finally:
+            launched.set()
+        try:
+            while (folder := await self._queue.get()) is not None:
+                if folder is _STOP:
+                    raise _Stopped("the build stopped before the pages were all handed over")
+                await index.add_directory(path=str(folder))
+        except BaseException as exc:  # Pagefind's service is closed, nothing written
+            await index.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        await index.__aexit__(None, None, None)  # writes the bundle, then closes the service
+
+
+@contextlib.contextmanager
+def _variable(name: str, value: str):
+    """The environment variable set to `value` for the block, unless it is set already."""
+    if name in os.environ:
+        yield
+        return
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        os.environ.pop(name, None)
+
+
+_STOP = object()  # what `Feed.close` hands over when the build stopped before `finish`
+
+
+class _Stopped(Exception):
+    pass
 
 
 def _write_page(folder: Path, place: str, page: str) -> None:

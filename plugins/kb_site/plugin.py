@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -23,7 +23,9 @@ from kb.content.translations import OutOfDate, outdated_translations, translatio
 from kb.model import Article
 from kb.problems import KbError
 from kb.search.pagefind import OUTPUT as PAGEFIND_OUTPUT
+from kb.search.pagefind import Feed as PagefindFeed
 from kb.search.pagefind import PageFolder
+from kb.search.pagefind import Records as PagefindRecords
 from kb.search.pagefind import available as pagefind_available
 from kb.search.pagefind import records as pagefind_records
 from kb.search.pagefind import write_index as write_pagefind_index
@@ -157,6 +159,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         # pages as Pagefind reads them are kept in one folder, rewritten where they changed.
         self.later = Later()
         self.pagefind_pages = PageFolder()
+        # A full build hands the article pages to Pagefind while it renders the others (`_feed_pagefind`).
+        self.pagefind_feed: PagefindFeed | None = None
+        self.pagefind_records: PagefindRecords | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `mkdocs serve` rebuilds (it keeps plugins that have it)."""
@@ -171,6 +176,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.progress = Progress() if Progress.wanted() else None
         self.navs = {}  # the last build's pages: garbage from here on
         self.building = True
+        if self.pagefind_feed is not None:  # a build that stopped without a word to the plugins
+            self.pagefind_feed.close()
+            self.pagefind_feed = None
         try:
             kb_yml = Path(config.config_file_path).parent / self.config.config_file
             session = self.session = open_session(kb_yml, preview=self.dirty)
@@ -354,7 +362,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         context["config"] = mine
         return context
 
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+    def _page_output(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Search in the page's own language, with a link to search the others; queries read as typed."""
         if self.progress is not None:
             self.progress.page_done()
@@ -375,6 +383,27 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         others = [(o, base + home_url(o, self.session.config), SEARCH_ELSEWHERE.get(o, o)) for o in self.languages]
         output = language_loads(output, lang, [(o, home or "./") for o, home, _ in others])
         return search_elsewhere(output, [(o, home or "./", label) for o, home, label in others if o != lang])
+
+    @event_priority(-100)  # the page as written, after every plugin's changes
+    def _feed_pagefind(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """In a full build, an article page goes to Pagefind as soon as it is rendered (kb.search.pagefind.Feed);
+        the preview indexes after its rebuild, from the pages it keeps."""
+        session = self.session
+        if self.dirty or session.search_engine != "pagefind":
+            return output
+        article = session.articles_by_path.get(page.file.src_uri)
+        if article is None:
+            return output
+        if self.pagefind_feed is None:
+            content = session.content
+            self.pagefind_records = PagefindRecords(content.questions, session.config.synonyms)
+            self.pagefind_feed = PagefindFeed(Path(config.site_dir))
+        record = self.pagefind_records.of(article, output)
+        if record is not None:
+            self.pagefind_feed.add(record)
+        return output
+
+    on_post_page = CombinedEvent(_page_output, _feed_pagefind)
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.serving:  # the preview shows a page's problems on the page itself, not only in the terminal
@@ -463,7 +492,11 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                 log.info(f"Pagefind indexed {stats.pages} article pages in {stats.seconds:.1f} s")
 
             write_pagefind_scripts(site)
-            if self.dirty and (site / PAGEFIND_OUTPUT).is_dir():  # the preview's search has an index meanwhile
+            feed, self.pagefind_feed = self.pagefind_feed, None
+            if feed is not None:  # fed while the pages were rendered: what is left is the last pages and the bundle
+                stats = feed.finish()
+                log.info(f"Pagefind indexed {stats.pages} article pages, {stats.seconds:.1f} s after the last page")
+            elif self.dirty and (site / PAGEFIND_OUTPUT).is_dir():  # the preview's search has an index meanwhile
                 self.later.request("search index", lambda: index(self.pagefind_pages))
             else:
                 index()
@@ -475,6 +508,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.building = False
+        feed, self.pagefind_feed = self.pagefind_feed, None
+        if feed is not None:
+            feed.close()
 
     def on_shutdown(self) -> None:
         """The preview has stopped: nothing is set apart from the garbage collector any more (a settling under way
