@@ -138,6 +138,7 @@ class Feed:
         self.site, self.chunk, self.pages = site, chunk, 0
         self.threads = threads or max(1, (os.cpu_count() or 2) - 1)
         self._root = Path(tempfile.mkdtemp(prefix="kb-pagefind-feed-"))
+        weakref.finalize(self, shutil.rmtree, self._root, True)  # also when the build is interrupted
         self._folder: Path | None = None  # the folder being filled
         self._filled = 0
         self._folders = 0
