@@ -93,11 +93,25 @@ def records(
 
 
 async def _write(output: Path, folder: Path) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
+    from pagefind.index import PagefindIndex
 
-    config = IndexConfig(output_path=str(output), exclude_selectors=EXCLUDE)
-    async with PagefindIndex(config=config) as index:
+    async with PagefindIndex(config=_config(output)) as index:
         await index.add_directory(path=str(folder))
+
+
+def _config(output: Path):
+    """Pagefind's settings for a bundle written to `output`."""
+    from pagefind.index import IndexConfig
+
+    return IndexConfig(output_path=str(output), exclude_selectors=EXCLUDE)
+
+
+def _staging(site: Path) -> Path:
+    """An empty folder in the site for a bundle being written, swapped in as site/pagefind once complete."""
+    site.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{OUTPUT}-next-", dir=site))
+    staging.chmod(0o755)  # mkdtemp makes it for its creator alone; a site is for a web server to read
+    return staging
 
 
 class PageFolder:
@@ -199,9 +213,7 @@ class Feed:
         self._folder, self._filled = None, 0
 
     def _start(self) -> None:
-        self.site.mkdir(parents=True, exist_ok=True)
-        self._staging = Path(tempfile.mkdtemp(prefix=f".{OUTPUT}-next-", dir=self.site))
-        self._staging.chmod(0o755)  # mkdtemp makes it for its creator alone; a site is for a web server to read
+        self._staging = _staging(self.site)
         self._loop = asyncio.new_event_loop()
         self._queue = asyncio.Queue()
         self._thread = threading.Thread(target=self._loop.run_forever, name="kb-pagefind", daemon=True)
@@ -216,10 +228,9 @@ class Feed:
             launched.wait(timeout=60)
 
     async def _index(self, launched: threading.Event) -> None:
-        from pagefind.index import IndexConfig, PagefindIndex
+        from pagefind.index import PagefindIndex
 
-        config = IndexConfig(output_path=str(self._staging), exclude_selectors=EXCLUDE)
-        index = PagefindIndex(config=config)
+        index = PagefindIndex(config=_config(self._staging))
         try:
             await index.__aenter__()
         finally:
@@ -275,10 +286,8 @@ def write_index(site: Path, pages: list[tuple[str, str]], kept: PageFolder | Non
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kb-pagefind-")))
             for url, page in pages:
                 _write_page(folder, url.strip("/"), page)
-        site.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{OUTPUT}-next-", dir=site))
+        staging = _staging(site)
         try:
-            staging.chmod(0o755)  # mkdtemp makes it for its creator alone; a site is for a web server to read
             asyncio.run(_write(staging, folder))
             swap_in(staging, site / OUTPUT)
         finally:

@@ -380,9 +380,9 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             return output
         if lang != default:
             output = scope_search(output, index_name(lang, default))
-        others = [(o, base + home_url(o, self.session.config), SEARCH_ELSEWHERE.get(o, o)) for o in self.languages]
-        output = language_loads(output, lang, [(o, home or "./") for o, home, _ in others])
-        return search_elsewhere(output, [(o, home or "./", label) for o, home, label in others if o != lang])
+        homes = [(o, (base + home_url(o, self.session.config)) or "./") for o in self.languages]
+        output = language_loads(output, lang, homes)
+        return search_elsewhere(output, [(o, home, SEARCH_ELSEWHERE.get(o, o)) for o, home in homes if o != lang])
 
     @event_priority(-100)  # the page as written, after every plugin's changes
     def _feed_pagefind(self, output: str, page: Page, config: MkDocsConfig) -> str:
