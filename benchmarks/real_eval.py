@@ -39,6 +39,7 @@ class RealSet:
     answers: dict[str, frozenset[str]]  # question id -> answering article ids (empty: none answers)
     kinds: dict[str, str]
     skipped: int
+    translated: bool = False  # the folder holds translations: each question is matched in its own language
 
 
 def load_set(folder: Path) -> RealSet:
@@ -49,10 +50,12 @@ def load_set(folder: Path) -> RealSet:
     questions, answers, kinds = [], {}, {}
     for item in data["questions"]:
         qid = str(item["id"])
-        questions.append(Question(qid, item["q"], lang, volume=1))
+        questions.append(Question(qid, item["q"], item.get("lang", lang), volume=1))
         answers[qid] = frozenset(item.get("answers") or ())
         kinds[qid] = item.get("kind", "")
-    return RealSet(data.get("set", folder.name), lang, articles, questions, answers, kinds, len(skipped))
+    return RealSet(
+        data.get("set", folder.name), lang, articles, questions, answers, kinds, len(skipped), audit.translated
+    )
 
 
 def set_folders(root: Path = ROOT) -> list[Path]:
@@ -100,7 +103,9 @@ def figures(real: RealSet, ranked: dict[str, list[str]], confidence: dict[str, f
 def lexical(real: RealSet, cache: Path, sections=None) -> tuple[dict[str, list[str]], dict[str, float]]:
     """The engine's suggestions and confidence for each question (fused with `sections` when given)."""
     matcher = build_matcher(real.articles, cache)
-    report = analyse(real.articles, real.questions, matcher, threshold=0.0, same_language=False, sections=sections)
+    report = analyse(
+        real.articles, real.questions, matcher, threshold=0.0, same_language=real.translated, sections=sections
+    )
     ranked = {r.question.id: [c.article.id for c in r.candidates] for r in report.results}
     return ranked, {r.question.id: r.confidence for r in report.results}
 

@@ -6,8 +6,9 @@ import html
 import os
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kb.content.mkdocs_nav import nav_titles
@@ -328,7 +329,13 @@ UNPUBLISHED = (("draft", True), ("published", False), ("hidden", True))
 _HTML_TAG = re.compile(r"<[^>]{1,500}>")
 _ANCHOR = re.compile(r"\s*\{#[^}]*\}")
 _CALLOUT = re.compile(r"^(\s*>\s*)\[!\w+\]\s*", re.MULTILINE)  # GitHub and Zendesk callouts: > [!NOTE]
-_ADMONITION = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?|:::)\s*\w*(?:\s+"([^"]*)")?\s*$', re.MULTILINE)
+# Admonition and container markers: MkDocs' `!!! note "Title"` and `??? tip`, Docusaurus' and VuePress'
+# `::: tip Title` (nested ones with more colons, `:::tabs#name`) and VuePress' `@tab Linux`. Their titles are text.
+_ADMONITION = re.compile(
+    r'^(\s*)(?:(?:!!!|\?\?\?\+?)[ \t]*[\w-]*(?:[ \t]+"([^"\n]*)")?|:{3,}[ \t]*[\w-]*(?:#[\w-]+)?(?:[ \t]+"?([^"\n]*?)"?)?'
+    r"|@tab(?::active)?[ \t]+([^\n]*?))\s*$",
+    re.MULTILINE,
+)
 
 
 _HTML_HIDDEN = re.compile(r"<!--.*?-->|<(script|style|template)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -343,7 +350,7 @@ def plain_markup(text: str) -> str:
     styles and comments are not text."""
     text = _without_templates(text)
     text = _CALLOUT.sub(r"\1", text)
-    text = _ADMONITION.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}", text)
+    text = _ADMONITION.sub(lambda m: m.group(1) + (m.group(2) or m.group(3) or m.group(4) or ""), text)
     text = _ANCHOR.sub("", text)
     if "<" not in text and "&" not in text:
         return text
@@ -399,6 +406,7 @@ class FolderAudit:
     articles: list[Article]
     skipped: list[tuple[str, str]]  # (path relative to the folder, reason)
     titles_from: str = ""  # the MkDocs configuration whose nav titled the pages, if one did
+    translated: bool = False  # pages in language folders or with language suffixes, in more than one language
 
     @property
     def summary(self) -> str:
@@ -489,7 +497,22 @@ def read_any_folder(folder: Path) -> FolderAudit:
                 )
             )
     skipped.sort()
-    return FolderAudit(articles, skipped, _shown(nav.config, folder) if nav.config else "")
+    articles, translated = _with_languages(articles)
+    return FolderAudit(articles, skipped, _shown(nav.config, folder) if nav.config else "", translated)
+
+
+def _with_languages(articles: list[Article]) -> tuple[list[Article], bool]:
+    """Each page's language, and whether the folder holds translations: pages in language folders (`zh/`) or
+    with language suffixes (`.zh.md`) beside pages in none. The pages in none are then in the site's default
+    language, the one most of them are written in (a Chinese page listing a long configuration file reads as
+    English on its own); elsewhere each page that does not say is in the language of its words."""
+    told = {a.path: detect_lang(a.title + "\n" + a.body[:4000]) for a in articles if not a.lang}
+    marked = any(path_lang(a.path) for a in articles)
+    if marked and told:
+        default = Counter(told.values()).most_common(1)[0][0]
+        told = dict.fromkeys(told, default)
+    articles = [a if a.lang else replace(a, lang=told[a.path]) for a in articles]
+    return articles, marked and len({a.lang for a in articles}) > 1
 
 
 _ESM_IMPORT = re.compile(r"""^import\s+(\w+)\s+from\s+['"]([^'"]+)['"];?\s*$""")
@@ -589,6 +612,23 @@ def _shown(config: Path, folder: Path) -> str:
         return str(config)
 
 
+# A language a path names: a folder (`zh/`, `zh-CN/`, Docusaurus' `i18n/zh-Hans/`, Hugo's `content/en/`) or a
+# file-name suffix (`page.zh.md`, as mkdocs-static-i18n and Hugo name translations).
+_LANG_CODE = re.compile(r"([a-z]{2})(?:[-_][a-z]{2,4})?")
+
+
+def path_lang(relpath: str) -> str | None:
+    """The language a page's path names, if it names one kb knows."""
+    *folders, name = relpath.lower().split("/")
+    stem = name.rsplit(".", 1)[0]
+    suffix = stem.rsplit(".", 1)[1] if "." in stem else ""
+    for part in (suffix, *reversed(folders)):
+        found = _LANG_CODE.fullmatch(part)
+        if found and found.group(1) in LANGUAGES:
+            return found.group(1)
+    return None
+
+
 def _read_any_article(text: str, relpath: str, nav_title: str = "") -> tuple[Article | None, str]:
     meta: dict = {}
     located, body, _, _ = _split_quietly(text, relpath)
@@ -605,8 +645,8 @@ def _read_any_article(text: str, relpath: str, nav_title: str = "") -> tuple[Art
         or next(iter(headings_of(body)), "")
     )
     title = title or Path(relpath).stem.replace("-", " ").replace("_", " ").capitalize()
-    lang = _as_text(meta.get("lang") or meta.get("language")).lower()[:2]
-    lang = lang if lang in LANGUAGES else detect_lang(title + body[:2000])
+    lang = _as_text(meta.get("lang") or meta.get("language") or meta.get("locale")).lower()[:2]
+    lang = lang if lang in LANGUAGES else path_lang(relpath) or ""  # "": told by its words, in read_any_folder
     tags = meta.get("tags") or ()
     tags = tuple(_as_text(t) for t in tags) if isinstance(tags, (list, tuple)) else (_as_text(tags),)
     stem = relpath.rsplit(".", 1)[0]

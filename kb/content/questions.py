@@ -11,7 +11,7 @@ from kb.content.periods import EXAMPLE as PERIOD_EXAMPLE
 from kb.content.periods import UNNAMED, is_period, latest, ordered
 from kb.content.questions_import import DEFAULT_COLUMNS, decode_csv, merge_rows, read_rows
 from kb.content.schema import QUESTION_FIELDS, QUESTION_KINDS, Vocabulary
-from kb.content.text import detect_lang, text_id, unique_id
+from kb.content.text import question_lang, text_id, unique_id
 from kb.content.textfile import read_text
 from kb.content.yamltext import Located, parse_yaml
 from kb.model import Question
@@ -19,9 +19,10 @@ from kb.problems import KbError, Problem, Severity, did_you_mean
 
 
 def load_questions(
-    path: Path, vocabulary: Vocabulary, default_lang: str = "en", shown: str | None = None
+    path: Path, vocabulary: Vocabulary, default_lang: str | None = "en", shown: str | None = None
 ) -> tuple[list[Question], list[Problem]]:
-    """Read questions.yml: either a list of questions or a mapping with a `questions:` list."""
+    """Read questions.yml: either a list of questions or a mapping with a `questions:` list. A question without
+    `lang:` is in `default_lang`, or (None) in the language its words are in."""
     shown = shown or str(path)
     located, problems = parse_yaml(read_text(path, shown), shown)
     data = located.value
@@ -91,7 +92,7 @@ def load_questions(
             Question(
                 id=qid,
                 question=values["question"],
-                lang=values.get("lang") or default_lang,
+                lang=values.get("lang") or default_lang or question_lang(values["question"]),
                 category=values.get("category", ""),
                 volume=values.get("volume", 0),
                 variants=values.get("variants", ()),
@@ -155,10 +156,16 @@ def load_any_questions(path: Path, columns: dict[str, str] | None = None) -> tup
             taken.add(qid)
             questions.append(
                 Question(
-                    qid, row.question, detect_lang(row.question), row.category, row.count, line=row.line, type=row.type
+                    qid,
+                    row.question,
+                    question_lang(row.question),
+                    row.category,
+                    row.count,
+                    line=row.line,
+                    type=row.type,
                 )
             )
         return questions, skipped
     if not path.is_file():
         raise KbError(Problem(str(path), 0, "questions file not found"))
-    return load_questions(path, Vocabulary(None, None), "en")
+    return load_questions(path, Vocabulary(None, None), None)

@@ -16,7 +16,15 @@ from pathlib import Path
 import yaml
 
 from kb.content.periods import ordered
-from kb.content.text import detect_lang, normalise, question_core, question_key, strip_reply_prefix, text_id, unique_id
+from kb.content.text import (
+    normalise,
+    question_core,
+    question_key,
+    question_lang,
+    strip_reply_prefix,
+    text_id,
+    unique_id,
+)
 from kb.content.textfile import looks_like_gbk, read_text
 from kb.content.yamltext import Located, parse_yaml
 from kb.problems import KbError, Problem, Severity, did_you_mean, without_controls
@@ -230,7 +238,7 @@ def import_csv(
     mapping = category_map or {}
     unknown: dict[str, tuple[str, list[int]]] = {}  # folded name -> (first spelling, lines)
     for row in rows:
-        row.lang = lang or detect_lang(row.question)
+        row.lang = lang or question_lang(row.question)
         if not row.category:
             continue
         folded = row.category.casefold()

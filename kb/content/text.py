@@ -102,7 +102,24 @@ def unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
+# What a page's language is not told by: code (fenced, even inside an indented block, or inline), link targets
+# and addresses, HTML tags.
+_NOT_PROSE = re.compile(
+    r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$|`[^`\n]*`|\]\([^)]*\)|https?://\S+|<[^>]{1,500}>", re.M | re.S
+)
+_LATIN = re.compile(r"[A-Za-z]")
+
+
 def detect_lang(text: str) -> str:
-    """zh when a good part of the text is Chinese, else en: for folders and files that do not say."""
-    cjk = len(CJK.findall(text))
-    return "zh" if cjk and cjk * 4 >= len(text.replace(" ", "")) else "en"
+    """zh when a good part of the text's letters are Chinese, else en: for folders and files that do not say.
+    Code, links and tags are left out: a Chinese page that lists commands and a configuration file is still a
+    Chinese page."""
+    prose = _NOT_PROSE.sub(" ", text)
+    cjk = len(CJK.findall(prose))
+    return "zh" if cjk and cjk * 4 >= len(_LATIN.findall(prose)) else "en"
+
+
+def question_lang(text: str) -> str:
+    """A question's language: zh when it holds Chinese words at all. Chinese customers name products, errors and
+    settings in English ("OneDrive 报错 invalid_grant"); English customers do not write Chinese."""
+    return "zh" if len(CJK.findall(text)) >= 2 else "en"

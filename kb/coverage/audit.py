@@ -141,7 +141,7 @@ def foreign_report(
         matcher,
         fail_under=fail_under,
         gate_on=gate_on,
-        same_language=False,
+        same_language=audit.translated,  # a folder of translations answers each question in its language
         warnings=warnings,
         sections=sections,
     )

@@ -242,3 +242,39 @@ def test_an_audits_next_steps_do_not_offer_accept_which_writes_to_the_site(kb, f
     assert result.code == 0, result.err
     assert "Check billing/refunds.md answers 'How do I get my money back?'" in result.out
     assert "kb coverage accept" not in result.out
+
+
+def test_an_audit_of_a_folder_of_translations_answers_each_question_in_its_language(kb, tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "guide").mkdir(parents=True)
+    (docs / "zh" / "guide").mkdir(parents=True)
+    (docs / "guide" / "webdav.md").write_text(
+        "# WebDAV\n\nTo mount WebDAV in Windows Explorer, map a network drive to the WebDAV address.\n",
+        encoding="utf-8",
+    )
+    (docs / "guide" / "password.md").write_text(
+        "# Admin password\n\nRun `alist admin set` to set a new admin password.\n", encoding="utf-8"
+    )
+    (docs / "zh" / "guide" / "webdav.md").write_text(
+        "# WebDAV\n\n在 Windows 资源管理器中映射网络驱动器，填写 WebDAV 地址即可挂载。\n", encoding="utf-8"
+    )
+    (docs / "zh" / "guide" / "password.md").write_text(
+        "# 管理员密码\n\n运行 `alist admin set` 设置新的管理员密码。\n", encoding="utf-8"
+    )
+    questions = tmp_path / "questions.yml"  # no lang: the audit tells each question's language by its words
+    questions.write_text(
+        "questions:\n"
+        "  - id: zh-webdav\n    question: Windows 挂载 WebDAV 失败\n"
+        "  - id: en-webdav\n    question: How to mount WebDAV on Windows\n"
+        "  - id: zh-admin\n    question: 忘记 admin 密码\n",
+        encoding="utf-8",
+    )
+    args = ("coverage", "--articles", str(docs), "--questions", str(questions), "--format", "json", "--fail-under", "0")
+    result = kb(*args, cwd=tmp_path)
+    assert result.code == 0, result.err
+    by_id = {q["id"]: [a["path"] for a in q["articles"]] for q in json.loads(result.out)["questions"]}
+    assert by_id["zh-webdav"][0] == "zh/guide/webdav.md"
+    assert by_id["zh-admin"][0] == "zh/guide/password.md"
+    assert all(path.startswith("zh/") for path in by_id["zh-webdav"] + by_id["zh-admin"])
+    assert by_id["en-webdav"][0] == "guide/webdav.md"
+    assert not any(path.startswith("zh/") for path in by_id["en-webdav"])

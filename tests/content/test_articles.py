@@ -627,3 +627,68 @@ def test_an_audit_reads_a_gitbook_folder_without_its_table_of_contents(tmp_path)
         ("SUMMARY.md", "table of contents (SUMMARY.md)"),
         ("account/README.md", "landing page (README.md that only lists pages)"),
     ]
+
+
+def test_a_pages_language_comes_from_its_folder_or_file_suffix():
+    from kb.content.articles import path_lang
+
+    assert path_lang("zh/guide/webdav.md") == "zh"
+    assert path_lang("i18n/zh-Hans/docusaurus-plugin-content-docs/current/intro.md") == "zh"
+    assert path_lang("content/en/about/intro.md") == "en"
+    assert path_lang("guide/install.zh.md") == "zh" and path_lang("guide/install.zh-CN.md") == "zh"
+    assert path_lang("guide/zh.md") is None  # a page about Chinese, not in Chinese
+    assert path_lang("guide/install.md") is None and path_lang("ja/guide.md") is None
+
+
+def test_a_chinese_page_full_of_commands_and_configuration_reads_as_chinese():
+    from kb.content.text import detect_lang
+
+    config = "```yaml\n" + "server:\n  port: 5244\n  https: false\n  site_url: https://example.org\n" * 20 + "```\n"
+    page = f"# 配置文件\n\n修改端口后重启服务即可生效。\n\n{config}\n运行 `docker restart alist` 使配置生效。\n"
+    assert detect_lang(page) == "zh"
+    assert detect_lang("# Configuration\n\nRestart after changing the port.\n\n" + config) == "en"
+
+
+def test_a_folder_of_translations_gives_each_page_its_language(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    english = tmp_path / "i18n" / "en" / "docusaurus-plugin-content-docs" / "current"
+    english.mkdir(parents=True)
+    (tmp_path / "install.md").write_text("# 安装\n\n下载安装包后运行安装程序，按提示完成安装。\n", encoding="utf-8")
+    (tmp_path / "backup.md").write_text("# 备份\n\n在设置页面导出备份文件，妥善保存。\n", encoding="utf-8")
+    # A settings table of English names under a Chinese heading: English on its own words, Chinese by its place.
+    (tmp_path / "config.md").write_text(
+        "# 配置\n\n| name | default | meaning |\n| --- | --- | --- |\n| server port | 8090 | listening port |\n"
+        "| external url | none | public address |\n",
+        encoding="utf-8",
+    )
+    (english / "install.md").write_text("# Install\n\nDownload the package and run the installer.\n", encoding="utf-8")
+    audit = read_any_folder(tmp_path)
+    langs = {a.path: a.lang for a in audit.articles}
+    assert langs == {
+        "install.md": "zh",
+        "backup.md": "zh",
+        "config.md": "zh",
+        "i18n/en/docusaurus-plugin-content-docs/current/install.md": "en",
+    }
+    assert audit.translated
+    for page in english.iterdir():
+        page.unlink()
+    alone = read_any_folder(tmp_path)
+    assert not alone.translated
+    assert {a.path: a.lang for a in alone.articles}["config.md"] == "en"  # no translations: each page's own words
+
+
+def test_container_markers_are_not_text_but_their_titles_are():
+    from kb.content.articles import plain_markup
+
+    text = "::: tip 提示\nRestart it.\n:::\n::::tabs#os\n@tab Linux\nrun it\n@tab:active Windows\n::::\n"
+    words = plain_markup(text).split()
+    assert words == ["提示", "Restart", "it.", "Linux", "run", "it", "Windows"]
+    assert plain_markup('!!! warning "Back up first"\n    Then upgrade.\n').split() == [
+        "Back",
+        "up",
+        "first",
+        "Then",
+        "upgrade.",
+    ]
