@@ -437,7 +437,7 @@ def read_any_folder(folder: Path) -> FolderAudit:
     MDX pages are read as Markdown: their `import`/`export` lines go, and a partial they import (`import Steps
     from './_steps.md'` ... `<Steps />`) is read in place, as the published page shows it. Partials and files in
     hidden or `_` folders are not articles of their own; they are counted as skipped. The home page (the top
-    `index.md`, Hugo's `_index.md` or GitBook's `README.md`) introduces the product and is skipped; a section's
+    `index.md`, Hugo's `_index.md`, GitBook's `README.md`, a Docusaurus page with `slug: /`) introduces the product and is skipped; a section's
     index page is a page like any other when it has words of its own, and a landing page (skipped) when it only
     lists other pages, as is GitBook's table of contents (`SUMMARY.md`). Hugo's TOML front matter (`+++`) is
     read like YAML; Jekyll's Liquid tags and Hugo's shortcodes are template code, not text."""
@@ -637,6 +637,8 @@ def _read_any_article(text: str, relpath: str, nav_title: str = "") -> tuple[Art
     for key, value in UNPUBLISHED:
         if meta.get(key) is value or str(meta.get(key)).lower() == str(value).lower():
             return None, f"{key}: {str(value).lower()}"
+    if _as_text(meta.get("slug")).strip() == "/":  # Docusaurus' docs home, whatever the file is called
+        return None, "home page (slug: /)"
     body = plain_markup(body)
     title = (
         nav_title

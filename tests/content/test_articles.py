@@ -692,3 +692,13 @@ def test_container_markers_are_not_text_but_their_titles_are():
         "Then",
         "upgrade.",
     ]
+
+
+def test_a_docusaurus_page_at_the_sites_root_is_its_home_page(tmp_path):
+    from kb.content.articles import read_any_folder
+
+    (tmp_path / "intro.md").write_text("---\nid: intro\nslug: /\n---\nWhat the product is.\n", encoding="utf-8")
+    (tmp_path / "install.md").write_text("---\nslug: /install\n---\n# Install\n\nRun it.\n", encoding="utf-8")
+    audit = read_any_folder(tmp_path)
+    assert [a.path for a in audit.articles] == ["install.md"]
+    assert audit.skipped == [("intro.md", "home page (slug: /)")]
