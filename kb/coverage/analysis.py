@@ -170,8 +170,10 @@ def _assess(
 
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"[*_`>|]+|^\s*[-+]\s+|^\s*\d+\.\s+")
-_SENTENCE = re.compile(r"(?<=[.!?。！？])\s*|\n+")
+_MARKUP = re.compile(r"[*`>|]+|(?<!\w)_+|_+(?!\w)|^\s*[-+]\s+|^\s*\d+\.\s+")  # not the _ in GLIBC_2.28
+# A sentence ends at a Latin stop followed by a space (not inside "faq.md#anchor" or "10.4.1"), at a Chinese stop,
+# or at a line's end.
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*|\n+")
 
 
 def evidence(question: str, article: Article, width: int = 220) -> tuple[tuple[str, ...], str]:
@@ -201,10 +203,10 @@ def _passages(article: Article) -> tuple[frozenset[str], tuple[tuple[str, frozen
     article, since one article is the first suggestion for many questions."""
     text = "\n".join((article.title, article.summary, *article.headings, article.body))
     sentences = []
-    for sentence in _SENTENCE.split(article.body):
+    for sentence in _SENTENCE.split(_LINK.sub(r"\1", article.body)):  # a link's text, never cut at its address
         if sentence.lstrip().startswith("#"):
             continue  # a heading is not a passage
-        sentence = " ".join(_MARKUP.sub(" ", _LINK.sub(r"\1", sentence)).split())
+        sentence = " ".join(_MARKUP.sub(" ", sentence).split())
         if sentence:
             sentences.append((sentence, frozenset(terms(sentence))))
     return frozenset(terms(text)), tuple(sentences)

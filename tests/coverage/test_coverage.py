@@ -378,6 +378,21 @@ def test_evidence_names_the_questions_words_the_article_has_and_its_sentence_hol
     assert passage == "To serve Nginx under a subpath, set the base URL in the networking settings."
 
 
+def test_evidence_quotes_a_whole_sentence_with_its_links_as_their_text():
+    from kb.coverage.analysis import evidence
+
+    glibc = article(
+        "manual",
+        "Manual install",
+        "Unpack the archive.\nIf the log says version GLIBC_2.28 not found, see [the FAQ](../faq/howto.md#glibc-2.28) "
+        "and download the musl build of release 3.8.0 instead. Then start it.\n",
+    )
+    _, passage = evidence("version `GLIBC_2.28' not found", glibc)
+    assert passage == (
+        "If the log says version GLIBC_2.28 not found, see the FAQ and download the musl build of release 3.8.0 instead."
+    )
+
+
 def test_evidence_shows_a_chinese_questions_words_one_by_one():
     from kb.coverage.analysis import evidence
 
