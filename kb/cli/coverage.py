@@ -105,7 +105,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             columns=columns,
         )
         print_problems(problems)
-        print(f"kb: {report.audit}", file=sys.stderr)
+        if args.format != "text":  # the terminal report says it itself; a file's reader is told on the terminal
+            print(f"kb: {report.audit}", file=sys.stderr)
     else:
         judged = judged_site(
             args,

@@ -278,3 +278,15 @@ def test_an_audit_of_a_folder_of_translations_answers_each_question_in_its_langu
     assert all(path.startswith("zh/") for path in by_id["zh-webdav"] + by_id["zh-admin"])
     assert by_id["en-webdav"][0] == "guide/webdav.md"
     assert not any(path.startswith("zh/") for path in by_id["en-webdav"])
+
+
+def test_an_audit_says_once_what_it_read_and_skipped(kb, foreign, tmp_path):
+    docs, questions = foreign
+    (docs / "draft.md").write_text("---\ndraft: true\n---\nNot yet.\n", encoding="utf-8")
+    said = "5 Markdown files: 4 read, 1 skipped (1 draft: true)"
+    text = kb("coverage", "--articles", str(docs), "--questions", str(questions), "--fail-under", "0", cwd=tmp_path)
+    assert (text.out + text.err).count(said) == 1 and said in text.out
+    as_json = kb(
+        *("coverage", "--articles", str(docs), "--questions", str(questions)), "--format", "json", cwd=tmp_path
+    )
+    assert json.loads(as_json.out)["audit"]["summary"] == said and f"kb: {said}" in as_json.err
