@@ -1,7 +1,9 @@
 """Coverage quality on real help centers: public documentation kept as Markdown in git, and real users' questions
 about the same product (issue titles, verbatim), labelled by reading the articles (benchmarks/real/*/).
 
-For each set: the folder is audited as it is (`kb coverage --articles`); recall@1 and @3 of the suggestions on
+For each set: the folder is audited as it is (`kb coverage --articles`; in a folder of translations, such as
+mixed-alist's, each question, in the language its `lang:` gives or the set's, is matched with the pages of its
+language, as the audit does); recall@1 and @3 of the suggestions on
 the answered questions; precision and recall of "gap" at the engine's threshold; how well confidence orders
 answered above unanswered questions (AUC). With `--embedding-model DIR` (an ONNX export with its tokenizer, see
 kb.matching.semantic) the lexical ranking is fused with sentence embeddings of article sections and recall is
