@@ -437,10 +437,12 @@ def read_any_folder(folder: Path) -> FolderAudit:
     MDX pages are read as Markdown: their `import`/`export` lines go, and a partial they import (`import Steps
     from './_steps.md'` ... `<Steps />`) is read in place, as the published page shows it. Partials and files in
     hidden or `_` folders are not articles of their own; they are counted as skipped. The home page (the top
-    `index.md`, Hugo's `_index.md`, GitBook's `README.md`, a Docusaurus page with `slug: /`) introduces the product and is skipped; a section's
-    index page is a page like any other when it has words of its own, and a landing page (skipped) when it only
-    lists other pages, as is GitBook's table of contents (`SUMMARY.md`). Hugo's TOML front matter (`+++`) is
-    read like YAML; Jekyll's Liquid tags and Hugo's shortcodes are template code, not text."""
+    `index.md`, Hugo's `_index.md`, GitBook's `README.md`, a Docusaurus page with `slug: /`) introduces the
+    product and is skipped; a section's index page is a page like any other when it has words of its own, and a
+    landing page (skipped) when it only lists other pages, as is GitBook's table of contents (`SUMMARY.md`).
+    Hugo's TOML front matter (`+++`) is read like YAML; Jekyll's Liquid tags and Hugo's shortcodes are template
+    code, not text. Each page's language: `lang:` (or `language:`, `locale:`), else its path, else its words
+    (`_with_languages`)."""
     if not folder.is_dir():
         raise KbError(Problem(str(folder), 0, "articles folder not found", "check --articles"))
     nav = nav_titles(folder)
@@ -612,9 +614,10 @@ def _shown(config: Path, folder: Path) -> str:
         return str(config)
 
 
-# A language a path names: a folder (`zh/`, `zh-CN/`, Docusaurus' `i18n/zh-Hans/`, Hugo's `content/en/`) or a
-# file-name suffix (`page.zh.md`, as mkdocs-static-i18n and Hugo name translations).
+# A language a path names: a folder (`zh/`, `zh-CN/`, Docusaurus' `i18n/zh-Hans/`, Hugo's `content/en/`, and the
+# `cn/` many Chinese sites use) or a file-name suffix (`page.zh.md`, as mkdocs-static-i18n and Hugo name them).
 _LANG_CODE = re.compile(r"([a-z]{2})(?:[-_][a-z]{2,4})?")
+_LANG_ALIASES = {"cn": "zh"}
 
 
 def path_lang(relpath: str) -> str | None:
@@ -624,8 +627,9 @@ def path_lang(relpath: str) -> str | None:
     suffix = stem.rsplit(".", 1)[1] if "." in stem else ""
     for part in (suffix, *reversed(folders)):
         found = _LANG_CODE.fullmatch(part)
-        if found and found.group(1) in LANGUAGES:
-            return found.group(1)
+        lang = _LANG_ALIASES.get(found.group(1), found.group(1)) if found else None
+        if lang in LANGUAGES:
+            return lang
     return None
 
 

@@ -634,7 +634,7 @@ def test_a_pages_language_comes_from_its_folder_or_file_suffix():
 
     assert path_lang("zh/guide/webdav.md") == "zh"
     assert path_lang("i18n/zh-Hans/docusaurus-plugin-content-docs/current/intro.md") == "zh"
-    assert path_lang("content/en/about/intro.md") == "en"
+    assert path_lang("content/en/about/intro.md") == "en" and path_lang("cn/guide/install.md") == "zh"
     assert path_lang("guide/install.zh.md") == "zh" and path_lang("guide/install.zh-CN.md") == "zh"
     assert path_lang("guide/zh.md") is None  # a page about Chinese, not in Chinese
     assert path_lang("guide/install.md") is None and path_lang("ja/guide.md") is None
