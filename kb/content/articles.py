@@ -330,9 +330,11 @@ _HTML_TAG = re.compile(r"<[^>]{1,500}>")
 _ANCHOR = re.compile(r"\s*\{#[^}]*\}")
 _CALLOUT = re.compile(r"^(\s*>\s*)\[!\w+\]\s*", re.MULTILINE)  # GitHub and Zendesk callouts: > [!NOTE]
 # Admonition and container markers: MkDocs' `!!! note "Title"` and `??? tip`, Docusaurus' and VuePress'
-# `::: tip Title` (nested ones with more colons, `:::tabs#name`) and VuePress' `@tab Linux`. Their titles are text.
+# `::: tip Title` and `:::tip[Title]` (nested ones with more colons, `:::tabs#name`) and VuePress' `@tab Linux`.
+# Their titles are text.
 _ADMONITION = re.compile(
-    r'^(\s*)(?:(?:!!!|\?\?\?\+?)[ \t]*[\w-]*(?:[ \t]+"([^"\n]*)")?|:{3,}[ \t]*[\w-]*(?:#[\w-]+)?(?:[ \t]+"?([^"\n]*?)"?)?'
+    r'^(\s*)(?:(?:!!!|\?\?\?\+?)[ \t]*[\w-]*(?:[ \t]+"([^"\n]*)")?'
+    r'|:{3,}[ \t]*[\w-]*(?:#[\w-]+)?(?:\[([^\]\n]*)\]|[ \t]+"?([^"\n]*?)"?)?'
     r"|@tab(?::active)?[ \t]+([^\n]*?))\s*$",
     re.MULTILINE,
 )
@@ -350,7 +352,7 @@ def plain_markup(text: str) -> str:
     styles and comments are not text."""
     text = _without_templates(text)
     text = _CALLOUT.sub(r"\1", text)
-    text = _ADMONITION.sub(lambda m: m.group(1) + (m.group(2) or m.group(3) or m.group(4) or ""), text)
+    text = _ADMONITION.sub(lambda m: m.group(1) + "".join(title or "" for title in m.groups()[1:]), text)
     text = _ANCHOR.sub("", text)
     if "<" not in text and "&" not in text:
         return text

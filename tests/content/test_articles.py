@@ -685,6 +685,13 @@ def test_container_markers_are_not_text_but_their_titles_are():
     text = "::: tip 提示\nRestart it.\n:::\n::::tabs#os\n@tab Linux\nrun it\n@tab:active Windows\n::::\n"
     words = plain_markup(text).split()
     assert words == ["提示", "Restart", "it.", "Linux", "run", "it", "Windows"]
+    assert plain_markup(":::warning[Before you upgrade]\nBack up.\n:::\n").split() == [
+        "Before",
+        "you",
+        "upgrade",
+        "Back",
+        "up.",
+    ]
     assert plain_markup('!!! warning "Back up first"\n    Then upgrade.\n').split() == [
         "Back",
         "up",
