@@ -14,8 +14,11 @@ import pytest
 
 from tests.cli.test_cli import MKDOCS_YML, buildable  # noqa: F401  (fixture)
 
-# A build that takes its time: the hook waits before MkDocs builds anything.
-SLOW_HOOK = "import time\n\n\ndef on_pre_build(config):\n    time.sleep(60)\n"
+# A build that takes its time: the hook says it is running, then waits before MkDocs builds anything.
+SLOW_HOOK = (
+    "import pathlib\nimport time\n\n\ndef on_pre_build(config):\n"
+    "    pathlib.Path(config.config_file_path).with_name('hook-running').touch()\n    time.sleep(60)\n"
+)
 
 
 def children(pid: int) -> list[int]:
@@ -42,14 +45,14 @@ def test_an_interrupted_build_removes_its_folder_and_stops_mkdocs(buildable, sig
         [sys.executable, "-m", "kb", "build"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (children(build.pid) and list(root.glob(".site-building-*"))):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (root / "hook-running").exists():
             time.sleep(0.05)
         mkdocs = children(build.pid)
         assert mkdocs and list(root.glob(".site-building-*")), "the build did not start"
-        time.sleep(0.5)  # mkdocs is inside the hook
+        assert (root / "hook-running").exists(), "mkdocs did not reach the hook"
         build.send_signal(signum)
-        _, err = build.communicate(timeout=15)
+        _, err = build.communicate(timeout=30)
     finally:
         if build.poll() is None:
             build.kill()
