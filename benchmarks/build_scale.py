@@ -7,7 +7,8 @@ Each build is a strict `mkdocs build` in a fresh process with no kb cache (cold)
 `navigation.prune` and MkDocs' own navigation from the folders (category, then section); "kb" adds the kb plugin
 (validation, navigation by category and section, landing pages, related articles, word forms, manifest, index
 snapshot). Prints the median wall time and the peak resident memory of each, and the growth from the smallest to the
-largest size; the smallest is built three times (`--repeat-smallest`), as the growth divides by it. Aims (2 cores): 10,000 articles within 120 s, growth 1k to 10k at most 11x, peak memory within 2 GB.
+largest size; the smallest is built three times (`--repeat-smallest`), as the growth divides by it. Aims (2 cores):
+10,000 articles within 120 s, growth 1k to 10k at most 11x, peak memory within 2 GB.
 """
 
 from __future__ import annotations

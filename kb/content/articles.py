@@ -408,7 +408,12 @@ class FolderAudit:
     articles: list[Article]
     skipped: list[tuple[str, str]]  # (path relative to the folder, reason)
     titles_from: str = ""  # the MkDocs configuration whose nav titled the pages, if one did
-    translated: bool = False  # pages in language folders or with language suffixes, in more than one language
+
+    @property
+    def translated(self) -> bool:
+        """Whether the folder holds translations: pages in language folders or with language suffixes, and pages in
+        more than one language."""
+        return any(path_lang(a.path) for a in self.articles) and len({a.lang for a in self.articles}) > 1
 
     @property
     def summary(self) -> str:
@@ -501,22 +506,20 @@ def read_any_folder(folder: Path) -> FolderAudit:
                 )
             )
     skipped.sort()
-    articles, translated = _with_languages(articles)
-    return FolderAudit(articles, skipped, _shown(nav.config, folder) if nav.config else "", translated)
+    return FolderAudit(_with_languages(articles), skipped, _shown(nav.config, folder) if nav.config else "")
 
 
-def _with_languages(articles: list[Article]) -> tuple[list[Article], bool]:
-    """Each page's language, and whether the folder holds translations: pages in language folders (`zh/`) or
-    with language suffixes (`.zh.md`) beside pages in none. The pages in none are then in the site's default
-    language, the one most of them are written in (a Chinese page listing a long configuration file reads as
-    English on its own); elsewhere each page that does not say is in the language of its words."""
+def _with_languages(articles: list[Article]) -> list[Article]:
+    """Each page with its language. In a folder with pages in language folders (`zh/`) or with language suffixes
+    (`.zh.md`), the pages in none are in the site's default language, the one most of them are written in (a
+    Chinese page listing a long configuration file reads as English on its own); elsewhere each page that does not
+    say is in the language of its words."""
     told = {a.path: detect_lang(a.title + "\n" + a.body[:4000]) for a in articles if not a.lang}
     marked = any(path_lang(a.path) for a in articles)
     if marked and told:
         default = Counter(told.values()).most_common(1)[0][0]
         told = dict.fromkeys(told, default)
-    articles = [a if a.lang else replace(a, lang=told[a.path]) for a in articles]
-    return articles, marked and len({a.lang for a in articles}) > 1
+    return [a if a.lang else replace(a, lang=told[a.path]) for a in articles]
 
 
 _ESM_IMPORT = re.compile(r"""^import\s+(\w+)\s+from\s+['"]([^'"]+)['"];?\s*$""")

@@ -138,7 +138,10 @@ class Later:
             with self._lock:
                 self._running = None
                 self.finished[name] = time.perf_counter()
-                (self.failed.add if failed else self.failed.discard)(name)
+                if failed:
+                    self.failed.add(name)
+                else:
+                    self.failed.discard(name)
 
     def idle(self) -> bool:
         with self._lock:
