@@ -32,6 +32,11 @@ class KbSiteConfig(Config):
     # in Chinese); off keeps the theme's language on every page.
     page_language = opt.Type(bool, default=True)
 
+    # Material's sidebar rendered once per section and folder and reused for the section's other pages, with only
+    # their own entries made again (plugins/kb_site/sidebar.py): about a third of a large help center's build.
+    # Off renders every page's sidebar in full; the site is the same either way.
+    reuse_sidebar = opt.Type(bool, default=True)
+
     # One help center per language: each language's own navigation, previous/next, search scope, site name and
     # description, and Material's language switcher (extra.alternate) leading to the same article in the other
     # language. Only when the articles are in more than one language.

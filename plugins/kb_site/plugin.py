@@ -11,6 +11,8 @@ import json
 import logging
 from pathlib import Path
 
+import jinja2
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
@@ -73,6 +75,7 @@ from .preview import (
     unchanged_generated,
     unsettle_memory,
 )
+from .sidebar import Sidebars
 from .search import (
     Later,
     empty_material_index,
@@ -85,6 +88,7 @@ from .search import (
 )
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the interface in each page's language
+SIDEBAR_DIR = Path(__file__).resolve().parent / "sidebar_theme"  # Material's sidebar, reused across a section
 
 log = get_plugin_logger(__name__)
 
@@ -155,6 +159,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self._listing_memo: dict[int, tuple[Article, tuple]] = {}  # id(article) -> (article, its listing fields)
         self._landing_listings: tuple = ((), {})  # the override templates' stamp, each landing listing as made
         self.templates = TemplateCache()  # the theme's compiled templates, for the next rebuild
+        self.sidebars = Sidebars()  # the sidebars of this build, reused across each section's pages
         # Under a dirty build, Pagefind's index and the endpoint's data are written after the build (`Later`); the
         # pages as Pagefind reads them are kept in one folder, rewritten where they changed.
         self.later = Later()
@@ -206,6 +211,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             ]
         if self.config.page_language and config.theme.name == "material":
             config.theme.dirs = with_theme_dir(config.theme.dirs, config.theme.custom_dir, THEME_DIR)
+        if self.config.reuse_sidebar and config.theme.name == "material":
+            config.theme.dirs = with_theme_dir(config.theme.dirs, config.theme.custom_dir, SIDEBAR_DIR)
         languages = site_languages(session.content.articles, session.config)
         self.languages = languages if self.config.languages and len(languages) > 1 else []
         self.groups = translation_groups(session.content.articles)
@@ -289,9 +296,16 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         return kept[1]
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
-        """A dirty rebuild compiles only the theme templates that changed since the last build."""
+        """A dirty rebuild compiles only the theme templates that changed since the last build. The sidebar's
+        template (`SIDEBAR_DIR`) finds the theme's own below it as `kb-below/...`."""
         if self.dirty:
             env.bytecode_cache = self.templates
+        self.sidebars.clear()
+        dirs = [str(d) for d in config.theme.dirs]
+        if str(SIDEBAR_DIR) in dirs:
+            below = jinja2.FileSystemLoader(dirs[dirs.index(str(SIDEBAR_DIR)) + 1 :])
+            env.loader = jinja2.ChoiceLoader([env.loader, jinja2.PrefixLoader({"kb-below": below})])
+            env.globals["kb_sidebars"] = self.sidebars
         return env
 
     def _merged_search_entries(self, entries: list[dict]) -> list[dict]:
