@@ -12,7 +12,6 @@ import logging
 from pathlib import Path
 
 import jinja2
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
@@ -75,7 +74,6 @@ from .preview import (
     unchanged_generated,
     unsettle_memory,
 )
-from .sidebar import Sidebars
 from .search import (
     Later,
     empty_material_index,
@@ -86,6 +84,7 @@ from .search import (
     write_pagefind_scripts,
     write_search_worker,
 )
+from .sidebar import Sidebars
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the interface in each page's language
 SIDEBAR_DIR = Path(__file__).resolve().parent / "sidebar_theme"  # Material's sidebar, reused across a section

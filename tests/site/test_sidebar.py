@@ -20,7 +20,9 @@ def _build(root: Path, out: Path, reuse: bool, features: list[str] | None = None
     """A full build of the site at `root` into `out`, with the sidebar reused or not; the kb plugin after it."""
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("  - kb\n", f"  - kb:\n      reuse_sidebar: {str(reuse).lower()}\n")
-    text = text.replace("  - kb:\n      config_file", f"  - kb:\n      reuse_sidebar: {str(reuse).lower()}\n      config_file")
+    text = text.replace(
+        "  - kb:\n      config_file", f"  - kb:\n      reuse_sidebar: {str(reuse).lower()}\n      config_file"
+    )
     if features is not None:
         text = text.replace("  features: [navigation.sections]\n", f"  features: [{', '.join(features)}]\n")
     if custom_dir:
