@@ -10,6 +10,10 @@ its index was written again (the preview writes it, and the endpoint's data, aft
 waits for them). With
 `--profile DIR`, one more rebuild of each kind is made under cProfile afterwards and its statistics saved as
 DIR/<edit>.pstats (cProfile roughly doubles the time of Python-heavy code: compare shares, not seconds).
+
+With `--served`, the edits go through a running `kb serve` (its own process, MkDocs' file watcher, its HTTP
+server), as a writer makes them: each figure is the time from the file's save to the page served with the change
+(polled every 50 ms), after the preview's work from the previous edit has settled (its processes idle for 2 s).
 """
 
 from __future__ import annotations
@@ -31,7 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", type=Path, default=None, help="save one profiled rebuild of each kind here")
+    parser.add_argument("--served", action="store_true", help="edit through a running kb serve, timed from the save")
     args = parser.parse_args(argv)
+    if args.served:
+        return served(args.articles, args.repeat)
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     import logging
 
@@ -101,6 +108,124 @@ def main(argv: list[str] | None = None) -> int:
                 edit(args.repeat, articles[len(articles) // (args.repeat + 2)])
                 elapsed, _ = rebuild(args.profile / f"{name}.pstats")
                 print(f"preview_{args.articles}_{name}_profiled_s: {elapsed:.2f} ({args.profile / name}.pstats)")
+    return 0
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and every process below it (Linux /proc)."""
+    parents, times = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        child = int(stat.parent.name)
+        parents[child], times[child] = int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for child, seconds in times.items():
+        node = child
+        while node not in (0, 1, pid) and node in parents:
+            node = parents[node]
+        total += seconds if node == pid or child == pid else 0.0
+    return total
+
+
+def _settled(pid: int, quiet: float = 2.0, limit: float = 300.0) -> None:
+    """Waits until the process tree has used under a tenth of a core for `quiet` seconds."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = _tree_cpu(pid)
+        time.sleep(quiet)
+        if _tree_cpu(pid) - before < quiet / 10:
+            return
+
+
+def _page(url: str) -> str:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def served(count: int, repeat: int) -> int:
+    """Edits timed through `kb serve --no-feedback`, from the save to the changed page served."""
+    import socket
+    import subprocess
+
+    from kb.site.build import mkdocs_env
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write_site(root, count, with_coverage=False)
+        base = f"http://127.0.0.1:{port}/"
+        started = time.perf_counter()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "kb", "serve", "--no-feedback", "--port", str(port)],
+            cwd=root,
+            env=mkdocs_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            while "<html" not in _page(base):
+                if server.poll() is not None:
+                    raise SystemExit(f"kb serve stopped ({server.returncode})")
+                time.sleep(0.2)
+            print(f"preview_served_{count}_first_build_s: {time.perf_counter() - started:.1f}", flush=True)
+            folders = sorted({p.parent for p in (root / "articles").rglob("a*.md")})
+
+            def url(path: Path) -> str:
+                return base + path.relative_to(root / "articles").with_suffix("").as_posix() + "/"
+
+            def body_edit(i: int, folder: Path) -> tuple[str, str]:
+                path = sorted(folder.glob("a*.md"))[1]
+                path.write_text(path.read_text() + f"\nOne more line {i}.\n")
+                return url(path), f"One more line {i}."
+
+            def title_change(i: int, folder: Path) -> tuple[str, str]:
+                path, sibling = sorted(folder.glob("a*.md"))[2:4]
+                path.write_text(path.read_text().replace("title: ", f"title: Renamed {i} ", 1))
+                return url(sibling), f"Renamed {i} "  # in the sibling's sidebar
+
+            def new_article(i: int, folder: Path) -> tuple[str, str]:
+                source, sibling = sorted(folder.glob("a*.md"))[4:6]
+                source.with_name(f"new{i}.md").write_text(source.read_text())
+                return url(sibling), f"new{i}/"  # linked from the sibling's sidebar
+
+            medians = []
+            for name, edit in {
+                "body_edit": body_edit,
+                "title_change": title_change,
+                "new_article": new_article,
+            }.items():
+                times = []
+                for i in range(repeat):
+                    _settled(server.pid)
+                    saved = time.perf_counter()
+                    page, shown = edit(i, folders[(len(folders) // (repeat + 1)) * (i + 1)])
+                    while shown not in _page(page):
+                        if time.perf_counter() - saved > 120:
+                            raise SystemExit(f"{name}: not shown after 120 s ({page})")
+                        time.sleep(0.05)
+                    times.append(time.perf_counter() - saved)
+                medians.append(statistics.median(times))
+                shown_times = ", ".join(f"{t:.2f}" for t in times)
+                print(f"preview_served_{count}_{name}_s: {medians[-1]:.2f} (each: {shown_times})", flush=True)
+            print(
+                f"preview_served_{count}_edit_visible_s: {statistics.median(medians):.2f} (median of the three edits)"
+            )
+        finally:
+            server.send_signal(__import__("signal").SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
     return 0
 
 

@@ -86,8 +86,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     env = {**mkdocs_env(), ENDPOINT_ENV: f"{api}/api/feedback", PREVIEW_DIR_ENV: str(preview)}
     # Stopped with SIGTERM as with Ctrl-C: unwind, so both servers stop too and no endpoint is left running.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    preview_server = subprocess.Popen(serve, env=env)
-    endpoint = None
+    preview_server = subprocess.Popen(serve, env=env, preexec_fn=_interruptible)
+    endpoint, interrupted = None, False
     try:
         # The endpoint starts once there is a manifest: at once when an earlier preview left one (it reloads it
         # when the first build replaces it), else after the preview's first build.
@@ -123,8 +123,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
             flush=True,
         )
         return preview_server.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached the servers too: they stop on their own
+        interrupted = True
+        raise
     finally:
         for process in (preview_server, endpoint):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=15)
+            if process is not None:
+                # MkDocs removes its temporary site folder when stopped as by Ctrl-C, not on SIGTERM.
+                _stop(process, signal.SIGINT if process is preview_server else signal.SIGTERM, interrupted)
+
+
+def _interruptible() -> None:
+    """In the preview's process before MkDocs starts: Ctrl-C's signal stops it, even when kb serve was started
+    with that signal ignored (in the background of a shell, by some supervisors), which the process would inherit."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _stop(process: subprocess.Popen, signum: int, interrupted: bool) -> None:
+    """Stops a server kb serve started: after Ctrl-C it is given two seconds to stop on its own (the terminal sent
+    it the signal too); else it is sent `signum`, and killed if it has not stopped 15 s later."""
+    try:
+        process.wait(timeout=2 if interrupted else 0)
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    process.send_signal(signum)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -69,6 +69,7 @@ from .preview import (
     asked_once,
     force_rebuild,
     latest_entries,
+    remove_gone,
     render_keys,
     settle_memory,
     unchanged_generated,
@@ -85,6 +86,7 @@ from .search import (
     write_search_worker,
 )
 from .sidebar import Sidebars
+from .watch import watch_by_notice
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # Material partials: the interface in each page's language
 SIDEBAR_DIR = Path(__file__).resolve().parent / "sidebar_theme"  # Material's sidebar, reused across a section
@@ -152,6 +154,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.stopped = False  # the preview has stopped (on_shutdown)
         self.search_entries: list[dict] = []  # the search index's entries after the last build
         self.page_urls: set[str] = set()  # every page's address this build
+        self.outputs: set[str] = set()  # what the last finished build wrote (each file's place in the site)
+        self._outputs: set[str] = set()  # ... and what this build writes
         self.rendered: set[str] = set()  # the pages rendered this build
         self.generated: dict[str, int] = {}
         self.listings: dict[str, tuple] = {}  # the navigation and landing pages, with what they were made from
@@ -299,6 +303,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         template (`SIDEBAR_DIR`) finds the theme's own below it as `kb-below/...`."""
         if self.dirty:
             env.bytecode_cache = self.templates
+        self._outputs = {file.dest_uri for file in files}
         self.sidebars.clear()
         dirs = [str(d) for d in config.theme.dirs]
         if str(SIDEBAR_DIR) in dirs:
@@ -515,9 +520,19 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                 index()
         if self.config.no_dead_end:
             write_no_dead_end(site)
+        if self.dirty:  # pages whose article is gone: a full build would not have them
+            for dest in remove_gone(site, self.outputs, self._outputs):
+                log.info(f"removed {dest}: its source is gone")
+        self.outputs = self._outputs
         self.building = False
         if self.dirty:  # the preview's garbage is collected once the edit is shown, not while the writer waits
             self.later.request("memory", lambda: settle_memory(lambda: self.building or self.stopped))
+
+    def on_serve(self, server, config: MkDocsConfig, builder):  # noqa: ANN001, ANN201
+        """The preview sees a save when the system tells of it, not at MkDocs' next poll (`watch_by_notice`)."""
+        if watch_by_notice(server, config.docs_dir):
+            log.debug("watching for changes by the system's notices")
+        return server
 
     def on_build_error(self, *, error: Exception) -> None:
         self.building = False

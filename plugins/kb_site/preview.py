@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import jinja2
 from mkdocs.structure.files import File, Files
@@ -121,6 +122,24 @@ def unchanged_generated(file: File, previous: dict[str, int]) -> None:
     previous[file.src_uri] = digest
     if was == digest:
         file.is_modified = lambda: not os.path.isfile(file.abs_dest_path)  # type: ignore[method-assign]
+
+
+def remove_gone(site: Path, before: set[str], now: set[str]) -> list[str]:
+    """What the last build wrote and this one no longer makes (an article deleted, moved or renamed, a listing page
+    past the last, an image removed), removed from the preview's folder with the folders it leaves empty: a dirty
+    build writes over the previous output and would otherwise go on serving them. The addresses removed."""
+    removed = []
+    for dest in sorted(before - now):
+        path = site / dest
+        if not path.is_file():
+            continue
+        path.unlink()
+        removed.append(dest)
+        folder = path.parent
+        while folder != site and site in folder.parents and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return removed
 
 
 def latest_entries(entries: list[dict]) -> list[dict]:

@@ -186,8 +186,9 @@ def _port_is_free(port: int) -> bool:
             return False
 
 
-def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable):
+def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable, tmp_path):
     import json
+    import os
     import signal
     import sqlite3
     import time
@@ -203,11 +204,14 @@ def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable):
     port = free_port()
     while not _port_is_free(port + 1):  # the endpoint takes the next port
         port = free_port()
+    scratch = tmp_path / "tmp"  # where MkDocs makes the preview's temporary site folder
+    scratch.mkdir()
     server = subprocess.Popen(
         [sys.executable, "-m", "kb", "serve", "--port", str(port)],
         cwd=buildable.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
     try:
         page = health = None
@@ -224,6 +228,7 @@ def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable):
             except OSError:
                 time.sleep(0.2)
         assert page and health, "kb serve did not come up"
+        assert [p.name.startswith("mkdocs_") for p in scratch.iterdir()] == [True]
         assert (
             f"http://127.0.0.1:{port + 1}/api/feedback" in page
         )  # the widget talks to the endpoint beside the preview
@@ -257,6 +262,7 @@ def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable):
         server.wait(timeout=30)
     with pytest.raises(OSError):  # the endpoint stopped with it
         urllib.request.urlopen(f"http://127.0.0.1:{port + 1}/healthz", timeout=2)
+    assert list(scratch.iterdir()) == []  # and the preview removed its site folder
 
 
 DRAFT = """\

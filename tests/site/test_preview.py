@@ -158,6 +158,36 @@ def test_after_incremental_edits_the_preview_is_the_site_a_full_build_makes(sect
             assert previewed[name] == built[name], name
 
 
+def test_an_article_deleted_or_moved_leaves_no_page_behind_in_the_preview(sectioned, preview, tmp_path):
+    """A dirty build writes over the previous output: what no source makes any more is removed from it, so the preview
+    holds the files a full build makes and the old addresses answer 404."""
+    root = sectioned.root / "articles"
+    (root / "account/close-account.md").unlink()
+    _dirty_build(sectioned, preview)
+    assert not (preview / "account/close-account").exists()
+    (root / "account/profile").mkdir()
+    (root / "account/sign-in/signin-007.md").rename(root / "account/profile/signin-007.md")  # into another section
+    for i in range(100, 120):  # 99 articles left in the section: its listing's third page goes
+        (root / f"account/sign-in/signin-{i:03d}.md").unlink()
+    _edit(root / "zh/account/extra.md", _article("暂停账户", "account", lang="zh"))
+    _dirty_build(sectioned, preview)
+    assert (preview / "zh/account/extra/index.html").is_file()
+    (root / "zh/account/extra.md").unlink()
+    _dirty_build(sectioned, preview)
+    for gone in (
+        "account/sign-in/signin-007",
+        "account/sign-in/signin-110",
+        "account/sign-in/page/3",
+        "zh/account/extra",
+    ):
+        assert not (preview / gone).exists(), gone
+    assert (preview / "account/profile/signin-007/index.html").is_file()
+    assert (preview / "account/sign-in/page/2/index.html").is_file()
+    full = tmp_path / "full"
+    _full_build(sectioned.root, full)
+    assert set(_site_files(preview)) == set(_site_files(full))
+
+
 def _endpoint_data(site: Path) -> tuple:
     from kb.search.suggest import MANIFEST, SNAPSHOT, load_stats
 
