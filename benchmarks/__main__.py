@@ -21,6 +21,8 @@ BENCHMARKS = {
     "plugin_overhead": "benchmarks.plugin_overhead",
     "build_scale": "benchmarks.build_scale",  # 1k / 3k / 10k articles, kb beside bare Material: several minutes
     "preview_latency": "benchmarks.preview_latency",
+    # the same edits through a running kb serve, timed from the save to the page served (what a writer sees)
+    "preview_served": ("benchmarks.preview_latency", ["--served"]),
     "feedback_load": "benchmarks.feedback_load",
     "feedback_stores": "benchmarks.feedback_stores",
     "feedback_kill": "benchmarks.feedback_kill",
@@ -29,8 +31,9 @@ BENCHMARKS = {
     "search_engines": "benchmarks.search_engines",  # Material and Pagefind at 10,000 articles
     # the live preview at 10,000 articles: over ten minutes with the first build, so run by name only
     "preview_latency_10k": ("benchmarks.preview_latency", ["--articles", "10000", "--repeat", "3"]),
+    "preview_served_10k": ("benchmarks.preview_latency", ["--articles", "10000", "--repeat", "3", "--served"]),
 }
-ON_REQUEST = {"preview_latency_10k"}
+ON_REQUEST = {"preview_latency_10k", "preview_served_10k"}
 
 
 def main(argv: list[str]) -> int:
