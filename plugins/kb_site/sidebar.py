@@ -78,10 +78,10 @@ class Sidebars:
         parent = page.parent
         if parent is None or page.is_index or not page.url or page.url in self._nested_urls(nav):
             return None  # top-level pages and index pages are few; a page with pages under its address links apart
-        siblings = parent.children
-        if page not in siblings:
+        siblings, path = parent.children, _path(parent, nav)
+        if page not in siblings or path is None:
             return None
-        return parent, siblings, _path(parent, nav), _level(parent) + 1
+        return parent, siblings, path, _level(parent) + 1
 
     def _key(self, page: Page, nav: Navigation, place: tuple, shared: tuple) -> tuple:
         url = page.url
@@ -101,13 +101,17 @@ class Sidebars:
         return nested
 
 
-def _path(section, nav: Navigation) -> str:
-    """Material's id for a menu entry's toggle: `__nav_` and the 1-based position at each level."""
+def _path(section, nav: Navigation) -> str | None:
+    """Material's id for a menu entry's toggle: `__nav_` and the 1-based position at each level; None when the
+    section is not in `nav` (a page shown with another language's navigation)."""
     positions = []
     node = section
     while node is not None:
         above = node.parent.children if node.parent is not None else nav.items
-        positions.append(next(i for i, other in enumerate(above, 1) if other is node))
+        position = next((i for i, other in enumerate(above, 1) if other is node), None)
+        if position is None:
+            return None
+        positions.append(position)
         node = node.parent
     return "__nav_" + "_".join(map(str, reversed(positions)))
 
