@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kb.content.schema import ID_PATTERN, Vocabulary
 from kb.content.textfile import read_text
-from kb.content.yamltext import parse_yaml
+from kb.content.yamltext import Located, parse_yaml
 from kb.model import LANGUAGES, Category, Section
 from kb.problems import KbError, Problem, did_you_mean
 
@@ -300,13 +300,21 @@ def _categories(raw: object, located, shown: str, problems: list[Problem]) -> tu
             )
         )
         return ()
+    entries = _entries(located.children.get("categories"), len(raw), line)
     categories = []
-    for item in raw:
+    for item, where in zip(raw, entries):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            problems.append(Problem(shown, line, f"each category needs an 'id', got {item!r}"))
+            problems.append(Problem(shown, where.line_of("id"), f"each category needs an 'id', got {item!r}"))
             continue
-        categories.append(Category(item["id"], _titles(item), _sections(item, line, shown, problems)))
+        categories.append(Category(item["id"], _titles(item), _sections(item, where, shown, problems)))
     return tuple(categories)
+
+
+def _entries(located: Located | None, count: int, line: int) -> list[Located]:
+    """A list's `count` entries with their lines in kb.yml, so a problem with one names its line; an entry whose
+    place is not known is given `line` (the list's key)."""
+    items = located.items if located is not None else ()
+    return [items[n] if n < len(items) else Located(None, line) for n in range(count)]
 
 
 def _titles(item: dict) -> dict[str, str]:
@@ -316,23 +324,46 @@ def _titles(item: dict) -> dict[str, str]:
     return titles
 
 
-def _sections(category: dict, line: int, shown: str, problems: list[Problem]) -> tuple[Section, ...]:
-    """A category's sections (`sections:` under it): each an id and its titles, as categories have."""
+def _sections(category: dict, located: Located, shown: str, problems: list[Problem]) -> tuple[Section, ...]:
+    """A category's sections (`sections:` under it): each an id and its titles, as categories have. `located`:
+    the category's entry in kb.yml, so each problem names the line of the section entry (or key) at fault."""
     raw = category.get("sections")
     if raw is None:
         return ()
     example = "e.g. sections: [{id: sign-in, title: Signing in, title_zh: 登录}]"
     if not isinstance(raw, list):
-        problems.append(Problem(shown, line, f"category '{category['id']}': 'sections' must be a list", example))
+        problems.append(
+            Problem(
+                shown,
+                located.line_of("sections"),
+                f"category '{category['id']}': 'sections' must be a list",
+                example,
+            )
+        )
         return ()
-    sections, seen = [], set()
-    for item in raw:
+    entries = _entries(located.children.get("sections"), len(raw), located.line_of("sections"))
+    sections, first_line = [], {}
+    for item, where in zip(raw, entries):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not ID_PATTERN.match(item["id"]):
-            problems.append(Problem(shown, line, f"each section needs an 'id' of lowercase letters, got {item!r}"))
+            problems.append(
+                Problem(
+                    shown,
+                    where.line_of("id"),
+                    f"each section needs an 'id' of lowercase letters, got {item!r}",
+                    example,
+                )
+            )
             continue
-        if item["id"] in seen:
-            problems.append(Problem(shown, line, f"category '{category['id']}' declares section '{item['id']}' twice"))
+        if item["id"] in first_line:
+            problems.append(
+                Problem(
+                    shown,
+                    where.line_of("id"),
+                    f"category '{category['id']}' declares section '{item['id']}' twice",
+                    f"first declared on line {first_line[item['id']]}; give one of them another id",
+                )
+            )
             continue
-        seen.add(item["id"])
+        first_line[item["id"]] = where.line_of("id")
         sections.append(Section(item["id"], _titles(item)))
     return tuple(sections)

@@ -93,6 +93,42 @@ def test_a_bad_sections_declaration_is_reported(tmp_path, kb):
     assert "'sections' must be a list" in result.out + result.err
 
 
+BAD_SECTIONS_KB_YML = """\
+articles: articles
+questions: questions.yml
+categories:
+  - id: account
+    title: Account and sign-in
+    sections:
+      - id: sign-in
+        title: Signing in
+      - id: Profile
+        title: Your profile
+      - id: sign-in
+        title: Signing in again
+      - security
+  - id: payments
+    title: Payments and refunds
+    sections: refunds
+  - title: A category without an id
+"""
+
+
+def test_each_bad_section_is_reported_at_its_own_line_in_kb_yml(tmp_path, kb):
+    s = Site(tmp_path)
+    s.write("kb.yml", BAD_SECTIONS_KB_YML)
+    s.write("questions.yml", QUESTIONS_YML)
+    result = kb("--config", str(s.config), "check")
+    assert result.code != 0
+    errors = [line for line in result.err.splitlines() if ": error: " in line]
+    assert [line.split(": error: ")[0].rsplit(":", 1)[1] for line in errors] == ["9", "11", "13", "16", "17"], errors
+    assert "each section needs an 'id' of lowercase letters, got {'id': 'Profile'" in errors[0]
+    assert "declares section 'sign-in' twice (first declared on line 7;" in errors[1]
+    assert "got 'security'" in errors[2]
+    assert "category 'payments': 'sections' must be a list" in errors[3]
+    assert "each category needs an 'id'" in errors[4]
+
+
 def test_navigation_nests_sections_with_their_landing_pages(sectioned):
     config = load_config(sectioned.config)
     content = load_site(config)
