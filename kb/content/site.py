@@ -28,11 +28,12 @@ def load_site(
     broken: list[Article] = []  # articles with errors, read as far as they go: their other problems count too
     try:
         loaded, problems = load_articles(config.articles_dir, article_rules(config), shown_root, broken, parsed, found)
+        content.problems.extend(problems)
+        # Drafts too: `kb check` reports their sections' problems, and `kb serve` shows them in their sections.
+        loaded, problems = assign_sections(loaded, config, shown_root, sectioned)
+        content.problems.extend(problems)
         content.articles = [a for a in loaded if not a.draft]
         content.drafts = [a for a in loaded if a.draft]
-        content.problems.extend(problems)
-        content.articles, problems = assign_sections(content.articles, config, shown_root, sectioned)
-        content.problems.extend(problems)
     except KbError as exc:
         content.problems.extend(exc.problems)
     drafts = {a.path for a in content.drafts}

@@ -200,7 +200,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             raise PluginError("kb: search.engine: pagefind needs Pagefind: pip install 'kb-helpcenter[pagefind]'")
         if self.config.navigation and not config.nav:
             folder = session.config.articles_dir
-            shown = session.content.articles + (session.content.drafts if self.serving else [])
+            shown = self._listed_articles()
             landing = landing_files(folder)
             config.nav = self._kept("nav", (shown, landing), lambda: navigation(shown, session.config, landing))
         if self.config.navigation and has_sections(session.config) and config.theme.name == "material":
@@ -225,9 +225,15 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.rendered = set()
         return config
 
+    def _listed_articles(self) -> list[Article]:
+        """The articles the navigation and the landing pages list: the published ones, and under `kb serve` the
+        drafts too (in their sections, as they will be once published)."""
+        content = self.session.content
+        return content.articles + content.drafts if self.serving else content.articles
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Drafts out of a build; the landing pages of categories with sections and of their sections, unless the
-        site has its own."""
+        site has its own (the preview's list its drafts too)."""
         if not self.serving:  # a draft is not published: no page, no search entry, no sitemap line
             for path in self.session.drafts_by_path:
                 file = files.get_file_from_path(path)
@@ -235,7 +241,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                     files.remove(file)
         if self.config.navigation:
             own = {f.src_uri for f in files}  # looked up once: Files re-indexes itself after each append
-            articles = self.session.content.articles
+            articles = self._listed_articles()
             if self.dirty and self._landing_listings[0] != self._templates:  # listings made with other templates
                 self._landing_listings = (self._templates, {})
             listings = self._landing_listings[1] if self.dirty else None

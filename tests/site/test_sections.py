@@ -84,6 +84,17 @@ def test_an_unknown_section_is_an_error_with_a_suggestion(sectioned, kb):
     assert "did you mean 'profile'?" in result.err
 
 
+def test_a_draft_is_given_its_section_and_its_section_errors_like_a_published_article(sectioned, kb):
+    draft = "draft: true\n"
+    sectioned.article("account/profile/avatar.md", _article("Change your avatar", "account", draft))
+    sectioned.article("account/typo.md", _article("Typo", "account", draft + "section: profil\n"))
+    result = kb("--config", str(sectioned.config), "check")
+    assert result.code == 1
+    assert re.search(r"account/typo\.md:6: error: unknown section 'profil' in category 'account'", result.err)
+    drafts = {a.path: a for a in load_site(load_config(sectioned.config)).drafts}
+    assert drafts["account/profile/avatar.md"].section == "profile"  # its folder, as for a published article
+
+
 def test_a_bad_sections_declaration_is_reported(tmp_path, kb):
     s = Site(tmp_path)
     s.write("kb.yml", KB_YML.replace("    title_zh: 付款与退款\n", "    title_zh: 付款与退款\n    sections: refunds\n"))
@@ -193,6 +204,47 @@ def test_built_sidebar_shows_only_the_open_branch(sectioned):
     assert "Signing in (120)" in home and "Sign-in topic 000" not in home  # the home lists sections, not 120 links
     zh = (out / "zh/account/index.html").read_text(encoding="utf-8")
     assert "登录问题" in zh and "Sign-in topic" not in zh
+
+
+def _section_nav(page: str, title: str) -> str:
+    """The part of a page's sidebar that lists a section's pages (Material's nested nav labelled by its title)."""
+    label = re.search(rf'id="(__nav_[0-9_]+_label)"[^>]*>\s*<span class="md-ellipsis">\s*{title}\s*</span>', page)
+    assert label, f"no section '{title}' in the sidebar"
+    return re.search(rf'aria-labelledby="{label.group(1)}".*?</nav>', page, re.S).group(0)
+
+
+def test_kb_serve_previews_a_draft_in_its_section_which_a_build_leaves_out(tmp_path, kb, monkeypatch):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config as load_mkdocs_config
+
+    s = Site(tmp_path)
+    s.write("kb.yml", SECTIONED_KB_YML)
+    s.write("questions.yml", QUESTIONS_YML)
+    s.write(
+        "mkdocs.yml", "site_name: Help\ndocs_dir: articles\ntheme:\n  name: material\nplugins:\n  - search\n  - kb\n"
+    )
+    s.write("articles/index.md", "# Help\n\n<!-- kb:categories -->\n")
+    s.article("account/sign-in/code.md", _article("Sign in with a code", "account"))
+    s.article("account/close-account.md", _article("Close your account", "account"))
+    # the only article of its section, placed there by its folder
+    s.article("account/profile/avatar.md", _article("Change your avatar", "account", "draft: true\n"))
+    monkeypatch.chdir(tmp_path)
+    config = load_mkdocs_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "preview"))
+    config.plugins.on_startup(command="serve", dirty=False)  # as `kb serve` does
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+    finally:
+        config.plugins.on_shutdown()
+    preview = tmp_path / "preview"
+    page = (preview / "account/profile/avatar/index.html").read_text(encoding="utf-8")
+    section = _section_nav(page, "Your profile")
+    assert "Change your avatar" in section and 'href="../"' in section  # the section's own landing page
+    assert "Close your account" not in section
+    assert "Change your avatar" in (preview / "account/profile/index.html").read_text(encoding="utf-8")
+    built = kb("build", "--site-dir", str(tmp_path / "site"), cwd=tmp_path)
+    assert built.code == 0, built.err
+    assert not (tmp_path / "site/account/profile").exists()  # no page, no landing page for the draft's section
+    assert "Change your avatar" not in (tmp_path / "site/account/index.html").read_text(encoding="utf-8")
 
 
 def test_a_site_without_sections_has_the_navigation_it_had(site):
