@@ -244,13 +244,15 @@ def load_articles(
     broken: list[Article] | None = None,
     parsed: dict | None = None,
     found: dict | None = None,
+    files: set[str] | None = None,
 ) -> tuple[list[Article], list[Problem]]:
     """The folder's articles (drafts included) and every problem. Articles with errors are left out, or, when
     `broken` is given, put there as far as they could be read, so later checks report their other problems too.
     `parsed` keeps each file as read last time (the live preview's rebuilds): a file read again only once its
     modification time, change time, size or inode differ. `found`: every file under the folder with its status
     (full path -> `os.stat_result`), when the caller has just listed them (the preview does, to tell whether
-    anything changed), so the folder is not listed again."""
+    anything changed), so the folder is not listed again. `files`, when given, gets the path (relative to the
+    folder) of every Markdown file that is a page, landing pages and articles with errors included."""
     if not folder.is_dir():
         raise KbError(
             Problem(
@@ -265,6 +267,8 @@ def load_articles(
     seen: dict[str, Article] = {}
     seen_files: set[str] = set()
     for relpath, full in _markdown_entries(folder, found):
+        if files is not None:
+            files.add(relpath)
         if is_landing_page(relpath):
             continue
         shown = f"{shown_root}/{relpath}" if shown_root else full

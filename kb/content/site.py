@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from kb.content.articles import ArticleRules, Content, load_articles
+from kb.content.articles import ArticleRules, Content, is_landing_page, load_articles
 from kb.content.config import SiteConfig
+from kb.content.landing import landing_places, page_url
 from kb.content.links import check_links
 from kb.content.questions import load_questions
 from kb.content.translations import check_translations
@@ -26,12 +27,15 @@ def load_site(
     content = Content()
     shown_root = config.relative(config.articles_dir)
     broken: list[Article] = []  # articles with errors, read as far as they go: their other problems count too
+    files: set[str] = set()  # every page's source file, as MkDocs will find them
     try:
-        loaded, problems = load_articles(config.articles_dir, article_rules(config), shown_root, broken, parsed, found)
+        rules = article_rules(config)
+        loaded, problems = load_articles(config.articles_dir, rules, shown_root, broken, parsed, found, files)
         content.problems.extend(problems)
         # Drafts too: `kb check` reports their sections' problems, and `kb serve` shows them in their sections.
         loaded, problems = assign_sections(loaded, config, shown_root, sectioned)
         content.problems.extend(problems)
+        content.problems.extend(check_addresses(loaded, files, config, shown_root))
         content.articles = [a for a in loaded if not a.draft]
         content.drafts = [a for a in loaded if a.draft]
     except KbError as exc:
@@ -117,3 +121,38 @@ def assign_sections(
         for key in [key for key in kept if key not in live]:
             del kept[key]
     return result, problems
+
+
+def check_addresses(articles: list[Article], files: set[str], config: SiteConfig, shown_root: str) -> list[Problem]:
+    """An article at the address of another page: a landing page kb generates (where the site has no file of its
+    own) or one of the site's own `index.md` pages (`account/profile.md` and `account/profile/index.md` are both
+    `account/profile/`). MkDocs writes one page over the other without a word, and the article's text would appear
+    on no page. `articles`: the published ones and the drafts, as the preview lists them; a draft is checked as it
+    will be once published, and the landing pages they make together include every one a build makes."""
+    generated = {
+        page_url(path): (path, place) for path, place in landing_places(articles, config).items() if path not in files
+    }
+    own = {page_url(path): path for path in files if is_landing_page(path)}
+    problems = []
+    for article in articles:
+        url, shown = article.url, f"{shown_root}/{article.path}"
+        if url in generated:
+            path, place = generated[url]
+            folder = f"{shown_root}/{path.rsplit('/', 1)[0]}/"
+            if place.section:
+                what = f"section '{place.section}' of category '{place.category}'"
+                hint = f"rename the file, move it into {folder} to put it in the section, or rename the section"
+            else:
+                what = f"category '{place.category}'"
+                hint = f"rename the file, or move it into {folder}"
+            message = (
+                f"the address {url} is also that of the landing page kb generates for {what} ({path}), "
+                "which replaces this article: its text would appear on no page"
+            )
+            problems.append(Problem(shown, 1, message, hint))
+        elif url in own:
+            message = (
+                f"the address {url} is also that of {shown_root}/{own[url]}: MkDocs publishes only one of the two pages"
+            )
+            problems.append(Problem(shown, 1, message, "rename one of the two files"))
+    return problems

@@ -13,6 +13,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from kb.content.config import SiteConfig
+from kb.content.landing import LISTING_PAGE_SIZE, listing_path, page_url
 from kb.model import Article
 from kb.problems import without_controls
 from kb.site.languages import home_path, site_languages
@@ -28,7 +29,6 @@ _LISTING_LABELS = {
     "en": {"all": "All {count} articles", "pages": "Pages", "previous": "Previous", "next": "Next"},
     "zh": {"all": "全部 {count} 篇文章", "pages": "页码", "previous": "上一页", "next": "下一页"},
 }
-LISTING_PAGE_SIZE = 50  # articles per landing page, as Zendesk's browse pages
 _PREVIEW = 5  # a section's first articles on its category's landing page
 
 
@@ -95,19 +95,6 @@ def has_sections(config: SiteConfig) -> bool:
     return any(c.sections for c in config.categories)
 
 
-def listing_path(lang: str, config: SiteConfig, category: str, section: str = "", page: int = 1) -> str:
-    """The source path of a generated landing page: a category's (`<category>/index.md`), a section's
-    (`<category>/<section>/index.md`), its further pages (`.../page/2.md`); under the language's folder."""
-    folder = "" if lang == config.default_lang else f"{lang}/"
-    folder += f"{category}/" + (f"{section}/" if section else "")
-    return folder + ("index.md" if page == 1 else f"page/{page}.md")
-
-
-def _url(path: str) -> str:
-    stem = path[: -len(".md")]
-    return stem[: -len("index")] if stem == "index" or stem.endswith("/index") else stem + "/"
-
-
 @dataclass(frozen=True)
 class Link:
     title: str
@@ -171,7 +158,7 @@ def landing_pages(
                 if not inside:
                     continue
                 path = listing_path(lang, config, category.id, section.id)
-                groups.append((Link(section.title(lang), _url(path), len(inside)), inside[:_PREVIEW]))
+                groups.append((Link(section.title(lang), page_url(path), len(inside)), inside[:_PREVIEW]))
                 pages += _paged(
                     (lang, config, category.id, section.id),
                     section.title(lang),
@@ -205,11 +192,11 @@ def _listing_pages(
         return listing_path(*where, page=number)
 
     count = max(1, -(-len(members) // page_size))
-    urls = [_url(path_of(n)) for n in range(1, count + 1)]
+    urls = [page_url(path_of(n)) for n in range(1, count + 1)]
     pages = []
     for number in range(1, count + 1):
         path = path_of(number)
-        base = "../" * _url(path).count("/")
+        base = "../" * page_url(path).count("/")
         html_text = render_template(
             "listing.html",
             overrides,
@@ -238,12 +225,14 @@ def category_listing(
     for category in config.categories:  # a category with sections lists them, not its every article
         members = _sorted(a for a in articles if a.lang == lang and a.category == category.id)
         if members and category.sections:
-            links = [Link(_OVERVIEW_ALL.get(lang, _OVERVIEW_ALL["en"]), _url(listing_path(lang, config, category.id)))]
+            links = [
+                Link(_OVERVIEW_ALL.get(lang, _OVERVIEW_ALL["en"]), page_url(listing_path(lang, config, category.id)))
+            ]
             for section in category.sections:
                 count = sum(1 for a in members if a.section == section.id)
                 if count:
                     path = listing_path(lang, config, category.id, section.id)
-                    links.append(Link(f"{section.title(lang)} ({count})", _url(path), count))
+                    links.append(Link(f"{section.title(lang)} ({count})", page_url(path), count))
             groups.append((category.title(lang), links))
         elif members:
             groups.append((category.title(lang), members))

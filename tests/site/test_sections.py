@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from kb.content.config import load_config
+from kb.content.landing import landing_places
 from kb.content.site import load_site
 from kb.site.navigation import landing_pages, navigation
-from tests.conftest import KB_YML, QUESTIONS_YML, Site
+from tests.conftest import KB_YML, QUESTIONS_YML, REPO, Site
 
 SECTIONED_KB_YML = """\
 articles: articles
@@ -95,6 +96,60 @@ def test_a_draft_is_given_its_section_and_its_section_errors_like_a_published_ar
     assert drafts["account/profile/avatar.md"].section == "profile"  # its folder, as for a published article
 
 
+def test_an_article_at_the_address_of_a_generated_landing_page_is_an_error_naming_it(sectioned, kb):
+    sectioned.article("account/profile.md", _article("About profiles", "account"))  # account/profile/
+    sectioned.article("account.md", _article("About accounts", "account"))  # account/
+    sectioned.article("zh/account/sign-in.md", _article("关于登录", "account", lang="zh"))  # zh/account/sign-in/
+    sectioned.article("zh/account/profile.md", _article("关于个人资料", "account", lang="zh"))  # no zh profile page
+    sectioned.article("account/sign-in.md", _article("A draft", "account", "draft: true\n"))  # checked all the same
+    result = kb("check", cwd=sectioned.root)
+    assert result.code == 1
+    errors = [line for line in result.err.splitlines() if ": error: " in line]
+    assert len(errors) == 4, result.err
+    assert (
+        "articles/account/profile.md:1: error: the address account/profile/ is also that of the landing page kb "
+        "generates for section 'profile' of category 'account' (account/profile/index.md), which replaces this "
+        "article: its text would appear on no page (rename the file, move it into articles/account/profile/ to put "
+        "it in the section, or rename the section)"
+    ) in errors
+    assert (
+        "articles/account.md:1: error: the address account/ is also that of the landing page kb generates for "
+        "category 'account' (account/index.md), which replaces this article: its text would appear on no page "
+        "(rename the file, or move it into articles/account/)"
+    ) in errors
+    assert any(
+        e.startswith("articles/zh/account/sign-in.md:1:") and "(zh/account/sign-in/index.md)" in e for e in errors
+    )
+    assert any(e.startswith("articles/account/sign-in.md:1:") and "(account/sign-in/index.md)" in e for e in errors)
+
+
+def test_an_article_at_the_address_of_the_sites_own_landing_page_is_an_error_too(sectioned, kb):
+    sectioned.write("articles/account/profile/index.md", "# Your profile\n\nOur own landing page.\n")
+    sectioned.article("account/profile.md", _article("About profiles", "account"))
+    result = kb("check", cwd=sectioned.root)
+    assert result.code == 1
+    assert (
+        "articles/account/profile.md:1: error: the address account/profile/ is also that of "
+        "articles/account/profile/index.md: MkDocs publishes only one of the two pages (rename one of the two files)"
+    ) in result.err
+    assert "generates" not in result.err  # kb keeps the site's own page and generates none there
+
+
+def test_the_build_fails_on_an_article_a_landing_page_would_replace(tmp_path, kb, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(REPO))  # the build's mkdocs process runs this tree's plugins
+    s = Site(tmp_path)
+    s.write("kb.yml", SECTIONED_KB_YML)
+    s.write("questions.yml", QUESTIONS_YML)
+    s.write("mkdocs.yml", "site_name: Help\ndocs_dir: articles\ntheme:\n  name: material\nplugins:\n  - kb\n")
+    s.write("articles/index.md", "# Help\n\n<!-- kb:categories -->\n")
+    s.article("account/sign-in/code.md", _article("Sign in with a code", "account"))
+    s.article("account/sign-in.md", _article("All about signing in", "account"))
+    result = kb("build", "--site-dir", str(tmp_path / "site"), cwd=tmp_path)
+    assert result.code != 0
+    assert "articles/account/sign-in.md:1: error: the address account/sign-in/ is also that of" in result.err
+    assert not (tmp_path / "site").exists()
+
+
 def test_a_bad_sections_declaration_is_reported(tmp_path, kb):
     s = Site(tmp_path)
     s.write("kb.yml", KB_YML.replace("    title_zh: 付款与退款\n", "    title_zh: 付款与退款\n    sections: refunds\n"))
@@ -165,7 +220,9 @@ def test_navigation_nests_sections_with_their_landing_pages(sectioned):
 
 def test_landing_pages_are_paginated_past_fifty(sectioned):
     config = load_config(sectioned.config)
-    pages = {p.path: p for p in landing_pages(load_site(config).articles, config)}
+    articles = load_site(config).articles
+    pages = {p.path: p for p in landing_pages(articles, config)}
+    assert set(pages) == set(landing_places(articles, config))  # where `kb check` looks for them
     assert {"account/sign-in/index.md", "account/sign-in/page/2.md", "account/sign-in/page/3.md"} <= set(pages)
     assert "account/sign-in/page/4.md" not in pages and "payments/index.md" not in pages
     first, last = pages["account/sign-in/index.md"].markdown, pages["account/sign-in/page/3.md"].markdown
@@ -241,6 +298,7 @@ def test_kb_serve_previews_a_draft_in_its_section_which_a_build_leaves_out(tmp_p
     assert "Change your avatar" in section and 'href="../"' in section  # the section's own landing page
     assert "Close your account" not in section
     assert "Change your avatar" in (preview / "account/profile/index.html").read_text(encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(REPO))  # the build's mkdocs process runs this tree's plugins
     built = kb("build", "--site-dir", str(tmp_path / "site"), cwd=tmp_path)
     assert built.code == 0, built.err
     assert not (tmp_path / "site/account/profile").exists()  # no page, no landing page for the draft's section
