@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 from kb.cli.common import CONTENT_PROBLEMS, OK, UsageError, check_language, print_problems, site_config
 from kb.content.init import init_help_center
-from kb.content.scaffold import article_path, render_article, render_translation
+from kb.content.scaffold import article_path, render_article, render_translation, translation_path
 from kb.content.schema import ARTICLE_FIELDS, QUESTION_FIELDS, reference_table
 from kb.content.site import load_site
 from kb.content.translations import freshness_problems, outdated_translations
@@ -33,11 +35,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     new.add_argument("title", nargs="?", help='the article title, e.g. "How do I get a refund?"')
     new.add_argument("--category", help="one of the categories declared in kb.yml (required for a new article)")
+    new.add_argument(
+        "--section",
+        help="one of the category's sections declared in kb.yml: the article is written in its folder, "
+        "articles/<category>/<section>/",
+    )
     new.add_argument("--lang", help="en or zh (default: the site's default language)")
     new.add_argument(
         "--translate",
         metavar="ARTICLE",
-        help="scaffold a translation of ARTICLE (its id or path) into --lang, linked by translation_of:",
+        help="scaffold a translation of ARTICLE (its id or path) into --lang, linked by translation_of:, in the "
+        "same folder under the language's folder (and so in the same section)",
     )
     new.add_argument("--slug", help="file name without .md (default: from the title)")
     new.add_argument("--owner", default="", help="who keeps the article up to date")
@@ -88,7 +96,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UsageError("kb new needs a TITLE and --category, or --translate ARTICLE --lang LANG")
     lang = args.lang or config.default_lang
     check_language(lang, config)
-    path = _new_path(config, args.title, args.category, lang, args.slug)
+    with _usage_errors():
+        path = article_path(config, args.title, args.category, lang, args.slug, args.section)
     if path.exists():
         raise UsageError(f"{config.relative(path)} already exists; pick another title or --slug")
     questions = load_site(config).questions
@@ -105,10 +114,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     return OK
 
 
-def _new_path(config, title: str, category: str, lang: str, slug: str | None):
-    """Where `kb new` writes; a bad category or --slug is a usage error."""
+@contextlib.contextmanager
+def _usage_errors() -> Iterator[None]:
+    """Where `kb new` writes is worked out from the command line: a bad category, --section or --slug is a usage
+    error."""
     try:
-        return article_path(config, title, category, lang, slug)
+        yield
     except KbError as exc:
         raise UsageError(f"{exc.problems[0].message} ({exc.problems[0].hint})") from None
 
@@ -117,6 +128,8 @@ def _new_translation(args: argparse.Namespace, config) -> int:
     """`kb new --translate ARTICLE --lang zh`: the source's text under translation_of:, to translate in place."""
     if not args.lang:
         raise UsageError("--translate needs --lang: the language to translate into")
+    if args.section:
+        raise UsageError("--translate takes no --section: the translation goes in its source's section")
     check_language(args.lang, config)
     content = load_site(config)
     wanted = args.translate.removeprefix(config.relative(config.articles_dir) + "/").removesuffix(".md")
@@ -131,8 +144,8 @@ def _new_translation(args: argparse.Namespace, config) -> int:
     existing = next((a for a in content.articles if a.translation_of == source.id and a.lang == args.lang), None)
     if existing is not None:
         raise UsageError(f"'{source.id}' already has a {args.lang} translation: {existing.path}")
-    slug = args.slug or source.path.rsplit("/", 1)[-1].removesuffix(".md")
-    path = _new_path(config, source.title, source.category, args.lang, slug)
+    with _usage_errors():
+        path = translation_path(config, source, args.lang, args.slug)
     if path.exists():
         raise UsageError(f"{config.relative(path)} already exists; pick another --slug")
     questions = [q for q in content.questions if q.lang == args.lang and q.category == source.category]

@@ -9,6 +9,9 @@ import sys
 import pytest
 
 from kb.cli import build_parser
+from kb.content.config import load_config
+from kb.content.site import load_site
+from tests.conftest import KB_YML
 
 MKDOCS_YML = """\
 site_name: Test help center
@@ -95,6 +98,41 @@ def test_new_refuses_unknown_category_and_existing_file(kb, site):
     result = kb("new", "Refunds", "--category", "payment", cwd=site.root)
     assert result.code == 2 and "did you mean 'payments'?" in result.err
     assert kb("new", "Reset password", "--category", "account", "--slug", "reset-password", cwd=site.root).code == 2
+
+
+SECTIONS = (
+    "    sections:\n      - id: sign-in\n        title: Signing in\n      - id: profile\n        title: Your profile\n"
+)
+
+
+def test_new_writes_an_article_in_its_sections_folder(kb, site):
+    site.write("kb.yml", KB_YML.replace("    title_zh: 账户与登录\n", "    title_zh: 账户与登录\n" + SECTIONS))
+    result = kb("new", "Change your avatar", "--category", "account", "--section", "profile", cwd=site.root)
+    assert result.code == 0, result.err
+    assert "created articles/account/profile/change-your-avatar.md" in result.out
+    zh = kb("new", "更换头像", "--category", "account", "--section", "profile", "--lang", "zh", cwd=site.root)
+    assert zh.code == 0 and (site.root / "articles/zh/account/profile/genghuan-touxiang.md").is_file(), zh.err
+    assert kb("check", cwd=site.root).code == 0
+    drafts = {a.path: a.section for a in load_site(load_config(site.config)).drafts}
+    assert drafts == {
+        "account/profile/change-your-avatar.md": "profile",
+        "zh/account/profile/genghuan-touxiang.md": "profile",
+    }
+
+
+def test_new_refuses_a_section_its_category_does_not_declare(kb, site):
+    site.write("kb.yml", KB_YML.replace("    title_zh: 账户与登录\n", "    title_zh: 账户与登录\n" + SECTIONS))
+    typo = kb("new", "Avatar", "--category", "account", "--section", "profil", cwd=site.root)
+    assert typo.code == 2
+    assert (
+        "unknown section 'profil' in category 'account' (did you mean 'profile'? its sections: sign-in, profile)"
+        in typo.err
+    )
+    other = kb("new", "Avatar", "--category", "account", "--section", "billing", cwd=site.root)
+    assert other.code == 2 and "(its sections: sign-in, profile)" in other.err
+    none = kb("new", "Refunds", "--category", "payments", "--section", "refunds", cwd=site.root)
+    assert none.code == 2 and "category 'payments' has no sections" in none.err
+    assert not (site.root / "articles/account/profil").exists() and not (site.root / "articles/payments").exists()
 
 
 @pytest.fixture

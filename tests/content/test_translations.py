@@ -13,6 +13,7 @@ import pytest
 from kb.content.config import load_config
 from kb.content.site import load_site
 from kb.content.translations import outdated_translations, translation_groups
+from tests.conftest import KB_YML
 
 ZH = """\
 ---
@@ -95,6 +96,35 @@ def test_new_translate_scaffolds_a_linked_translation_that_passes_check(kb, site
     assert again.code == 2 and "already has a zh translation: zh/account/reset-password.md" in again.err
 
 
+SECTIONED = (
+    "    sections:\n      - id: sign-in\n        title: Signing in\n      - id: profile\n        title: Your profile\n"
+)
+EN = "---\ntitle: {title}\ncategory: account\n{extra}---\n\nText.\n"
+
+
+def test_new_translate_mirrors_the_sources_folder_so_the_translation_is_in_its_section(kb, site):
+    site.write("kb.yml", KB_YML.replace("    title_zh: 账户与登录\n", "    title_zh: 账户与登录\n" + SECTIONED))
+    site.article("account/sign-in/use-a-code.md", EN.format(title="Use a sign-in code", extra=""))
+    site.article("account/edit-name.md", EN.format(title="Edit your name", extra="section: profile\n"))
+    site.article("zh/account/sign-in/saoma.md", ZH.format(source="x", extra="").replace("translation_of: x\n", ""))
+    for source in ("account/sign-in/use-a-code", "account/edit-name"):
+        result = kb("new", "--translate", source, "--lang", "zh", cwd=site.root)
+        assert result.code == 0, result.err
+    back = kb("new", "--translate", "zh/account/sign-in/saoma", "--lang", "en", cwd=site.root)
+    assert back.code == 0, back.err
+    assert (site.root / "articles/zh/account/sign-in/use-a-code.md").is_file()  # not articles/zh/account/
+    assert (site.root / "articles/account/sign-in/saoma.md").is_file()  # out of the language folder, same section
+    assert "\nsection: profile\n" in (site.root / "articles/zh/account/edit-name.md").read_text(encoding="utf-8")
+    content = load_site(load_config(site.config))
+    assert [p for p in content.problems if p.is_error] == []
+    sections = {a.path: a.section for a in content.articles if a.translation_of}
+    assert sections == {
+        "zh/account/sign-in/use-a-code.md": "sign-in",
+        "zh/account/edit-name.md": "profile",
+        "account/sign-in/saoma.md": "sign-in",
+    }
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -102,6 +132,7 @@ def test_new_translate_scaffolds_a_linked_translation_that_passes_check(kb, site
         (["--translate", "account/reset-password", "--lang", "en"], "already in en"),
         (["--translate", "account/reset-password"], "--translate needs --lang"),
         (["--category", "account"], "needs a TITLE"),
+        (["--translate", "account/reset-password", "--lang", "zh", "--section", "x"], "takes no --section"),
     ],
 )
 def test_new_translate_refuses_mistakes(kb, site, args, message):
