@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +14,15 @@ import pytest
 from kb.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def checkout_env() -> dict[str, str]:
+    """The environment for a `kb` or `mkdocs` subprocess that runs outside this repository: this checkout's code
+    first on its path. The installed package (an editable install) may be another checkout's, such as the main tree
+    of a git worktree, which a build started from a site's folder would otherwise import."""
+    paths = [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
 
 KB_YML = """\
 articles: articles

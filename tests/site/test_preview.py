@@ -17,6 +17,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from tests.conftest import checkout_env
 from tests.site.test_sections import _article, _nav
 from tests.site.test_sections import sectioned as sectioned  # noqa: F401  (the fixture)
 
@@ -119,7 +120,11 @@ def _related_links(page: str) -> str:
 
 def _full_build(root: Path, out: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "kb", "build", "--site-dir", str(out)], cwd=root, capture_output=True, text=True
+        [sys.executable, "-m", "kb", "build", "--site-dir", str(out)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=checkout_env(),
     )
     assert result.returncode == 0, result.stderr
 

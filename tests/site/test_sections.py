@@ -15,7 +15,7 @@ from kb.content.config import load_config
 from kb.content.landing import landing_places
 from kb.content.site import load_site
 from kb.site.navigation import landing_pages, navigation
-from tests.conftest import KB_YML, QUESTIONS_YML, REPO, Site
+from tests.conftest import KB_YML, QUESTIONS_YML, REPO, Site, checkout_env
 
 SECTIONED_KB_YML = """\
 articles: articles
@@ -245,6 +245,7 @@ def test_built_sidebar_shows_only_the_open_branch(sectioned):
         cwd=sectioned.root,
         capture_output=True,
         text=True,
+        env=checkout_env(),
     )
     assert result.returncode == 0, result.stderr
     profile_page = (out / "account/edit-name/index.html").read_text(encoding="utf-8")
