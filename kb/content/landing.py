@@ -1,5 +1,5 @@
-"""Where the landing pages kb generates go: one per category with sections and one per section, in each language
-that has articles there, with further pages for long listings. The build writes them (`kb.site.navigation`);
+"""Where the landing pages kb generates go: in a site with sections, one per category and one per section, in each
+language that has articles there, with further pages for long listings. The build writes them (`kb.site.navigation`);
 `kb check` needs their places too, since an article at the same address would be replaced by one."""
 
 from __future__ import annotations
@@ -43,14 +43,16 @@ def landing_places(
     articles: Iterable[Article], config: SiteConfig, page_size: int = LISTING_PAGE_SIZE
 ) -> dict[str, LandingPlace]:
     """Every landing page kb generates for `articles`, by source path (unless the site has its own file there, which
-    is kept): a category with sections gets one when it has articles in the language, listing those in no section
-    (at least one page); each of its sections one when it has articles, listing them `page_size` to a page."""
+    is kept). In a site with sections, a category gets one when it has articles in the language, listing those in
+    no section (all of them when it has no sections; at least one page); each section one when it has articles,
+    listing them `page_size` to a page. A site without sections has none."""
     in_category: Counter[tuple[str, str]] = Counter()
     loose: Counter[tuple[str, str]] = Counter()
     in_section: Counter[tuple[str, str, str]] = Counter()
+    sectioned = any(c.sections for c in config.categories)
     for article in articles:
         category = config.category(article.category)
-        if category is None or not category.sections:
+        if category is None or not sectioned:
             continue
         in_category[article.lang, category.id] += 1
         if not article.section:

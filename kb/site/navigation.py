@@ -45,9 +45,13 @@ def navigation(articles: list[Article], config: SiteConfig, landing_pages: set[s
 
     A category with sections (kb.yml) holds its landing page, then a section per section (its landing page, then
     its articles), then its articles in no section: with Material's `navigation.prune` a page's sidebar then holds
-    the categories, its category's sections and its section's articles only."""
+    the categories, its category's sections and its section's articles only. In such a site a category without
+    sections holds its landing page, then its articles, so that it too opens on its landing page; in a site without
+    sections a category holds its articles only."""
     nav: list = []
+    sectioned = has_sections(config)
     for lang in site_languages(articles, config):
+        label = _OVERVIEW.get(lang, _OVERVIEW["en"])  # a landing page's entry
         entries: list = []
         home = home_path(lang, config)
         if home in landing_pages:
@@ -58,14 +62,14 @@ def navigation(articles: list[Article], config: SiteConfig, landing_pages: set[s
                 continue
             title = safe_title(category.title(lang))
             if not category.sections:
-                entries.append({title: [{safe_title(a.title): a.path} for a in members]})
+                first = [{label: listing_path(lang, config, category.id)}] if sectioned else []
+                entries.append({title: [*first, *({safe_title(a.title): a.path} for a in members)]})
                 continue
-            overview = _OVERVIEW.get(lang, _OVERVIEW["en"])
-            children: list = [{overview: listing_path(lang, config, category.id)}]
+            children: list = [{label: listing_path(lang, config, category.id)}]
             for section in category.sections:
                 inside = [a for a in members if a.section == section.id]
                 if inside:
-                    landing = {overview: listing_path(lang, config, category.id, section.id)}
+                    landing = {label: listing_path(lang, config, category.id, section.id)}
                     section_title = safe_title(section.title(lang))
                     children.append({section_title: [landing, *({safe_title(a.title): a.path} for a in inside)]})
             children += [{safe_title(a.title): a.path} for a in members if not a.section]
@@ -119,11 +123,12 @@ def landing_pages(
     page_size: int = LISTING_PAGE_SIZE,
     kept: dict | None = None,
 ) -> list[Landing]:
-    """The landing pages of every category with sections, in every language: a category's lists its sections
-    (each with its first few articles and a link to all) and its articles in no section; a section's lists its
-    articles. Lists longer than `page_size` continue on further pages, linked by a pager. `kept` (the live
-    preview's, between rebuilds; its templates unchanged): each listing's pages with what they show, so a listing
-    whose articles show as they did is not written again."""
+    """The landing pages of every category in a site with sections, in every language: a category's lists its
+    sections (each with its first few articles and a link to all) and its articles in no section, or all its
+    articles when it has no sections; a section's lists its articles. A site without sections has none. Lists longer
+    than `page_size` continue on further pages, linked by a pager. `kept` (the live preview's, between rebuilds;
+    its templates unchanged): each listing's pages with what they show, so a listing whose articles show as they
+    did is not written again."""
     pages: list[Landing] = []
     used: dict = {}
 
@@ -145,10 +150,9 @@ def landing_pages(
         used[place] = was
         return was[1]
 
-    for lang in site_languages(articles, config):
+    languages = site_languages(articles, config) if has_sections(config) else []
+    for lang in languages:
         for category in config.categories:
-            if not category.sections:
-                continue
             members = _sorted(a for a in articles if a.lang == lang and a.category == category.id)
             if not members:
                 continue

@@ -232,8 +232,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         return content.articles + content.drafts if self.serving else content.articles
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Drafts out of a build; the landing pages of categories with sections and of their sections, unless the
-        site has its own (the preview's list its drafts too)."""
+        """Drafts out of a build; in a site with sections, the landing pages of its categories and sections, unless
+        the site has its own (the preview's list its drafts too)."""
         if not self.serving:  # a draft is not published: no page, no search entry, no sitemap line
             for path in self.session.drafts_by_path:
                 file = files.get_file_from_path(path)

@@ -4,9 +4,11 @@ pages list the articles 50 to a page. A site without sections keeps its navigati
 
 from __future__ import annotations
 
+import posixpath
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -42,9 +44,8 @@ def _article(title: str, category: str, extra: str = "", lang: str = "en") -> st
     return f"---\ntitle: {title}\ncategory: {category}\nlang: {lang}\n{extra}---\n\nText about {title}.\n"
 
 
-@pytest.fixture
-def sectioned(tmp_path: Path) -> Site:
-    s = Site(tmp_path)
+def _sectioned_site(root: Path) -> Site:
+    s = Site(root)
     s.write("kb.yml", SECTIONED_KB_YML)
     s.write("questions.yml", QUESTIONS_YML)
     for i in range(120):  # a folder-level section, long enough for three listing pages
@@ -61,6 +62,11 @@ def sectioned(tmp_path: Path) -> Site:
         "plugins:\n  - search\n  - kb\n",
     )
     return s
+
+
+@pytest.fixture
+def sectioned(tmp_path: Path) -> Site:
+    return _sectioned_site(tmp_path)
 
 
 def test_sections_are_read_from_kb_yml_folders_and_front_matter(sectioned):
@@ -121,6 +127,16 @@ def test_an_article_at_the_address_of_a_generated_landing_page_is_an_error_namin
         e.startswith("articles/zh/account/sign-in.md:1:") and "(zh/account/sign-in/index.md)" in e for e in errors
     )
     assert any(e.startswith("articles/account/sign-in.md:1:") and "(account/sign-in/index.md)" in e for e in errors)
+
+
+def test_an_article_at_the_address_of_a_category_without_sections_is_an_error_in_a_site_with_sections(sectioned, kb):
+    sectioned.article("payments.md", _article("About payments", "payments"))
+    result = kb("check", cwd=sectioned.root)
+    assert result.code == 1
+    assert (
+        "articles/payments.md:1: error: the address payments/ is also that of the landing page kb generates for "
+        "category 'payments' (payments/index.md)"
+    ) in result.err
 
 
 def test_an_article_at_the_address_of_the_sites_own_landing_page_is_an_error_too(sectioned, kb):
@@ -207,8 +223,10 @@ def test_navigation_nests_sections_with_their_landing_pages(sectioned):
         "Your profile": [{"Overview": "account/profile/index.md"}, {"Edit your name": "account/edit-name.md"}]
     }
     assert account[3] == {"Close your account": "account/close-account.md"}
-    # a category without sections is laid out as before
-    assert {"Payments and refunds": [{"Request a refund": "payments/refund.md"}]} in nav
+    # a category without sections opens on its landing page too
+    assert {
+        "Payments and refunds": [{"Overview": "payments/index.md"}, {"Request a refund": "payments/refund.md"}]
+    } in nav
     zh = next(item["中文帮助"] for item in nav if "中文帮助" in item)
     assert {
         "账户与登录": [
@@ -224,14 +242,27 @@ def test_landing_pages_are_paginated_past_fifty(sectioned):
     pages = {p.path: p for p in landing_pages(articles, config)}
     assert set(pages) == set(landing_places(articles, config))  # where `kb check` looks for them
     assert {"account/sign-in/index.md", "account/sign-in/page/2.md", "account/sign-in/page/3.md"} <= set(pages)
-    assert "account/sign-in/page/4.md" not in pages and "payments/index.md" not in pages
+    assert "account/sign-in/page/4.md" not in pages
     first, last = pages["account/sign-in/index.md"].markdown, pages["account/sign-in/page/3.md"].markdown
     assert first.count("signin-") == 50 and last.count("signin-") == 20
     assert 'href="../../account/sign-in/page/2/"' in first and 'rel="next"' in first
     assert 'rel="prev" href="../../../../account/sign-in/page/2/"' in last
     category = pages["account/index.md"].markdown
     assert "All 120 articles" in category and "Close your account" in category and category.count("signin-") == 5
-    assert "全部 1 篇文章" in pages["zh/account/index.md"].markdown
+
+
+def test_in_a_site_with_sections_a_category_without_sections_has_a_paginated_landing_page(sectioned):
+    for i in range(4):
+        sectioned.article(f"payments/topic-{i}.md", _article(f"Payment topic {i}", "payments"))
+    config = load_config(sectioned.config)
+    articles = load_site(config).articles
+    pages = {p.path: p.markdown for p in landing_pages(articles, config, page_size=3)}
+    assert set(pages) == set(landing_places(articles, config, page_size=3))  # where `kb check` looks for them
+    first, second = pages["payments/index.md"], pages["payments/page/2.md"]
+    assert first.count("<li><a ") == 3 and second.count("<li><a ") == 2
+    assert 'href="../../../payments/refund/">Request a refund' in second
+    assert 'rel="prev" href="../../../payments/"' in second
+    assert "payments/page/3.md" not in pages and "zh/payments/index.md" not in pages  # no Chinese articles
 
 
 def _nav(page: str) -> str:
@@ -304,6 +335,57 @@ def test_kb_serve_previews_a_draft_in_its_section_which_a_build_leaves_out(tmp_p
     assert built.code == 0, built.err
     assert not (tmp_path / "site/account/profile").exists()  # no page, no landing page for the draft's section
     assert "Change your avatar" not in (tmp_path / "site/account/index.html").read_text(encoding="utf-8")
+
+
+@dataclass
+class Built:
+    out: Path  # the site
+    log: str  # what `kb build` printed (MkDocs' messages)
+
+    def page(self, url: str) -> str:
+        return (self.out / url / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Built:
+    """`sectioned` with two listing pages of Chinese sign-in articles, a Chinese profile section of one article, a
+    category without sections long enough for two listing pages and a page of the site's own outside the navigation,
+    built by `kb build`."""
+    s = _sectioned_site(tmp_path_factory.mktemp("built"))
+    for i in range(60):
+        s.article(f"zh/account/sign-in/zh-topic-{i:02d}.md", _article(f"登录话题 {i:02d}", "account", lang="zh"))
+    s.article("zh/account/zh-edit-name.md", _article("修改姓名", "account", "section: profile\n", lang="zh"))
+    for i in range(55):
+        s.article(f"payments/payment-{i:02d}.md", _article(f"Payment topic {i:02d}", "payments"))
+    s.write("articles/contact/index.md", "# Contact us\n")
+    out = s.root / "site"
+    command = [sys.executable, "-m", "kb", "build", "--site-dir", str(out)]
+    result = subprocess.run(command, cwd=s.root, capture_output=True, text=True, env=checkout_env())
+    assert result.returncode == 0, result.stderr
+    return Built(out, result.stderr)
+
+
+def _absolute(url: str, href: str) -> str:
+    """A link's address from the site root ("" the home, "account/" a folder), as the page at `url` has it."""
+    path = posixpath.normpath(posixpath.join("/" + url, href)).strip("/")
+    return path + "/" if path else ""
+
+
+def _sidebar(built: Built, url: str) -> list[tuple[str, str]]:
+    """The page's sidebar links: (address from the site root, label)."""
+    links = re.findall(r'<a href="([^"]*)"[^>]*>\s*(?:<span[^>]*>)?\s*([^<]*)', _nav(built.page(url)))
+    return [(_absolute(url, href), label.strip()) for href, label in links]
+
+
+def test_a_category_without_sections_opens_on_its_landing_page(built):
+    sidebar = _sidebar(built, "payments/refund/")
+    at = sidebar.index(("payments/", "Overview"))
+    assert sidebar[at + 1] == ("payments/payment-00/", "Payment topic 00")
+    assert ("payments/", "Payments and refunds") not in sidebar
+    assert ("payments/", "Payments and refunds") in _sidebar(built, "account/sign-in/")  # collapsed, leads there
+    listing = built.page("payments/")
+    assert listing.count('href="../payments/payment-') == 50 and 'href="../payments/page/2/"' in listing
+    assert 'href="../../../payments/refund/"' in built.page("payments/page/2/")
 
 
 def test_a_site_without_sections_has_the_navigation_it_had(site):
