@@ -25,9 +25,10 @@ _LANG_SECTION = {"zh": "中文帮助"}
 _REVIEWED_LABEL = {"en": "Last reviewed", "zh": "最近审核"}
 _OVERVIEW = {"en": "Overview", "zh": "概览"}
 _OVERVIEW_ALL = {"en": "All sections", "zh": "全部分区"}  # a category's or section's landing page in the navigation
+# `one` links to a section of one article, `all` to a larger one.
 _LISTING_LABELS = {
-    "en": {"all": "All {count} articles", "pages": "Pages", "previous": "Previous", "next": "Next"},
-    "zh": {"all": "全部 {count} 篇文章", "pages": "页码", "previous": "上一页", "next": "下一页"},
+    "en": {"all": "All {count} articles", "one": "1 article", "pages": "Pages", "previous": "Previous", "next": "Next"},
+    "zh": {"all": "全部 {count} 篇文章", "one": "1 篇文章", "pages": "页码", "previous": "上一页", "next": "下一页"},
 }
 _PREVIEW = 5  # a section's first articles on its category's landing page
 

@@ -251,6 +251,13 @@ def test_landing_pages_are_paginated_past_fifty(sectioned):
     assert "All 120 articles" in category and "Close your account" in category and category.count("signin-") == 5
 
 
+def test_a_section_of_one_article_links_to_it_in_the_singular(sectioned):
+    config = load_config(sectioned.config)
+    pages = {p.path: p.markdown for p in landing_pages(load_site(config).articles, config)}
+    assert ">1 article</a>" in pages["account/index.md"] and "All 1 articles" not in pages["account/index.md"]
+    assert ">1 篇文章</a>" in pages["zh/account/index.md"] and "全部 1 篇文章" not in pages["zh/account/index.md"]
+
+
 def test_in_a_site_with_sections_a_category_without_sections_has_a_paginated_landing_page(sectioned):
     for i in range(4):
         sectioned.article(f"payments/topic-{i}.md", _article(f"Payment topic {i}", "payments"))
