@@ -213,8 +213,15 @@ def _listing_pages(
             labels=_LISTING_LABELS.get(lang, _LISTING_LABELS["en"]),
         )
         heading = title if number == 1 else f"{title} ({number}/{count})"
-        pages.append(Landing(path, heading, lang, f"# {_escape_md(heading)}\n\n{html_text}\n"))
+        markdown = f"{_front_matter(lang)}# {_escape_md(heading)}\n\n{html_text}\n"
+        pages.append(Landing(path, heading, lang, markdown))
     return pages
+
+
+def _front_matter(lang: str) -> str:
+    """A landing page's language, as an article declares it: the theme takes the page's <html lang> and interface
+    labels from it, so a landing page in a language's folder speaks that language."""
+    return f"---\nlang: {lang}\n---\n\n"
 
 
 def _escape_md(text: str) -> str:

@@ -384,6 +384,15 @@ def _sidebar(built: Built, url: str) -> list[tuple[str, str]]:
     return [(_absolute(url, href), label.strip()) for href, label in links]
 
 
+def test_a_landing_page_in_a_language_folder_speaks_that_language(built):
+    for url in ("zh/account/", "zh/account/sign-in/", "zh/account/sign-in/page/2/"):
+        page = built.page(url)
+        assert '<html lang="zh"' in page and 'placeholder="搜索"' in page, url
+    for url in ("account/", "account/sign-in/page/2/"):
+        page = built.page(url)
+        assert '<html lang="en"' in page and 'placeholder="Search"' in page, url
+
+
 def test_a_category_without_sections_opens_on_its_landing_page(built):
     sidebar = _sidebar(built, "payments/refund/")
     at = sidebar.index(("payments/", "Overview"))
