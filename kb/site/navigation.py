@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from markupsafe import Markup, escape
 
 from kb.content.config import SiteConfig
@@ -213,15 +214,16 @@ def _listing_pages(
             labels=_LISTING_LABELS.get(lang, _LISTING_LABELS["en"]),
         )
         heading = title if number == 1 else f"{title} ({number}/{count})"
-        markdown = f"{_front_matter(lang)}# {_escape_md(heading)}\n\n{html_text}\n"
+        markdown = f"{_front_matter(heading, lang)}# {_escape_md(heading)}\n\n{html_text}\n"
         pages.append(Landing(path, heading, lang, markdown))
     return pages
 
 
-def _front_matter(lang: str) -> str:
-    """A landing page's language, as an article declares it: the theme takes the page's <html lang> and interface
-    labels from it, so a landing page in a language's folder speaks that language."""
-    return f"---\nlang: {lang}\n---\n\n"
+def _front_matter(title: str, lang: str) -> str:
+    """A landing page's title and language, as an article declares them: the theme takes the page's language (its
+    <html lang> and interface labels) and its <title> from them; the sidebar keeps the page's entry ("Overview")."""
+    meta = yaml.safe_dump({"title": title, "lang": lang}, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{meta}---\n\n"
 
 
 def _escape_md(text: str) -> str:

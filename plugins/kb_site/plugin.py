@@ -140,6 +140,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.navs: dict[str, Navigation] = {}
         self.url_langs: dict[str, str] = {}  # page address -> language
         self.landing_urls: set[str] = set()  # the homes, category and contact pages
+        self.generated_landings: set[str] = set()  # the landing pages kb made this build (source paths)
         self.groups: dict = {}
         self.configured_alternate: list | None = None
         self.outdated: dict[str, OutOfDate] | None = None  # translation id -> why it is out of date, once per build
@@ -246,11 +247,13 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                 self._landing_listings = (self._templates, {})
             listings = self._landing_listings[1] if self.dirty else None
             made = lambda: landing_pages(articles, self.session.config, self.overrides, kept=listings)  # noqa: E731
+            self.generated_landings = set()
             for landing in self._kept("landing", (articles,), made):
                 if landing.path not in own:
                     file = File.generated(config, landing.path, content=landing.markdown)
                     unchanged_generated(file, self.generated)
                     files.append(file)
+                    self.generated_landings.add(landing.path)
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -445,9 +448,13 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             if self.session.search_engine == "pagefind":  # Pagefind indexes the articles and Material's index is
                 page.meta["search"] = {"exclude": True}  # served empty: Material's search need not read them
         # Material writes page.meta.title and page.title into the page unescaped (<title>, header, <h1>, nav).
+        # A generated landing page's title (its category's or section's) is its <title>; its entry in the sidebar
+        # keeps the navigation's label ("Overview").
         title = article.title if article else page.meta.get("title")
         if isinstance(title, str):
-            page.meta["title"] = page.title = safe_title(title)
+            page.meta["title"] = safe_title(title)
+            if page.file.src_uri not in self.generated_landings:
+                page.title = page.meta["title"]
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -4,6 +4,7 @@ pages list the articles 50 to a page. A site without sections keeps its navigati
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import subprocess
@@ -272,6 +273,13 @@ def test_in_a_site_with_sections_a_category_without_sections_has_a_paginated_lan
     assert "payments/page/3.md" not in pages and "zh/payments/index.md" not in pages  # no Chinese articles
 
 
+def test_landing_pages_declare_their_title_and_language(sectioned):
+    config = load_config(sectioned.config)
+    pages = {p.path: p.markdown for p in landing_pages(load_site(config).articles, config)}
+    assert pages["zh/account/sign-in/index.md"].startswith("---\ntitle: 登录\nlang: zh\n---\n\n# 登录\n")
+    assert pages["account/sign-in/page/2.md"].startswith("---\ntitle: Signing in (2/3)\nlang: en\n---\n")
+
+
 def _nav(page: str) -> str:
     return re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', page, re.S).group(0)
 
@@ -391,6 +399,21 @@ def test_a_landing_page_in_a_language_folder_speaks_that_language(built):
     for url in ("account/", "account/sign-in/page/2/"):
         page = built.page(url)
         assert '<html lang="en"' in page and 'placeholder="Search"' in page, url
+
+
+def test_a_landing_page_is_titled_by_its_category_or_section(built):
+    assert "<title>Account and sign-in - Help</title>" in built.page("account/")
+    assert "<title>Signing in - Help</title>" in built.page("account/sign-in/")
+    assert "<title>登录 - Help</title>" in built.page("zh/account/sign-in/")
+    assert "<title>Payments and refunds - Help</title>" in built.page("payments/")
+    assert "<title>Signing in (2/3) - Help</title>" in built.page("account/sign-in/page/2/")
+    # its entry in the sidebar keeps its label
+    assert ("account/sign-in/", "Overview") in _sidebar(built, "account/sign-in/")
+    assert ("zh/account/sign-in/", "概览") in _sidebar(built, "zh/account/sign-in/")
+    docs = json.loads((built.out / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    titles = {d["location"]: d["title"] for d in docs}
+    assert titles["account/"] == "Account and sign-in" and titles["account/sign-in/"] == "Signing in"
+    assert titles["account/sign-in/page/2/"] == "Signing in (2/3)" and titles["payments/"] == "Payments and refunds"
 
 
 def test_a_category_without_sections_opens_on_its_landing_page(built):
