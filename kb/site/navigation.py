@@ -110,12 +110,14 @@ class Link:
 
 @dataclass(frozen=True)
 class Landing:
-    """A generated category or section landing page: its source path, title, language and Markdown."""
+    """A generated category or section landing page: its source path, title, language and Markdown, and which page
+    of its listing it is."""
 
     path: str
     title: str
     lang: str
     markdown: str
+    number: int  # 1: the listing's own address; 2 and on: `page/<number>.md` below it
 
 
 def landing_pages(
@@ -215,7 +217,7 @@ def _listing_pages(
         )
         heading = title if number == 1 else f"{title} ({number}/{count})"
         markdown = f"{_front_matter(heading, lang)}# {_escape_md(heading)}\n\n{html_text}\n"
-        pages.append(Landing(path, heading, lang, markdown))
+        pages.append(Landing(path, heading, lang, markdown, number))
     return pages
 
 

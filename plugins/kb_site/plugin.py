@@ -15,7 +15,7 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
@@ -234,7 +234,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Drafts out of a build; in a site with sections, the landing pages of its categories and sections, unless
-        the site has its own (the preview's list its drafts too)."""
+        the site has its own (the preview's list its drafts too). A listing's further pages are outside the navigation
+        on purpose (MkDocs' list of pages missing from it leaves them out)."""
         if not self.serving:  # a draft is not published: no page, no search entry, no sitemap line
             for path in self.session.drafts_by_path:
                 file = files.get_file_from_path(path)
@@ -250,7 +251,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             self.generated_landings = set()
             for landing in self._kept("landing", (articles,), made):
                 if landing.path not in own:
-                    file = File.generated(config, landing.path, content=landing.markdown)
+                    outside = InclusionLevel.NOT_IN_NAV if landing.number > 1 else InclusionLevel.UNDEFINED
+                    file = File.generated(config, landing.path, content=landing.markdown, inclusion=outside)
                     unchanged_generated(file, self.generated)
                     files.append(file)
                     self.generated_landings.add(landing.path)

@@ -416,6 +416,11 @@ def test_a_landing_page_is_titled_by_its_category_or_section(built):
     assert titles["account/sign-in/page/2/"] == "Signing in (2/3)" and titles["payments/"] == "Payments and refunds"
 
 
+def test_only_the_sites_own_pages_outside_the_navigation_are_reported(built):
+    reported = built.log.split('not included in the "nav" configuration:', 1)[1]
+    assert re.findall(r"^  - (\S+)$", reported, re.M) == ["contact/index.md"]
+
+
 def test_a_category_without_sections_opens_on_its_landing_page(built):
     sidebar = _sidebar(built, "payments/refund/")
     at = sidebar.index(("payments/", "Overview"))
