@@ -111,13 +111,21 @@ class Link:
 @dataclass(frozen=True)
 class Landing:
     """A generated category or section landing page: its source path, title, language and Markdown, and which page
-    of its listing it is."""
+    it is of which listing (the category's, or its section's when `section` is set)."""
 
     path: str
     title: str
     lang: str
     markdown: str
+    category: str
+    section: str
     number: int  # 1: the listing's own address; 2 and on: `page/<number>.md` below it
+
+
+def further_pages(landings: Iterable[Landing], config: SiteConfig) -> dict[str, str]:
+    """{the source path of a listing's page 2 or later: the source path of its first page}. The further pages are
+    not in the navigation; the sidebar shows them as it shows the first."""
+    return {p.path: listing_path(p.lang, config, p.category, p.section) for p in landings if p.number > 1}
 
 
 def landing_pages(
@@ -217,7 +225,7 @@ def _listing_pages(
         )
         heading = title if number == 1 else f"{title} ({number}/{count})"
         markdown = f"{_front_matter(heading, lang)}# {_escape_md(heading)}\n\n{html_text}\n"
-        pages.append(Landing(path, heading, lang, markdown, number))
+        pages.append(Landing(path, heading, lang, markdown, where[2], where[3], number))
     return pages
 
 

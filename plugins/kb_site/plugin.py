@@ -51,6 +51,7 @@ from kb.site.manifest import write_endpoint_data
 from kb.site.navigation import (
     HOME_MARKER,
     category_listing,
+    further_pages,
     has_sections,
     landing_pages,
     listing_fields,
@@ -141,6 +142,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.url_langs: dict[str, str] = {}  # page address -> language
         self.landing_urls: set[str] = set()  # the homes, category and contact pages
         self.generated_landings: set[str] = set()  # the landing pages kb made this build (source paths)
+        self.further_pages: dict[str, str] = {}  # a listing's page 2 or later -> its first page (source paths)
         self.groups: dict = {}
         self.configured_alternate: list | None = None
         self.outdated: dict[str, OutOfDate] | None = None  # translation id -> why it is out of date, once per build
@@ -248,14 +250,16 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                 self._landing_listings = (self._templates, {})
             listings = self._landing_listings[1] if self.dirty else None
             made = lambda: landing_pages(articles, self.session.config, self.overrides, kept=listings)  # noqa: E731
+            landings = self._kept("landing", (articles,), made)
             self.generated_landings = set()
-            for landing in self._kept("landing", (articles,), made):
+            for landing in landings:
                 if landing.path not in own:
                     outside = InclusionLevel.NOT_IN_NAV if landing.number > 1 else InclusionLevel.UNDEFINED
                     file = File.generated(config, landing.path, content=landing.markdown, inclusion=outside)
                     unchanged_generated(file, self.generated)
                     files.append(file)
                     self.generated_landings.add(landing.path)
+            self.further_pages = further_pages(landings, self.session.config)
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -266,6 +270,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.landing_urls = {location_path(url.removeprefix("./")) for url in landing}  # the home is "" in the index
         if self.progress is not None:
             self.progress.start(len(documents))
+        self._open_further_pages(nav, files)
         self.navs = {}
         if self.languages:
             homes = {lang: home_path(lang, session.config) for lang in self.languages}
@@ -278,6 +283,20 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             force_rebuild(files, {path for path, key in keys.items() if self.render_keys.get(path) != key})
             self.render_keys = keys
         return nav
+
+    def _open_further_pages(self, nav: Navigation, files: Files) -> None:
+        """A listing's page 2 and later are not in the navigation: each gets its first page's parent, so that Material
+        opens the same branch of the sidebar on it (the category's sections, the section's articles) and the preview's
+        render keys follow that branch. Its own entry is in no branch: its sidebar is rendered in full."""
+        if not self.further_pages:
+            return
+        in_nav = {id(page) for page in nav.pages}
+        for further, first in self.further_pages.items():
+            page, opened = files.get_file_from_path(further), files.get_file_from_path(first)
+            if page is None or opened is None or page.page is None or opened.page is None:
+                continue
+            if id(page.page) not in in_nav and id(opened.page) in in_nav:
+                page.page.parent = opened.page.parent
 
     def _listing_fields(self, article: Article) -> tuple:
         """`listing_fields(article)`, worked out once per article object: an unchanged article is the same object

@@ -69,8 +69,9 @@ def render_keys(
     site_key: str,
 ) -> dict[str, int]:
     """{page source path: its render key}. `navs` is each language's navigation (empty: one for all), `extra`
-    what else the page shows of other pages (its related articles, a landing page's listing). Pages outside the
-    navigation (a listing's further pages) show its top level only."""
+    what else the page shows of other pages (its related articles, a landing page's listing). A page outside the
+    navigation shows its top level, and the branch of its parent when it has one (a listing's further pages get
+    their first page's)."""
     cache: dict[int, int] = {}
     keys = {}
     site = _digest(site_key)  # digested once: it is the same for every page

@@ -95,6 +95,17 @@ def test_a_changed_title_shows_in_the_navigation(sectioned, preview):
     assert "Two-step sign-in codes" in (preview / "account/sign-in/index.html").read_text(encoding="utf-8")
 
 
+def test_a_listings_further_pages_follow_the_sidebar_of_its_first_page(sectioned, preview):
+    before = _stamps(preview)
+    _edit(sectioned.root / "articles/account/close-account.md", _article("Close or pause your account", "account"))
+    _dirty_build(sectioned, preview)
+    rewritten = _rewritten(before, _stamps(preview))
+    # the sign-in listing's text is as it was; its sidebar shows the category's articles in no section
+    assert {"account/sign-in/page/2/index.html", "account/sign-in/page/3/index.html"} <= rewritten
+    further = _nav((preview / "account/sign-in/page/2/index.html").read_text(encoding="utf-8"))
+    assert "Close or pause your account" in further and "Sign-in topic 119" in further
+
+
 def test_an_edit_inside_an_article_renders_that_page_only(sectioned, preview):
     before = _stamps(preview)
     page = sectioned.root / "articles/payments/refund.md"

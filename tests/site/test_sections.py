@@ -416,6 +416,18 @@ def test_a_landing_page_is_titled_by_its_category_or_section(built):
     assert titles["account/sign-in/page/2/"] == "Signing in (2/3)" and titles["payments/"] == "Payments and refunds"
 
 
+def test_a_listings_further_pages_open_the_sidebar_as_its_first_page_does(built):
+    for first, further in [
+        ("account/sign-in/", "account/sign-in/page/3/"),
+        ("zh/account/sign-in/", "zh/account/sign-in/page/2/"),
+        ("payments/", "payments/page/2/"),
+    ]:
+        assert _sidebar(built, further) == _sidebar(built, first), further
+    sidebar = _sidebar(built, "account/sign-in/page/2/")
+    assert ("account/profile/", "Your profile") in sidebar  # the category's sections
+    assert sum(label.startswith("Sign-in topic") for _, label in sidebar) == 120  # the section's articles
+
+
 def test_only_the_sites_own_pages_outside_the_navigation_are_reported(built):
     reported = built.log.split('not included in the "nav" configuration:', 1)[1]
     assert re.findall(r"^  - (\S+)$", reported, re.M) == ["contact/index.md"]
