@@ -59,17 +59,23 @@ def switcher_targets(
     groups: Mapping[str, Mapping[str, Article]],
     languages: list[str],
     config: SiteConfig,
+    landings: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, str]:
     """For each language, where the switcher leads from the page at `path` (address `url`, relative to the site
     root): the same article in that language when there is a translation, the page itself in its own language,
-    else that language's home."""
+    else that language's home. From a category's or section's landing page, `landings` (its source path: {language:
+    address}, `kb.site.navigation.landing_translations`) leads to the same landing page in a language that has it."""
     article = articles_by_path.get(path)
-    group = groups.get(article.id, {}) if article is not None else {}
+    same: Mapping[str, str] = {}  # language -> the address of the same page in it
+    if article is not None:
+        same = {lang: other.url for lang, other in groups.get(article.id, {}).items()}
+    elif landings is not None:
+        same = landings.get(path, {})
     own = page_language(path, articles_by_path, config)
     targets = {}
     for lang in languages:
-        if lang in group:
-            targets[lang] = group[lang].url
+        if lang in same:
+            targets[lang] = same[lang]
         elif lang == own:
             targets[lang] = url
         else:

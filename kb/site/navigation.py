@@ -128,6 +128,20 @@ def further_pages(landings: Iterable[Landing], config: SiteConfig) -> dict[str, 
     return {p.path: listing_path(p.lang, config, p.category, p.section) for p in landings if p.number > 1}
 
 
+def landing_translations(landings: Iterable[Landing]) -> dict[str, dict[str, str]]:
+    """{a landing page's source path: {each language that has the same listing: the address of the same page of it
+    there, or of its first page when the listing runs to fewer pages in that language}}, addresses relative to the
+    site root. The language switcher leads there."""
+    listings: dict[tuple, dict[str, dict[int, str]]] = {}
+    for p in landings:
+        listings.setdefault((p.category, p.section), {}).setdefault(p.lang, {})[p.number] = page_url(p.path)
+    found = {}
+    for p in landings:
+        langs = listings[(p.category, p.section)]
+        found[p.path] = {lang: pages.get(p.number, pages[1]) for lang, pages in langs.items() if 1 in pages}
+    return found
+
+
 def landing_pages(
     articles: list[Article],
     config: SiteConfig,

@@ -54,6 +54,7 @@ from kb.site.navigation import (
     further_pages,
     has_sections,
     landing_pages,
+    landing_translations,
     listing_fields,
     navigation,
     reviewed_html,
@@ -143,6 +144,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.landing_urls: set[str] = set()  # the homes, category and contact pages
         self.generated_landings: set[str] = set()  # the landing pages kb made this build (source paths)
         self.further_pages: dict[str, str] = {}  # a listing's page 2 or later -> its first page (source paths)
+        self.landing_translations: dict[str, dict[str, str]] = {}  # a landing page -> {language: the same page}
         self.groups: dict = {}
         self.configured_alternate: list | None = None
         self.outdated: dict[str, OutOfDate] | None = None  # translation id -> why it is out of date, once per build
@@ -260,6 +262,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                     files.append(file)
                     self.generated_landings.add(landing.path)
             self.further_pages = further_pages(landings, self.session.config)
+            self.landing_translations = landing_translations(landings)
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -401,7 +404,13 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if description and not page.meta.get("description"):
             page.meta["description"] = description
         targets = switcher_targets(
-            page.file.src_uri, page.url, session.articles_by_path, self.groups, self.languages, session.config
+            page.file.src_uri,
+            page.url,
+            session.articles_by_path,
+            self.groups,
+            self.languages,
+            session.config,
+            self.landing_translations,
         )
         mine = copy.copy(config)  # this page's settings: Material reads the name and the switcher from config
         mine["site_name"] = session.config.site_names.get(lang, config.site_name)

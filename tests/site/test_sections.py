@@ -17,7 +17,8 @@ import pytest
 from kb.content.config import load_config
 from kb.content.landing import landing_places
 from kb.content.site import load_site
-from kb.site.navigation import landing_pages, navigation
+from kb.site.languages import switcher_targets
+from kb.site.navigation import landing_pages, landing_translations, navigation
 from tests.conftest import KB_YML, QUESTIONS_YML, REPO, Site, checkout_env
 
 SECTIONED_KB_YML = """\
@@ -280,6 +281,24 @@ def test_landing_pages_declare_their_title_and_language(sectioned):
     assert pages["account/sign-in/page/2.md"].startswith("---\ntitle: Signing in (2/3)\nlang: en\n---\n")
 
 
+def test_a_landing_pages_switcher_targets_are_the_same_listing_in_each_language(sectioned):
+    config = load_config(sectioned.config)
+    articles = load_site(config).articles
+    landings = landing_translations(landing_pages(articles, config))
+    by_path = {a.path: a for a in articles}
+
+    def targets(path: str, url: str) -> dict[str, str]:
+        return switcher_targets(path, url, by_path, {}, ["en", "zh"], config, landings)
+
+    assert targets("zh/account/index.md", "zh/account/") == {"en": "account/", "zh": "zh/account/"}
+    # the Chinese sign-in listing has one page: its first
+    assert targets("account/sign-in/page/2.md", "account/sign-in/page/2/")["zh"] == "zh/account/sign-in/"
+    # no Chinese profile section, no Chinese payments: the Chinese home
+    assert targets("account/profile/index.md", "account/profile/")["zh"] == "zh/"
+    assert targets("payments/index.md", "payments/")["zh"] == "zh/"
+    assert targets("index.md", "")["zh"] == "zh/"
+
+
 def _nav(page: str) -> str:
     return re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', page, re.S).group(0)
 
@@ -392,6 +411,12 @@ def _sidebar(built: Built, url: str) -> list[tuple[str, str]]:
     return [(_absolute(url, href), label.strip()) for href, label in links]
 
 
+def _switcher(built: Built, url: str) -> dict[str, str]:
+    """Where the language switcher leads from the page: {language: address from the site root}."""
+    found = re.findall(r'<a href="([^"]*)" hreflang="([^"]*)"', built.page(url))
+    return {lang: _absolute(url, href) for href, lang in found}
+
+
 def test_a_landing_page_in_a_language_folder_speaks_that_language(built):
     for url in ("zh/account/", "zh/account/sign-in/", "zh/account/sign-in/page/2/"):
         page = built.page(url)
@@ -431,6 +456,17 @@ def test_a_listings_further_pages_open_the_sidebar_as_its_first_page_does(built)
 def test_only_the_sites_own_pages_outside_the_navigation_are_reported(built):
     reported = built.log.split('not included in the "nav" configuration:', 1)[1]
     assert re.findall(r"^  - (\S+)$", reported, re.M) == ["contact/index.md"]
+
+
+def test_the_language_switcher_leads_to_the_same_landing_page_in_the_other_language(built):
+    assert _switcher(built, "account/sign-in/") == {"en": "account/sign-in/", "zh": "zh/account/sign-in/"}
+    assert _switcher(built, "zh/account/")["en"] == "account/"
+    assert _switcher(built, "account/profile/")["zh"] == "zh/account/profile/"
+    assert _switcher(built, "zh/account/sign-in/page/2/")["en"] == "account/sign-in/page/2/"
+    # a page the other language's listing does not run to: that listing's first page
+    assert _switcher(built, "account/sign-in/page/3/")["zh"] == "zh/account/sign-in/"
+    # no Chinese payments articles: the Chinese home, as from any page without a counterpart
+    assert _switcher(built, "payments/")["zh"] == "zh/"
 
 
 def test_a_category_without_sections_opens_on_its_landing_page(built):
