@@ -14,7 +14,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from kb.content.config import SiteConfig
-from kb.content.landing import LISTING_PAGE_SIZE, listing_path, page_url
+from kb.content.landing import LISTING_PAGE_SIZE, LandingPlace, listing_path, page_url
 from kb.model import Article
 from kb.problems import without_controls
 from kb.site.languages import home_path, site_languages
@@ -110,22 +110,25 @@ class Link:
 
 @dataclass(frozen=True)
 class Landing:
-    """A generated category or section landing page: its source path, title, language and Markdown, and which page
-    it is of which listing (the category's, or its section's when `section` is set)."""
+    """A generated category or section landing page: its source path, title and Markdown, and its place (which page
+    of which listing, in which language)."""
 
     path: str
     title: str
-    lang: str
     markdown: str
-    category: str
-    section: str
-    number: int  # 1: the listing's own address; 2 and on: `page/<number>.md` below it
+    place: LandingPlace
+
+    @property
+    def lang(self) -> str:
+        return self.place.lang
 
 
 def further_pages(landings: Iterable[Landing], config: SiteConfig) -> dict[str, str]:
     """{the source path of a listing's page 2 or later: the source path of its first page}. The further pages are
     not in the navigation; the sidebar shows them as it shows the first."""
-    return {p.path: listing_path(p.lang, config, p.category, p.section) for p in landings if p.number > 1}
+    return {
+        p.path: listing_path(p.lang, config, p.place.category, p.place.section) for p in landings if p.place.page > 1
+    }
 
 
 def landing_translations(landings: Iterable[Landing]) -> dict[str, dict[str, str]]:
@@ -134,11 +137,12 @@ def landing_translations(landings: Iterable[Landing]) -> dict[str, dict[str, str
     site root. The language switcher leads there."""
     listings: dict[tuple, dict[str, dict[int, str]]] = {}
     for p in landings:
-        listings.setdefault((p.category, p.section), {}).setdefault(p.lang, {})[p.number] = page_url(p.path)
+        where = (p.place.category, p.place.section)
+        listings.setdefault(where, {}).setdefault(p.lang, {})[p.place.page] = page_url(p.path)
     found = {}
     for p in landings:
-        langs = listings[(p.category, p.section)]
-        found[p.path] = {lang: pages.get(p.number, pages[1]) for lang, pages in langs.items() if 1 in pages}
+        langs = listings[(p.place.category, p.place.section)]
+        found[p.path] = {lang: pages.get(p.place.page, pages[1]) for lang, pages in langs.items() if 1 in pages}
     return found
 
 
@@ -239,7 +243,7 @@ def _listing_pages(
         )
         heading = title if number == 1 else f"{title} ({number}/{count})"
         markdown = f"{_front_matter(heading, lang)}# {_escape_md(heading)}\n\n{html_text}\n"
-        pages.append(Landing(path, heading, lang, markdown, where[2], where[3], number))
+        pages.append(Landing(path, heading, markdown, LandingPlace(lang, where[2], where[3], number)))
     return pages
 
 

@@ -256,7 +256,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             self.generated_landings = set()
             for landing in landings:
                 if landing.path not in own:
-                    outside = InclusionLevel.NOT_IN_NAV if landing.number > 1 else InclusionLevel.UNDEFINED
+                    outside = InclusionLevel.NOT_IN_NAV if landing.place.page > 1 else InclusionLevel.UNDEFINED
                     file = File.generated(config, landing.path, content=landing.markdown, inclusion=outside)
                     unchanged_generated(file, self.generated)
                     files.append(file)
