@@ -25,6 +25,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.query import Term
 
+from kb.matching import analysis
 from kb.matching.analysis import KbTokenizer, pairs, terms
 from kb.model import NAV_TRAIL, Article
 
@@ -34,7 +35,30 @@ TEXT_FIELDS = ("title", "summary", "headings", "body")
 PAIR_FIELD = "pairs"
 ALL_FIELDS = (*TEXT_FIELDS, PAIR_FIELD)
 FIELD_BOOSTS = {"title": 3.0, "summary": 2.0, "headings": 1.5, "body": 1.0}
-INDEX_VERSION = "5"  # bump when the schema or the analysis changes: old caches are then rebuilt
+INDEX_VERSION = "5"  # bump when the schema changes: old caches are then rebuilt
+
+
+def analysis_version(sources: list[Path], words: str) -> str:
+    """INDEX_VERSION with a digest of the code that turns an article into terms and of the word segmenter's version.
+    A cache made by other code (an upgraded kb, a stop word added) is then rebuilt, without anyone having to
+    remember to bump a number: a stale cache would give other related articles and search statistics than a fresh
+    build of the same articles."""
+    code = hashlib.sha1(words.encode("utf-8"))
+    for source in sources:
+        code.update(source.read_bytes())
+    return f"{INDEX_VERSION}-{code.hexdigest()[:12]}"
+
+
+def _segmenter_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"jieba {version('jieba')}"
+    except PackageNotFoundError:
+        return "jieba"
+
+
+ANALYSIS_VERSION = analysis_version([Path(analysis.__file__), Path(__file__)], _segmenter_version())
 
 
 def _schema() -> Schema:
@@ -47,7 +71,7 @@ def _schema() -> Schema:
 def digest(article: Article) -> str:
     payload = json.dumps(
         [
-            INDEX_VERSION,
+            ANALYSIS_VERSION,
             article.id,
             article.lang,
             article.path,
@@ -166,11 +190,11 @@ class ArticleIndex:
         """Open the index in `folder` and bring it in step with `articles` (created when missing or outdated)."""
         folder.mkdir(parents=True, exist_ok=True)
         marker = folder / "kb-index-version"
-        if not whoosh_index.exists_in(str(folder)) or not marker.is_file() or marker.read_text() != INDEX_VERSION:
+        if not whoosh_index.exists_in(str(folder)) or not marker.is_file() or marker.read_text() != ANALYSIS_VERSION:
             shutil.rmtree(folder)
             folder.mkdir(parents=True)
             whoosh_index.create_in(str(folder), _schema())
-            marker.write_text(INDEX_VERSION)
+            marker.write_text(ANALYSIS_VERSION)
         index = cls(folder, whoosh_index.open_dir(str(folder)))
         return index, index._update(articles)
 
