@@ -9,6 +9,7 @@ import copy
 import html
 import json
 import logging
+import os
 from pathlib import Path
 
 import jinja2
@@ -25,6 +26,7 @@ from kb.model import Article
 from kb.problems import KbError
 from kb.search.pagefind import OUTPUT as PAGEFIND_OUTPUT
 from kb.search.pagefind import Feed as PagefindFeed
+from kb.search.pagefind import KeptRecords as PagefindKeptRecords
 from kb.search.pagefind import PageFolder
 from kb.search.pagefind import Records as PagefindRecords
 from kb.search.pagefind import available as pagefind_available
@@ -172,6 +174,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         # pages as Pagefind reads them are kept in one folder, rewritten where they changed.
         self.later = Later()
         self.pagefind_pages = PageFolder()
+        self.pagefind_kept = PagefindKeptRecords()  # ... and their records, made again only for pages rewritten
         # A full build hands the article pages to Pagefind while it renders the others (`_feed_pagefind`).
         self.pagefind_feed: PagefindFeed | None = None
         self.pagefind_records: PagefindRecords | None = None
@@ -548,8 +551,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             content = session.content
 
             def index(kept: PageFolder | None = None) -> None:
-                pages = pagefind_records(site, content.articles, content.questions, session.config.synonyms)
-                stats = write_pagefind_index(site, pages, kept)
+                made = (site, content.articles, content.questions, session.config.synonyms)
+                pages = self.pagefind_kept.records(*made) if kept is not None else pagefind_records(*made)
+                threads = max(1, (os.cpu_count() or 2) - 1) if kept is not None else None  # a core for the writer
+                stats = write_pagefind_index(site, pages, kept, threads)
                 log.info(f"Pagefind indexed {stats.pages} article pages in {stats.seconds:.1f} s")
 
             write_pagefind_scripts(site)

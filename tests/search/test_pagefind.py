@@ -114,3 +114,34 @@ def _pagefind_children() -> list[str]:
         if int(parent) == os.getpid() and "pagefind" in name and state != "Z":
             found.append(name.split("(", 1)[1])
     return found
+
+
+def test_the_previews_records_are_made_again_only_for_pages_rewritten(tmp_path, monkeypatch):
+    from kb.model import Article, Question
+    from kb.search import pagefind
+
+    articles = [
+        Article(id=f"account/a{i}", path=f"account/a{i}.md", title=f"Topic {i}", lang="en", covers=["reset"])
+        for i in range(3)
+    ]
+    for i, article in enumerate(articles):
+        page = tmp_path / article.url / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<html><body><article class="md-content__inner md-typeset">Topic {i}</article></body></html>')
+    made = []
+    real = pagefind.Records.of
+    monkeypatch.setattr(pagefind.Records, "of", lambda self, a, html: made.append(a.id) or real(self, a, html))
+    questions = [Question(id="reset", question="How do I reset my password?", lang="en")]
+    kept = pagefind.KeptRecords()
+    first = kept.records(tmp_path, articles, questions)
+    assert len(made) == 3 and len(first) == 3 and first == pagefind.records(tmp_path, articles, questions)
+    made.clear()
+    page = tmp_path / articles[1].url / "index.html"
+    page.write_text(page.read_text().replace("Topic 1", "Topic one, renamed"))
+    again = kept.records(tmp_path, articles, questions)
+    assert made == ["account/a1"]  # the other two pages were not read again
+    assert again == pagefind.records(tmp_path, articles, questions) and again != first
+    made.clear()
+    other = [Question(id="reset", question="I forgot my password", lang="en")]
+    assert kept.records(tmp_path, articles, other) == pagefind.records(tmp_path, articles, other)
+    assert len(made) == 6  # other questions: every record again (and three more by `records` itself)
