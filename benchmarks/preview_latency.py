@@ -13,7 +13,8 @@ DIR/<edit>.pstats (cProfile roughly doubles the time of Python-heavy code: compa
 
 With `--served`, the edits go through a running `kb serve` (its own process, MkDocs' file watcher, its HTTP
 server), as a writer makes them: each figure is the time from the file's save to the page served with the change
-(polled every 50 ms), after the preview's work from the previous edit has settled (its processes idle for 2 s).
+(polled every 50 ms), after the preview's work from the previous edit has settled (its processes idle for 2 s);
+then a line added 3 s after another edit showed, while the preview still writes the search index for that one.
 """
 
 from __future__ import annotations
@@ -220,6 +221,25 @@ def served(count: int, repeat: int) -> int:
             print(
                 f"preview_served_{count}_edit_visible_s: {statistics.median(medians):.2f} (median of the three edits)"
             )
+            # a writer who saves again soon after: the next edit made 3 s after the last one showed, while the
+            # preview is still writing Pagefind's index for it
+            times = []
+            for i in range(repeat):
+                _settled(server.pid)
+                folder = folders[(len(folders) // (repeat + 2)) * (i + 1)]
+                page, shown = body_edit(repeat + 2 * i, folder)
+                while shown not in _page(page):
+                    time.sleep(0.05)
+                time.sleep(3)
+                saved = time.perf_counter()
+                page, shown = body_edit(repeat + 2 * i + 1, folder)
+                while shown not in _page(page):
+                    if time.perf_counter() - saved > 120:
+                        raise SystemExit(f"a second edit: not shown after 120 s ({page})")
+                    time.sleep(0.05)
+                times.append(time.perf_counter() - saved)
+            shown_times = ", ".join(f"{t:.2f}" for t in times)
+            print(f"preview_served_{count}_edit_soon_after_s: {statistics.median(times):.2f} (each: {shown_times})")
         finally:
             server.send_signal(__import__("signal").SIGINT)
             try:

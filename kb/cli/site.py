@@ -75,20 +75,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"{args.host}:{args.port}",
         *(f"--watch={p}" for p in watched),
     )
-    if args.no_feedback:
-        return subprocess.call(serve, env=mkdocs_env())
     preview = config.root / ".kb-cache" / "preview-site"
     db = config.feedback_db or config.root / ".kb-cache" / "feedback.sqlite3"
-    db.parent.mkdir(parents=True, exist_ok=True)
     api = f"http://{args.host}:{args.port + 1}"
     # Every preview build also writes the article manifest and suggestions index into `preview`, where the
     # endpoint reads them: an article added while previewing can be voted on at once.
-    env = {**mkdocs_env(), ENDPOINT_ENV: f"{api}/api/feedback", PREVIEW_DIR_ENV: str(preview)}
-    # Stopped with SIGTERM as with Ctrl-C: unwind, so both servers stop too and no endpoint is left running.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    env = mkdocs_env()
+    if not args.no_feedback:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        env.update({ENDPOINT_ENV: f"{api}/api/feedback", PREVIEW_DIR_ENV: str(preview)})
+    # Stopped with SIGTERM as with Ctrl-C: unwind, so the servers stop too and none is left running.
+    was = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     preview_server = subprocess.Popen(serve, env=env, preexec_fn=_interruptible)
     endpoint, interrupted = None, False
     try:
+        if args.no_feedback:
+            return preview_server.wait()
         # The endpoint starts once there is a manifest: at once when an earlier preview left one (it reloads it
         # when the first build replaces it), else after the preview's first build.
         while not (preview / MANIFEST).is_file():
@@ -131,6 +133,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             if process is not None:
                 # MkDocs removes its temporary site folder when stopped as by Ctrl-C, not on SIGTERM.
                 _stop(process, signal.SIGINT if process is preview_server else signal.SIGTERM, interrupted)
+        signal.signal(signal.SIGTERM, was)
 
 
 def _interruptible() -> None:

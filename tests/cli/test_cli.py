@@ -226,14 +226,13 @@ def _port_is_free(port: int) -> bool:
 
 def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable, tmp_path):
     import json
-    import os
     import signal
     import sqlite3
     import time
     import urllib.error
     import urllib.request
 
-    from tests.conftest import free_port
+    from tests.conftest import checkout_env, free_port
 
     buildable.write(
         "kb.yml", (buildable.root / "kb.yml").read_text(encoding="utf-8") + "feedback:\n  db: votes.sqlite3\n"
@@ -249,7 +248,7 @@ def test_serve_runs_the_preview_and_an_endpoint_that_stores_votes(buildable, tmp
         cwd=buildable.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "TMPDIR": str(scratch)},
+        env={**checkout_env(), "TMPDIR": str(scratch)},
     )
     try:
         page = health = None
@@ -441,3 +440,40 @@ def test_a_damaged_feedback_database_is_a_clear_error_in_every_command(kb, build
     # The build reads no votes (the report is internal), so a damaged database does not stop it.
     built = subprocess.run([sys.executable, "-m", "kb", "build"], cwd=buildable.root, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
+
+
+def test_serve_without_the_endpoint_stops_its_preview_on_sigterm(buildable, tmp_path):
+    """`kb serve --no-feedback` stopped with SIGTERM stops MkDocs too, which removes its temporary site folder, even
+    when kb serve was started with Ctrl-C's signal ignored (as from a shell's background)."""
+    import signal
+    import time
+    import urllib.request
+
+    from tests.conftest import checkout_env, free_port
+
+    buildable.write("mkdocs.yml", MKDOCS_YML)
+    port, scratch = free_port(), tmp_path / "tmp"
+    scratch.mkdir()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kb", "serve", "--no-feedback", "--port", str(port)],
+        cwd=buildable.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**checkout_env(), "TMPDIR": str(scratch)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        deadline, page = time.monotonic() + 60, None
+        while time.monotonic() < deadline and page is None:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+            except OSError:
+                time.sleep(0.2)
+        assert page, "kb serve did not come up"
+        assert [p.name.startswith("mkdocs_") for p in scratch.iterdir()] == [True]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    assert list(scratch.iterdir()) == []  # MkDocs stopped as by Ctrl-C and removed its folder
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)

@@ -240,7 +240,15 @@ def test_kb_serve_runs_the_dirty_preview(kb, monkeypatch):
     from tests.conftest import REPO
 
     ran = []
-    monkeypatch.setattr(cli_site.subprocess, "call", lambda command, env: ran.append(command) or 0)
+
+    class Started:
+        def __init__(self, command, env, preexec_fn):
+            ran.append(command)
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(cli_site.subprocess, "Popen", Started)
     assert kb("serve", "--no-feedback", cwd=REPO).code == 0
     assert ran and ran[0][2:5] == ["mkdocs", "serve", "--dirty"]
 
