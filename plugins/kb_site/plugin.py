@@ -73,6 +73,7 @@ from .preview import (
     asked_once,
     force_rebuild,
     latest_entries,
+    remember_canonical_urls,
     remove_gone,
     render_keys,
     settle_memory,
@@ -186,6 +187,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.dirty = dirty
         if dirty:  # MkDocs warns that a dirty build leaves navigation out of date; kb renders those pages again
             logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyWarning())
+            remember_canonical_urls()
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:

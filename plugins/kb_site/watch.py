@@ -10,6 +10,8 @@ Where the system cannot (no such service, or its limits on watchers reached), Mk
 
 from __future__ import annotations
 
+import logging
+
 from watchdog.events import (
     EVENT_TYPE_ATTRIB,
     EVENT_TYPE_CREATED,
@@ -23,6 +25,17 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 CHANGES = {EVENT_TYPE_ATTRIB, EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED}
+
+
+class _StoppedQuietly(logging.Filter):
+    """Watchdog's inotify watcher, stopped while its thread waits for events, may log an error that it was asked for
+    events once stopped: harmless, and not the writer's concern."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "called when the thread is inactive" not in record.getMessage()
+
+
+logging.getLogger("watchdog.observers.inotify").addFilter(_StoppedQuietly())
 
 
 class _ChangesOnly(FileSystemEventHandler):

@@ -455,3 +455,32 @@ def test_later_work_says_what_is_pending_and_when_each_piece_ended():
     assert later.wait(10) and later.failed == {"next"}  # ended, and said to have failed
     later.request("next", lambda: None)
     assert later.wait(10) and not later.failed
+
+
+def test_the_preview_reuses_canonical_addresses_mkdocs_would_work_out_again(tmp_path):
+    """`remember_canonical_urls`: the same addresses as MkDocs' own computation, for any site address and page."""
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    from plugins.kb_site.preview import remember_canonical_urls
+
+    def page(src: str) -> Page:
+        config = {"site_url": None, "use_directory_urls": True, "docs_dir": str(tmp_path), "site_dir": str(tmp_path)}
+        return Page(None, File(src, str(tmp_path), str(tmp_path), True), config)
+
+    bases = ["http://127.0.0.1:8000/", "https://help.example/docs", "https://help.example/docs/", None, ""]
+    sources = ["index.md", "account/reset.md", "zh/账户/重置.md", "a b/c d.md", "account/index.md"]
+    expected = {}
+    for base in bases:
+        for src in sources:
+            p = page(src)
+            p._set_canonical_url(base)
+            expected[base, src] = (p.canonical_url, p.abs_url)
+    assert remember_canonical_urls() and remember_canonical_urls()  # in place, once
+    for _ in range(2):  # worked out, then reused
+        for base in bases:
+            for src in sources:
+                p = page(src)
+                p._set_canonical_url(base)
+                assert (p.canonical_url, p.abs_url) == expected[base, src], (base, src)
+    assert page("account/reset.md").url == "account/reset/"
