@@ -244,7 +244,7 @@ def served(count: int, repeat: int) -> int:
             shown_times = ", ".join(f"{t:.2f}" for t in times)
             print(f"preview_served_{count}_edit_soon_after_s: {statistics.median(times):.2f} (each: {shown_times})")
         finally:
-            server.send_signal(__import__("signal").SIGINT)
+            server.terminate()  # kb serve stops its preview as by Ctrl-C (SIGINT may be ignored when run in the background)
             try:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
