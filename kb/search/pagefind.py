@@ -101,7 +101,7 @@ class KeptRecords:
             path = site / article.url / "index.html"
             try:
                 stat = path.stat()
-            except OSError:
+            except OSError:  # no page for it (not built, or not an article page)
                 continue
             stamp = (stat.st_mtime_ns, stat.st_size, article.url)
             was = self._kept.get(article.id)
@@ -117,13 +117,13 @@ def records(
     site: Path, articles: Iterable[Article], questions: Iterable[Question], synonyms: tuple = ()
 ) -> list[tuple[str, str]]:
     """(address from the site root, HTML for the index) for each article page in the built site."""
-    making = Records(questions, synonyms)
-    found = []
-    for article in articles:
-        path = site / article.url / "index.html"
-        if path.is_file() and (record := making.of(article, path.read_text(encoding="utf-8"))) is not None:
-            found.append(record)
-    return found
+    return KeptRecords().records(site, articles, questions, synonyms)
+
+
+def background_threads() -> int:
+    """Pagefind's threads while kb works beside it: one fewer than the cores (at least one), the other one rendering
+    pages or making the preview's next rebuild."""
+    return max(1, (os.cpu_count() or 2) - 1)
 
 
 async def _write(output: Path, folder: Path) -> None:
@@ -184,7 +184,7 @@ class Feed:
     def __init__(self, site: Path, chunk: int = 500, threads: int | None = None) -> None:
         """`threads`: Pagefind's, by default one fewer than the cores (at least one): one core renders the pages."""
         self.site, self.chunk, self.pages = site, chunk, 0
-        self.threads = threads or max(1, (os.cpu_count() or 2) - 1)
+        self.threads = threads or background_threads()
         self._root = Path(tempfile.mkdtemp(prefix="kb-pagefind-feed-"))
         weakref.finalize(self, shutil.rmtree, self._root, True)  # also when the build is interrupted
         self._folder: Path | None = None  # the folder being filled

@@ -9,7 +9,6 @@ import copy
 import html
 import json
 import logging
-import os
 from pathlib import Path
 
 import jinja2
@@ -30,6 +29,7 @@ from kb.search.pagefind import KeptRecords as PagefindKeptRecords
 from kb.search.pagefind import PageFolder
 from kb.search.pagefind import Records as PagefindRecords
 from kb.search.pagefind import available as pagefind_available
+from kb.search.pagefind import background_threads as pagefind_background_threads
 from kb.search.pagefind import records as pagefind_records
 from kb.search.pagefind import write_index as write_pagefind_index
 from kb.search.related import related_html
@@ -129,6 +129,11 @@ DRAFT_BANNER = (
 )
 
 
+def _generated(page: Page) -> bool:
+    """A page made in the build with no file of its own (kb's landing pages)."""
+    return page.file.abs_src_path is None
+
+
 class _NoDirtyWarning(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("A 'dirty' build is being performed")
@@ -145,7 +150,6 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.navs: dict[str, Navigation] = {}
         self.url_langs: dict[str, str] = {}  # page address -> language
         self.landing_urls: set[str] = set()  # the homes, category and contact pages
-        self.generated_landings: set[str] = set()  # the landing pages kb made this build (source paths)
         self.further_pages: dict[str, str] = {}  # a listing's page 2 or later -> its first page (source paths)
         self.landing_translations: dict[str, dict[str, str]] = {}  # a landing page -> {language: the same page}
         self.groups: dict = {}
@@ -258,14 +262,12 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             listings = self._landing_listings[1] if self.dirty else None
             made = lambda: landing_pages(articles, self.session.config, self.overrides, kept=listings)  # noqa: E731
             landings = self._kept("landing", (articles,), made)
-            self.generated_landings = set()
             for landing in landings:
                 if landing.path not in own:
                     outside = InclusionLevel.NOT_IN_NAV if landing.place.page > 1 else InclusionLevel.UNDEFINED
                     file = File.generated(config, landing.path, content=landing.markdown, inclusion=outside)
                     unchanged_generated(file, self.generated)
                     files.append(file)
-                    self.generated_landings.add(landing.path)
             self.further_pages = further_pages(landings, self.session.config)
             self.landing_translations = landing_translations(landings)
         return files
@@ -379,7 +381,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         translations, a landing page its listing of the articles."""
         session = self.session
         article = session.articles_by_path.get(page.file.src_uri)
-        if article is None and page.file.abs_src_path is None:
+        if article is None and _generated(page):
             return ()  # a generated landing page: its listing is its text, compared as such (unchanged_generated)
         if article is None:  # a home: its listing of categories (kb:categories) shows every article
             if self._listing_key is None:
@@ -488,7 +490,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         title = article.title if article else page.meta.get("title")
         if isinstance(title, str):
             page.meta["title"] = safe_title(title)
-            if page.file.src_uri not in self.generated_landings:
+            if not _generated(page):
                 page.title = page.meta["title"]
         return markdown
 
@@ -555,7 +557,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             def index(kept: PageFolder | None = None) -> None:
                 made = (site, content.articles, content.questions, session.config.synonyms)
                 pages = self.pagefind_kept.records(*made) if kept is not None else pagefind_records(*made)
-                threads = max(1, (os.cpu_count() or 2) - 1) if kept is not None else None  # a core for the writer
+                threads = pagefind_background_threads() if kept is not None else None  # a core for the writer
                 stats = write_pagefind_index(site, pages, kept, threads)
                 log.info(f"Pagefind indexed {stats.pages} article pages in {stats.seconds:.1f} s")
 
