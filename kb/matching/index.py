@@ -332,19 +332,17 @@ def _assemble(docs: list[dict]) -> TermStats:
     """The documents' postings as arrays. A term's number in the vocabulary is its rank by first appearance: by
     field (ALL_FIELDS' order), then document, then its place in the document's counts."""
     per_field = [[_arrays(d)[name] for d in docs] for name in ALL_FIELDS]
-    numbers, freqs, firsts = [], [], []
-    total = sum(len(n) for parts in per_field for n, _ in parts) + 1
-    for field_index, parts in enumerate(per_field):
+    numbers, freqs = [], []
+    for parts in per_field:
         numbers.append(np.concatenate([n for n, _ in parts]) if parts else np.zeros(0, dtype=np.int64))
         freqs.append(np.concatenate([f for _, f in parts]) if parts else np.zeros(0, dtype=np.float32))
-        met, first = np.unique(numbers[-1], return_index=True)
-        firsts.append((met, field_index * total + first))
-    met = np.concatenate([m for m, _ in firsts])
-    keys = np.concatenate([k for _, k in firsts])
-    by_key = np.argsort(keys, kind="stable")
-    met, keys = met[by_key], keys[by_key]
-    _, earliest = np.unique(met, return_index=True)  # each term's first appearance over all fields
-    order = met[np.sort(earliest)]
+    # Each term's first place in all the fields' postings one after the other (a place holds one term, so no two
+    # terms tie), then the terms met in the order of those places.
+    every = np.concatenate(numbers)
+    first = np.full(len(_numbered), len(every), dtype=np.int64)
+    np.minimum.at(first, every, np.arange(len(every), dtype=np.int64))
+    met = np.flatnonzero(first < len(every))
+    order = met[np.argsort(first[met])]
     rank = np.full(len(_numbered), -1, dtype=np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
     fields = {}

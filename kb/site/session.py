@@ -7,6 +7,8 @@ session while no file under the help center has changed, so no plugin reads anot
 from __future__ import annotations
 
 import os
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -39,6 +41,7 @@ class BuildSession:
     content: Content
     signature: tuple = field(repr=False)
     _related: dict[int, dict[str, list[Article]]] = field(default_factory=dict, repr=False)
+    _related_soon: dict[int, Future] = field(default_factory=dict, repr=False)
     memory: PreviewMemory | None = field(default=None, repr=False)
 
     @cached_property
@@ -82,14 +85,39 @@ class BuildSession:
         (`RelatedMemory`, which works out every list itself the first time, to know what each was worked out
         from), except when they are also ranked by meaning."""
         if limit not in self._related:
+            soon = self._related_soon.pop(limit, None)
+            self._related[limit] = soon.result() if soon is not None else self._work_out_related(limit)
+        return self._related[limit]
+
+    def related_soon(self, limit: int) -> None:
+        """Start working out `related(limit)` in a thread of its own, which `related` then waits for. The live
+        preview's rebuild reads the files and makes the navigation meanwhile; the statistics and scores are mostly
+        numpy's work, which lets that go on."""
+        if limit in self._related or limit in self._related_soon:
+            return
+        future: Future = Future()
+
+        def work() -> None:
+            try:
+                future.set_result(self._work_out_related(limit))
+            except BaseException as exc:  # raised again by `related`, in the build
+                future.set_exception(exc)
+
+        self._related_soon[limit] = future
+        threading.Thread(target=work, name="kb-related", daemon=True).start()
+
+    def _work_out_related(self, limit: int) -> dict[str, list[Article]]:
+        with _working_out:
             sections, _ = self.semantic
             articles, matcher, kept = self.content.articles, self.matcher, self.memory
             if kept is not None and sections is None:
-                found = kept.related.related(articles, matcher, limit)
-            else:
-                found = related_cached(articles, matcher, limit, self.config.index_dir, sections)
-            self._related[limit] = found
-        return self._related[limit]
+                return kept.related.related(articles, matcher, limit)
+            return related_cached(articles, matcher, limit, self.config.index_dir, sections)
+
+
+# One session's related articles at a time: the preview's sessions share what they keep (`PreviewMemory`), and a
+# rebuild's may start while the last one's, from a build that failed, is still under way.
+_working_out = threading.Lock()
 
 
 # Material's search downloads its whole index before the first result: at 1,000 articles the first result came after

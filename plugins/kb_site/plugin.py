@@ -69,14 +69,17 @@ from ..theme import page_base, with_theme_dir
 from .config import KbSiteConfig
 from .languages import language_loads, language_navigations, scope_search, search_elsewhere
 from .preview import (
+    CollectionPause,
     TemplateCache,
     asked_once,
     force_rebuild,
     latest_entries,
     remember_canonical_urls,
+    remember_theme_files,
     remove_gone,
     render_keys,
     settle_memory,
+    sitemap_key,
     unchanged_generated,
     unsettle_memory,
 )
@@ -163,6 +166,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.render_keys: dict[str, int] = {}
         self.dirty = False  # a dirty build (`mkdocs serve --dirty`, which `kb serve` runs)
         self.building = False  # between on_config and the end of on_post_build (or an error)
+        self.collection = CollectionPause()  # the garbage collector, held off while a dirty rebuild runs
+        self.sitemap: tuple[int | None, int | None] = (None, None)  # the sitemap's key: last written, this build's
         self.stopped = False  # the preview has stopped (on_shutdown)
         self.search_entries: list[dict] = []  # the search index's entries after the last build
         self.page_urls: set[str] = set()  # every page's address this build
@@ -192,12 +197,15 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         if dirty:  # MkDocs warns that a dirty build leaves navigation out of date; kb renders those pages again
             logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyWarning())
             remember_canonical_urls()
+            remember_theme_files(lambda folder: _templates_stamp((folder,)) if folder else ())
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.progress = Progress() if Progress.wanted() else None
         self.navs = {}  # the last build's pages: garbage from here on
         self.building = True
+        if self.dirty:
+            self.collection.hold()
         if self.pagefind_feed is not None:  # a build that stopped without a word to the plugins
             self.pagefind_feed.close()
             self.pagefind_feed = None
@@ -206,6 +214,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             session = self.session = open_session(kb_yml, preview=self.dirty)
         except KbError as exc:
             raise PluginError(f"kb: invalid {self.config.config_file}:\n{exc}") from None
+        if self.dirty and self.config.related:  # under way while MkDocs reads the files and makes the navigation
+            session.related_soon(self.config.related)
         self.overrides = (config.theme.custom_dir,) if config.theme.custom_dir else ()
         self._templates = _templates_stamp(self.overrides) if self.dirty else ()  # read once per rebuild
         for problem in session.content.problems:
@@ -345,6 +355,12 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             env.bytecode_cache = self.templates
         self._outputs = {file.dest_uri for file in files}
         self.sidebars.clear()
+        if self.dirty:  # the same pages at the same addresses: the sitemap written last build is this build's
+            written, _ = self.sitemap
+            self.sitemap = (written, sitemap_key(files, self._templates))
+            site = Path(config.site_dir)
+            if written == self.sitemap[1] and all((site / n).is_file() for n in ("sitemap.xml", "sitemap.xml.gz")):
+                config.theme.static_templates.discard("sitemap.xml")
         dirs = [str(d) for d in config.theme.dirs]
         if str(SIDEBAR_DIR) in dirs:
             below = jinja2.FileSystemLoader(dirs[dirs.index(str(SIDEBAR_DIR)) + 1 :])
@@ -576,9 +592,12 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             for dest in remove_gone(site, self.outputs, self._outputs):
                 log.info(f"removed {dest}: its source is gone")
         self.outputs = self._outputs
+        self.sitemap = (self.sitemap[1], None)
         self.building = False
         if self.dirty:  # the preview's garbage is collected once the edit is shown, not while the writer waits
-            self.later.request("memory", lambda: settle_memory(lambda: self.building or self.stopped))
+            self.later.request(
+                "memory", lambda: settle_memory(lambda: self.building or self.stopped, collection=self.collection)
+            )
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # noqa: ANN001, ANN201
         """The preview sees a save when the system tells of it, not at MkDocs' next poll (`watch_by_notice`)."""
@@ -588,6 +607,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.building = False
+        self.collection.release()
+        self.sitemap = (None, None)  # not known to be written
         feed, self.pagefind_feed = self.pagefind_feed, None
         if feed is not None:
             feed.close()
@@ -597,6 +618,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         ends first; one not started yet sees `stopped` and does nothing)."""
         self.stopped = True
         unsettle_memory()
+        self.collection.release()
 
     def _write_endpoint_data(self, site: Path) -> None:
         """The manifest and suggestion snapshot for the endpoint, in the site and in `endpoint_data_dir`. The

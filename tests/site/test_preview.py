@@ -484,3 +484,140 @@ def test_the_preview_reuses_canonical_addresses_mkdocs_would_work_out_again(tmp_
                 p._set_canonical_url(base)
                 assert (p.canonical_url, p.abs_url) == expected[base, src], (base, src)
     assert page("account/reset.md").url == "account/reset/"
+
+
+def test_the_sitemap_is_written_again_only_when_a_page_or_its_address_changes(sectioned, preview, tmp_path):
+    mkdocs_yml = sectioned.root / "mkdocs.yml"  # with an address, the sitemap lists the pages
+    mkdocs_yml.write_text(
+        "site_url: https://help.example/\n" + mkdocs_yml.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    _dirty_build(sectioned, preview)
+    sitemap = preview / "sitemap.xml"
+    assert "https://help.example/payments/refund/" in sitemap.read_text(encoding="utf-8")
+    written = sitemap.stat().st_mtime_ns
+    page = sectioned.root / "articles/payments/refund.md"
+    _edit(page, page.read_text(encoding="utf-8") + "\nRefunds take five days.\n")
+    _dirty_build(sectioned, preview)
+    assert sitemap.stat().st_mtime_ns == written  # the same pages at the same addresses
+    _edit(sectioned.root / "articles/account/pause-account.md", _article("Pause your account", "account"))
+    _dirty_build(sectioned, preview)
+    assert "https://help.example/account/pause-account/" in sitemap.read_text(encoding="utf-8")
+    sitemap.unlink()  # gone from the preview's folder: written again though nothing changed
+    _dirty_build(sectioned, preview)
+    full = tmp_path / "full"
+    _full_build(sectioned.root, full)
+    assert sitemap.read_text(encoding="utf-8") == (full / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_the_theme_files_the_preview_keeps_are_the_ones_mkdocs_lists(sectioned, tmp_path):
+    """`remember_theme_files`: the theme's assets as MkDocs' own listing adds them, a file of the docs folder in
+    place of the theme's of the same path (and the theme's again once it is gone), and a file added to the site's
+    theme folder found on the next build."""
+    from mkdocs.structure.files import Files, get_files
+
+    from plugins.kb_site.preview import remember_theme_files
+
+    overrides = sectioned.root / "overrides"
+    (overrides / "assets").mkdir(parents=True)
+    (overrides / "assets" / "first.css").write_text("a {}", encoding="utf-8")
+    mkdocs_yml = sectioned.root / "mkdocs.yml"
+    mkdocs_yml.write_text(
+        mkdocs_yml.read_text(encoding="utf-8").replace(
+            "  name: material\n", "  name: material\n  custom_dir: overrides\n"
+        ),
+        encoding="utf-8",
+    )
+    palette = next(
+        str(p.relative_to(folder))
+        for folder in map(Path, load_config(str(mkdocs_yml)).theme.dirs)
+        for p in (folder / "assets" / "stylesheets").glob("palette.*.min.css")
+    )
+    own = sectioned.root / "articles" / palette  # the site's own file at the theme's path
+    own.parent.mkdir(parents=True)
+    own.write_text("/* the site's own */", encoding="utf-8")
+    original = Files.add_files_from_theme
+
+    def listed(add) -> dict[str, str]:  # noqa: ANN001
+        config = load_config(str(mkdocs_yml), site_dir=str(tmp_path / "out"))
+        assert config.theme.custom_dir
+        files = get_files(config)
+        add(files, config.theme.get_env(), config)
+        return {f.src_uri: f.abs_src_path for f in files if not f.is_documentation_page()}
+
+    def stamp(folder: str) -> tuple:
+        return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in Path(folder).rglob("*")))
+
+    expected = listed(original)
+    assert expected[palette] == str(own) and "assets/first.css" in expected
+    try:
+        assert remember_theme_files(stamp)
+        assert listed(Files.add_files_from_theme) == expected  # listed,
+        assert listed(Files.add_files_from_theme) == expected  # then kept
+        (overrides / "assets" / "second.css").write_text("b {}", encoding="utf-8")
+        own.unlink()
+        now = listed(Files.add_files_from_theme)
+        assert now == listed(original)
+        assert "assets/second.css" in now and now[palette] != str(own)
+    finally:
+        Files.add_files_from_theme = original
+
+
+def test_the_collector_is_held_off_from_a_rebuild_until_the_preview_settles():
+    from plugins.kb_site.preview import CollectionPause, settle_memory
+
+    collecting = gc.isenabled()
+    full: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(1)
+
+    gc.enable()
+    gc.callbacks.append(count)
+    try:
+        pause = CollectionPause()
+        pause.hold()
+        assert not gc.isenabled()
+        assert not settle_memory(lambda: True, pause=0, collection=pause)  # a rebuild under way: held still
+        assert not gc.isenabled()
+        assert settle_memory(lambda: False, pause=0, collection=pause)
+        assert gc.isenabled()
+        pause.hold()  # a writer saving faster than the preview settles: every HOLD_LIMIT-th rebuild collects
+        full.clear()
+        for _ in range(CollectionPause.HOLD_LIMIT):
+            pause.hold()
+        assert len(full) == 1 and not gc.isenabled()
+        pause.release()
+        assert gc.isenabled()
+        gc.disable()  # off before the preview: left off
+        pause.hold()
+        pause.release()
+        assert not gc.isenabled()
+    finally:
+        gc.callbacks.remove(count)
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def test_a_preview_rebuild_runs_without_the_collector_and_gives_it_back_after(sectioned, preview):
+    config = load_config(str(sectioned.root / "mkdocs.yml"), site_dir=str(preview))
+    plugin = config.plugins["kb"]
+    seen: list[bool] = []
+    nav = type(plugin).on_nav
+
+    def on_nav(self, *args, **kwargs):  # noqa: ANN001, ANN202
+        seen.append(gc.isenabled())
+        return nav(self, *args, **kwargs)
+
+    assert plugin.later.wait(60) and gc.isenabled()  # the first build's settling gave it back
+    type(plugin).on_nav = on_nav
+    try:
+        _edit(sectioned.root / "articles/payments/refund.md", _article("Request a refund", "payments") + "\nMore.\n")
+        _dirty_build(sectioned, preview)
+    finally:
+        type(plugin).on_nav = nav
+    assert seen == [False]
+    assert plugin.later.wait(60) and gc.isenabled()  # given back once the edit is shown
