@@ -168,6 +168,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.building = False  # between on_config and the end of on_post_build (or an error)
         self.collection = CollectionPause()  # the garbage collector, held off while a dirty rebuild runs
         self.sitemap: tuple[int | None, int | None] = (None, None)  # the sitemap's key: last written, this build's
+        self.sitemap_kept: set[str] | None = None  # the templates this build left the sitemap out of
         self.stopped = False  # the preview has stopped (on_shutdown)
         self.search_entries: list[dict] = []  # the search index's entries after the last build
         self.page_urls: set[str] = set()  # every page's address this build
@@ -360,7 +361,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             self.sitemap = (written, sitemap_key(files, self._templates))
             site = Path(config.site_dir)
             if written == self.sitemap[1] and all((site / n).is_file() for n in ("sitemap.xml", "sitemap.xml.gz")):
-                config.theme.static_templates.discard("sitemap.xml")
+                config.theme.static_templates.discard("sitemap.xml")  # given back after the build
+                self.sitemap_kept = config.theme.static_templates
         dirs = [str(d) for d in config.theme.dirs]
         if str(SIDEBAR_DIR) in dirs:
             below = jinja2.FileSystemLoader(dirs[dirs.index(str(SIDEBAR_DIR)) + 1 :])
@@ -593,11 +595,18 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
                 log.info(f"removed {dest}: its source is gone")
         self.outputs = self._outputs
         self.sitemap = (self.sitemap[1], None)
+        self._sitemap_back()
         self.building = False
         if self.dirty:  # the preview's garbage is collected once the edit is shown, not while the writer waits
             self.later.request(
                 "memory", lambda: settle_memory(lambda: self.building or self.stopped, collection=self.collection)
             )
+
+    def _sitemap_back(self) -> None:
+        """The sitemap back among the theme's templates, for a build made again with the same configuration."""
+        if self.sitemap_kept is not None:
+            self.sitemap_kept.add("sitemap.xml")
+            self.sitemap_kept = None
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # noqa: ANN001, ANN201
         """The preview sees a save when the system tells of it, not at MkDocs' next poll (`watch_by_notice`)."""
@@ -609,6 +618,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.building = False
         self.collection.release()
         self.sitemap = (None, None)  # not known to be written
+        self._sitemap_back()
         feed, self.pagefind_feed = self.pagefind_feed, None
         if feed is not None:
             feed.close()
