@@ -358,7 +358,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.sidebars.clear()
         if self.dirty:  # the same pages at the same addresses: the sitemap written last build is this build's
             written, _ = self.sitemap
-            self.sitemap = (written, sitemap_key(files, self._templates))
+            self.sitemap = (written, sitemap_key(files, (self._templates, tuple(map(str, config.theme.dirs)))))
             site = Path(config.site_dir)
             if written == self.sitemap[1] and all((site / n).is_file() for n in ("sitemap.xml", "sitemap.xml.gz")):
                 config.theme.static_templates.discard("sitemap.xml")  # given back after the build
