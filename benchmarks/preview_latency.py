@@ -56,9 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def rebuild(profile: Path | None = None) -> tuple[float, int]:
             config = load_config(str(mkdocs_yml), site_dir=str(out))
-            config.site_url = (
-                "http://127.0.0.1:8000/"  # as `mkdocs serve` sets it: MkDocs then works out canonical URLs
-            )
+            config.site_url = "http://127.0.0.1:8000/"  # as `mkdocs serve` sets it: canonical URLs are worked out
             if not hasattr(rebuild, "started"):
                 config.plugins.on_startup(command="serve", dirty=True)
                 rebuild.started = True  # type: ignore[attr-defined]

@@ -167,7 +167,8 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self.dirty = False  # a dirty build (`mkdocs serve --dirty`, which `kb serve` runs)
         self.building = False  # between on_config and the end of on_post_build (or an error)
         self.collection = CollectionPause()  # the garbage collector, held off while a dirty rebuild runs
-        self.sitemap: tuple[int | None, int | None] = (None, None)  # the sitemap's key: last written, this build's
+        self.sitemap_written: int | None = None  # the key (`sitemap_key`) of the sitemap in the preview's folder
+        self.sitemap_now: int | None = None  # ... and this build's
         self.sitemap_kept: set[str] | None = None  # the templates this build left the sitemap out of
         self.stopped = False  # the preview has stopped (on_shutdown)
         self.search_entries: list[dict] = []  # the search index's entries after the last build
@@ -357,10 +358,10 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
         self._outputs = {file.dest_uri for file in files}
         self.sidebars.clear()
         if self.dirty:  # the same pages at the same addresses: the sitemap written last build is this build's
-            written, _ = self.sitemap
-            self.sitemap = (written, sitemap_key(files, (self._templates, tuple(map(str, config.theme.dirs)))))
+            self.sitemap_now = sitemap_key(files, (self._templates, tuple(map(str, config.theme.dirs))))
             site = Path(config.site_dir)
-            if written == self.sitemap[1] and all((site / n).is_file() for n in ("sitemap.xml", "sitemap.xml.gz")):
+            same = self.sitemap_now == self.sitemap_written
+            if same and all((site / name).is_file() for name in ("sitemap.xml", "sitemap.xml.gz")):
                 config.theme.static_templates.discard("sitemap.xml")  # given back after the build
                 self.sitemap_kept = config.theme.static_templates
         dirs = [str(d) for d in config.theme.dirs]
@@ -594,7 +595,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
             for dest in remove_gone(site, self.outputs, self._outputs):
                 log.info(f"removed {dest}: its source is gone")
         self.outputs = self._outputs
-        self.sitemap = (self.sitemap[1], None)
+        self.sitemap_written, self.sitemap_now = self.sitemap_now, None
         self._sitemap_back()
         self.building = False
         if self.dirty:  # the preview's garbage is collected once the edit is shown, not while the writer waits
@@ -617,7 +618,7 @@ class KbSitePlugin(BasePlugin[KbSiteConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self.building = False
         self.collection.release()
-        self.sitemap = (None, None)  # not known to be written
+        self.sitemap_written = self.sitemap_now = None  # not known to be written
         self._sitemap_back()
         feed, self.pagefind_feed = self.pagefind_feed, None
         if feed is not None:
