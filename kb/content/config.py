@@ -301,11 +301,22 @@ def _categories(raw: object, located, shown: str, problems: list[Problem]) -> tu
         )
         return ()
     entries = _entries(located.children.get("categories"), len(raw), line)
-    categories = []
+    categories, first_line = [], {}
     for item, where in zip(raw, entries):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             problems.append(Problem(shown, where.line_of("id"), f"each category needs an 'id', got {item!r}"))
             continue
+        if item["id"] in first_line:  # the second would be a category nobody can reach: its articles go to the first
+            problems.append(
+                Problem(
+                    shown,
+                    where.line_of("id"),
+                    f"category '{item['id']}' is declared twice",
+                    f"first declared on line {first_line[item['id']]}; give one of them another id",
+                )
+            )
+            continue
+        first_line[item["id"]] = where.line_of("id")
         categories.append(Category(item["id"], _titles(item), _sections(item, where, shown, problems)))
     return tuple(categories)
 

@@ -198,6 +198,21 @@ categories:
 """
 
 
+def test_a_category_declared_twice_is_reported_at_the_second(tmp_path, kb):
+    s = Site(tmp_path)
+    s.write(
+        "kb.yml",
+        "articles: articles\nquestions: questions.yml\ncategories:\n  - id: account\n    title: Account\n"
+        "  - id: payments\n    title: Payments\n  - id: account\n    title: Sign-in\n",
+    )
+    s.write("questions.yml", QUESTIONS_YML)
+    result = kb("--config", str(s.config), "check")
+    assert result.code != 0
+    errors = [line for line in result.err.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].split(": error: ")[0].endswith("kb.yml:8"), errors
+    assert "category 'account' is declared twice (first declared on line 4;" in errors[0]
+
+
 def test_each_bad_section_is_reported_at_its_own_line_in_kb_yml(tmp_path, kb):
     s = Site(tmp_path)
     s.write("kb.yml", BAD_SECTIONS_KB_YML)
